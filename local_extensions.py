@@ -1,0 +1,75 @@
+"""Jinja filters for the template: safe literals for free text, and the derived names.
+
+Cookiecutter puts the template folder on ``sys.path`` and loads this file by the name
+given in ``cookiecutter.json``'s ``_extensions``.
+"""
+
+import importlib.util
+import json
+from pathlib import Path
+
+from cookiecutter.exceptions import UndefinedVariableInTemplate
+from jinja2.exceptions import UndefinedError
+from jinja2.ext import Extension
+
+
+TEMPLATE_DIR = Path(__file__).resolve().parent
+
+
+def _load_answers():
+    path = TEMPLATE_DIR / "hooks" / "answers.py"
+    spec = importlib.util.spec_from_file_location("iris_skeleton_answers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+answers = _load_answers()
+
+
+def python_literal(value):
+    """A Python string literal holding exactly ``value``, quoted the way ruff format quotes it."""
+    value = str(value)
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    return quote + "".join(_escape(char, quote) for char in value) + quote
+
+
+def _escape(char, quote):
+    if char in ("\\", quote):
+        return "\\" + char
+    if char.isprintable():
+        return char
+    return repr(char)[1:-1]  # \n, \t, \x00, \u200f...
+
+
+def toml_string(value):
+    """A TOML basic string holding exactly ``value``."""
+    # JSON's escapes are TOML's; non-ASCII is kept as is (ensure_ascii=False), so no
+    # surrogate pairs appear, and DEL, which JSON leaves raw, is escaped for TOML.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def refuse_bad_answers(context):
+    """Stop the bake while cookiecutter renders the derived names, before any folder exists.
+
+    Cookiecutter creates the project folder from ``module_name`` before the pre-generation
+    hook runs, so a name like ``../x`` must be stopped here. It reports this exception
+    type as a message, not a traceback.
+    """
+    problems = answers.problems(context)
+    if problems:
+        message = "\n  ".join(["", *problems])
+        raise UndefinedVariableInTemplate("The module was not created:", UndefinedError(message), {})
+    return "checked"
+
+
+class AnswerFilters(Extension):
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.filters["python_literal"] = python_literal
+        environment.filters["toml_string"] = toml_string
+        environment.filters["refuse_bad_answers"] = refuse_bad_answers
+        environment.filters["package_name"] = lambda module_name: answers.package_name(str(module_name))
+        environment.filters["class_name"] = lambda keyword: answers.class_name(str(keyword))
+        # Cookiecutter's own _repo_dir is relative for a local template; hooks run elsewhere.
+        environment.globals["template_dir"] = str(TEMPLATE_DIR)

@@ -1,0 +1,54 @@
+"""Baking helpers shared by the template's tests: the answer matrix and cached bakes."""
+
+import importlib.util
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTEXT = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+CHOICES = {name: values for name, values in CONTEXT.items() if isinstance(values, list) and not name.startswith("_")}
+# Choices that change code; the others (the licence) change only texts and metadata.
+CODE_CHOICES = ("module_type",)
+
+
+def answer_matrix():
+    """Every combination of the choices that change code, crossed so every other choice value appears."""
+    code = list(itertools.product(*(CHOICES[name] for name in CODE_CHOICES)))
+    others = [name for name in CHOICES if name not in CODE_CHOICES]
+    rows = []
+    for code_values in code:
+        for index in range(max(len(CHOICES[name]) for name in others)):
+            row = dict(zip(CODE_CHOICES, code_values))
+            row.update({name: CHOICES[name][index % len(CHOICES[name])] for name in others})
+            rows.append(row)
+    return rows
+
+
+def variant_id(answers):
+    return "-".join(str(value) for value in answers.values())
+
+
+def load_rules():
+    spec = importlib.util.spec_from_file_location("answers", ROOT / "hooks" / "answers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def bake(cookies_session):
+    """Bake the template with ``answers`` once per session; return the project folder."""
+    baked = {}
+
+    def bake(**answers):
+        key = json.dumps(answers, sort_keys=True)
+        if key not in baked:
+            result = cookies_session.bake(extra_context=answers, template=str(ROOT))
+            assert result.exit_code == 0, result.exception
+            baked[key] = Path(result.project_path)
+        return baked[key]
+
+    return bake

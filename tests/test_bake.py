@@ -1,0 +1,101 @@
+"""Every variant bakes into a clean project: it compiles, is ruff-clean, and has no template debris."""
+
+import ast
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from conftest import CHOICES, ROOT, answer_matrix, variant_id
+
+MATRIX = answer_matrix()
+DEBRIS = re.compile(r"\{\{|\{%|\{#|\\\{")
+# Where a user's own logic and tests go, per module type: nothing else may say TODO.
+TODO_FILES = {"processor": ["handler.py", "test_hooks.py"], "pipeline": ["handler.py", "test_pipeline.py"]}
+
+
+def test_the_matrix_covers_every_choice():
+    for name, values in CHOICES.items():
+        assert {row[name] for row in MATRIX} == set(values), name
+
+
+@pytest.fixture(params=MATRIX, ids=variant_id)
+def project(request, bake):
+    return request.param, bake(**request.param)
+
+
+def test_every_python_file_compiles(project):
+    _, folder = project
+    for path in folder.rglob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")  # raises SyntaxError
+
+
+def test_ruff_finds_nothing(project):
+    _, folder = project
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        run = subprocess.run([sys.executable, "-m", "ruff", *command], cwd=folder, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_no_template_debris_in_any_file(project):
+    _, folder = project
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "LICENSE":
+            assert not DEBRIS.search(path.read_text(encoding="utf-8")), path
+
+
+def test_todo_marks_only_where_the_user_logic_goes(project):
+    answers, folder = project
+    marked = sorted(path.name for path in folder.rglob("*") if path.is_file() and "TODO" in path.read_text("utf-8"))
+    assert marked == sorted(TODO_FILES[answers["module_type"]])
+
+
+def test_only_the_files_of_the_chosen_type_are_left(project):
+    answers, folder = project
+    package = folder / folder.name.replace("-", "_")
+    other = "pipeline" if answers["module_type"] == "processor" else "processor"
+    assert (package / f"{answers['module_type']}.py").exists()
+    assert not (package / f"{other}.py").exists()
+    assert all(part for path in folder.rglob("*") for part in path.relative_to(folder).parts)
+
+
+def test_the_licence_is_the_chosen_one(project):
+    answers, folder = project
+    text = (folder / "LICENSE").read_text(encoding="utf-8")
+    first_words = {
+        "MIT": "MIT License", "Apache-2.0": "Apache License", "GPL-3.0-or-later": "GNU GENERAL PUBLIC LICENSE",
+        "LGPL-3.0-or-later": "GNU LESSER GENERAL PUBLIC LICENSE", "Proprietary": "All rights reserved",
+    }  # fmt: skip
+    assert first_words[answers["license"]] in text
+    if answers["license"] == "LGPL-3.0-or-later":  # the LGPL is a set of permissions on top of the GPL
+        assert "GNU GENERAL PUBLIC LICENSE" in text
+
+
+def test_hostile_free_text_is_kept_exactly(bake):
+    text = "It's \"quoted\" \\ and — ünïcode ‏RTL 😀\\"
+    folder = bake(module_description=text, author=text, module_human_name=text, keyword="hostile")
+
+    config = subprocess.run(
+        [sys.executable, "-c", "import json, iris_hostile_module.config as c; print(json.dumps([c.MODULE_NAME, c.MODULE_DESCRIPTION]))"],
+        cwd=folder, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert json.loads(config.stdout) == [text, text]
+    pyproject = (folder / "pyproject.toml").read_text(encoding="utf-8")
+    metadata = tomllib.loads(pyproject)["project"]
+    assert metadata["description"] == text
+    assert metadata["authors"][0]["name"] == text
+
+
+def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
+    # Typed answers are not rendered by cookiecutter (unlike --no-input values), so braces survive.
+    text = "It's {{ braced }} {% raw %} — ok"
+    answers = ["braces", "", "", "", text, "", "", "", ""]
+    subprocess.run(
+        [sys.executable, "-m", "cookiecutter", "-o", str(tmp_path), str(ROOT)],
+        input="\n".join(answers) + "\n", capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    config = (tmp_path / "iris-braces-module" / "iris_braces_module" / "config.py").read_text(encoding="utf-8")
+    assigned = {node.targets[0].id: node.value for node in ast.parse(config).body if isinstance(node, ast.Assign)}
+    assert ast.literal_eval(assigned["MODULE_DESCRIPTION"]) == text

@@ -1,0 +1,74 @@
+"""Each module type, as baked: its own tests pass, IRIS's loader accepts it, and its wheel installs.
+
+These run the baked project against the real iris-interface from PyPI, with only IRIS's
+``app.*`` names stood in by the project's own tests/fake_iris.py.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from conftest import CHOICES
+
+TYPES = CHOICES["module_type"]
+# IRIS 2.4 runs modules on Python 3.9: CI points IRIS_PYTHON at one when the machine has it.
+IRIS_PYTHON = os.environ.get("IRIS_PYTHON") or sys.executable
+
+
+def run(command, cwd, python=sys.executable):
+    done = subprocess.run([python, *command], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+@pytest.mark.parametrize("module_type", TYPES)
+def test_the_baked_tests_pass(bake, module_type):
+    folder = bake(module_type=module_type, keyword=f"own_{module_type}")
+
+    output = run(["-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder)
+
+    assert " passed" in output and "failed" not in output
+
+
+@pytest.mark.parametrize("module_type", TYPES)
+def test_make_check_reports_what_iris_will_say(bake, module_type):
+    folder = bake(module_type=module_type, keyword=f"check_{module_type}")
+
+    output = run(["tests/fake_iris.py", f"iris_check_{module_type}_module"], cwd=folder)
+
+    assert "OK    IRIS will accept this module" in output
+    assert f"module_{module_type}" in output
+
+
+@pytest.fixture(scope="session")
+def iris_venv(tmp_path_factory):
+    """A fresh virtual environment on IRIS's Python, with what IRIS's images provide besides the module."""
+    folder = tmp_path_factory.mktemp("iris-venv")
+    subprocess.run([IRIS_PYTHON, "-m", "venv", str(folder)], check=True)
+    python = str(folder / "bin" / "python")
+    run(["-m", "pip", "install", "-q", "celery==5.2.7", "pytest", "packaging"], cwd=folder, python=python)
+    return python
+
+
+@pytest.mark.parametrize("module_type", TYPES)
+def test_the_wheel_installs_and_loads_in_a_fresh_environment(bake, iris_venv, module_type, tmp_path):
+    folder = bake(module_type=module_type, keyword=f"wheel_{module_type}")
+    package = f"iris_wheel_{module_type}_module"
+    shutil.rmtree(folder / "dist", ignore_errors=True)
+    subprocess.run(["make", "wheel", f"PYTHON={sys.executable}"], cwd=folder, check=True, capture_output=True)
+    (wheel,) = (folder / "dist").glob("*.whl")
+
+    run(["-m", "pip", "install", "-q", str(wheel)], cwd=tmp_path, python=iris_venv)
+    # Outside the project folder, so the package can only come from the installed wheel.
+    output = run([str(folder / "tests" / "fake_iris.py"), package], cwd=tmp_path, python=iris_venv)
+    installed = run(["-c", f"import {package}; print({package}.__file__)"], cwd=tmp_path, python=iris_venv)
+    tests_in_venv = run(["-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder, python=iris_venv)
+
+    assert "OK    IRIS will accept this module" in output
+    assert "site-packages" in installed
+    assert " passed" in tests_in_venv
+    assert not any(Path(installed).parent.parent.glob("tests")), "tests must not ship in the wheel"

@@ -1,0 +1,34 @@
+"""Fixtures: a fresh fake IRIS for each test, and the module class loaded as IRIS loads it."""
+
+import importlib
+
+import fake_iris
+import pytest
+
+PACKAGE = "{{ cookiecutter.__package_name }}"
+
+
+@pytest.fixture
+def package():
+    return importlib.import_module(PACKAGE)
+
+
+@pytest.fixture
+def iris():
+    return fake_iris.install()
+
+
+@pytest.fixture
+def module_class(iris):
+    return fake_iris.load_like_iris(PACKAGE)
+
+
+@pytest.fixture
+def make_module(iris, module_class):
+    """Store the module's settings in the fake IRIS (defaults, then ``settings``) and instantiate it."""
+
+    def make(**settings):
+        iris.configure(module_class, **settings)
+        return module_class()
+
+    return make

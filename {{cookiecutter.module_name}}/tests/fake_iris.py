@@ -1,0 +1,229 @@
+"""A fake IRIS host: run and check the module on a laptop, without IRIS.
+
+iris-interface imports a few of IRIS's own functions (``app.*``) when it is imported.
+``install()`` puts stand-ins for them in ``sys.modules`` and returns the ``FakeIris`` they
+talk to: the module's stored settings, the server settings, the hooks it registered.
+``load_like_iris()`` loads the module class as IRIS's loader does and ``health_problems()``
+lists what IRIS's health check and settings page would refuse. The factories at the end
+build the objects hooks carry, with the attributes IRIS 2.4's models have: add the ones
+your handler reads.
+
+Run it to see what IRIS will say before IRIS says it:  python tests/fake_iris.py <package>
+"""
+
+import copy
+import importlib
+import sys
+import types
+from types import SimpleNamespace
+
+IRIS_SETTING_TYPES = {
+    "bool", "int", "string", "sensitive_string", "textfield_html", "textfield_json", "textfield_markdown",
+}  # fmt: skip
+SETTING_KEYS = ("param_name", "param_human_name", "param_description", "default", "mandatory", "type")
+PIPELINE_KEYS = (
+    "pipeline_internal_name", "pipeline_human_name", "pipeline_args", "pipeline_update_support",
+    "pipeline_import_support",
+)  # fmt: skip
+INTERFACE_VERSIONS = ("1.1", "1.2.0")  # the range IRIS 2.4 accepts, both ends included
+
+
+class FakeIris:
+    """The IRIS side of a module."""
+
+    def __init__(self):
+        self.stored_settings = {}  # module name -> its settings, as IRIS stores them
+        self.server_settings = {"http_proxy": "", "https_proxy": ""}  # lowercase, as IRIS names them
+        self.hooks = {}  # hook name -> menu label (None for automatic hooks)
+        self.added_attributes = []  # (object, tab, field, type, value) added to objects
+
+    def configure(self, module_class, **values):
+        """Store the module's settings as IRIS does when it is added, then set ``values``."""
+        settings = copy.deepcopy(module_class._module_configuration)
+        for setting in settings:
+            if setting.get("default") is not None:
+                setting["value"] = setting["default"]
+        names = {setting["param_name"] for setting in settings}
+        unknown = sorted(set(values) - names)
+        if unknown:
+            raise KeyError(f"{module_class._module_name} has no setting {', '.join(unknown)}")
+        for setting in settings:
+            if setting["param_name"] in values:
+                setting["value"] = values[setting["param_name"]]
+        self.stored_settings[module_class._module_name] = settings
+
+    # What iris-interface calls, with IRIS's signatures and return values.
+    def register_hook(self, module_id, iris_hook_name, manual_hook_name=None, run_asynchronously=True):
+        self.hooks[iris_hook_name] = manual_hook_name
+        return True, [f"Hook {iris_hook_name} registered"]
+
+    def deregister_from_hook(self, module_id, iris_hook_name):
+        self.hooks.pop(iris_hook_name, None)
+        return True, [f"Hook {iris_hook_name} deregistered"]
+
+    def get_mod_config_by_name(self, module_name):
+        from iris_interface.IrisInterfaceStatus import IIStatus
+
+        settings = self.stored_settings.get(module_name)
+        if settings is None:
+            return IIStatus(code=0xFF03, message="Module not registered")
+        return IIStatus(code=0x2, message="Success", data=copy.deepcopy(settings))
+
+    def get_server_settings_as_dict(self):
+        return dict(self.server_settings)
+
+    def add_tab_attribute_field(self, obj, tab_name, field_name, field_type, field_value, **options):
+        self.added_attributes.append((obj, tab_name, field_name, field_type, field_value))
+        return True
+
+
+host = FakeIris()
+
+
+def install():
+    """Put the ``app.*`` stand-ins in ``sys.modules`` and return a fresh FakeIris behind them."""
+    global host
+    host = FakeIris()
+    stand_ins = {
+        "app.datamgmt.iris_engine.evidence_storage": {"EvidenceStorage": lambda: SimpleNamespace()},
+        "app.datamgmt.manage.manage_srv_settings_db": {
+            "get_server_settings_as_dict": lambda: host.get_server_settings_as_dict()
+        },
+        "app.datamgmt.manage.manage_attribute_db": {
+            "add_tab_attribute_field": lambda *args, **kwargs: host.add_tab_attribute_field(*args, **kwargs)
+        },
+        "app.iris_engine.module_handler.module_handler": {
+            "register_hook": lambda *args, **kwargs: host.register_hook(*args, **kwargs),
+            "deregister_from_hook": lambda *args, **kwargs: host.deregister_from_hook(*args, **kwargs),
+            "get_mod_config_by_name": lambda name: host.get_mod_config_by_name(name),
+        },
+    }
+    for dotted, names in stand_ins.items():
+        parts = dotted.split(".")
+        for depth in range(1, len(parts) + 1):
+            sys.modules.setdefault(".".join(parts[:depth]), types.ModuleType(".".join(parts[:depth])))
+        sys.modules[dotted].__dict__.update(names)
+    return host
+
+
+def load_like_iris(package):
+    """The module class, found as IRIS finds it: package -> __iris_module_interface -> class."""
+    root = importlib.import_module(package)
+    class_name = root.__iris_module_interface
+    return getattr(importlib.import_module(f"{package}.{class_name}"), class_name)
+
+
+def health_problems(instance):
+    """What IRIS 2.4 would refuse when the module is added or its settings page is opened."""
+    from packaging.version import Version
+
+    problems = []
+    low, high = (Version(bound) for bound in INTERFACE_VERSIONS)
+    version = str(instance.get_interface_version())
+    if not isinstance(instance._interface_version, str):
+        problems.append(f"_interface_version is a {type(instance._interface_version).__name__}; write a string")
+    elif not low <= Version(version) <= high:
+        problems.append(f"_interface_version {version} is outside {INTERFACE_VERSIONS[0]}..{INTERFACE_VERSIONS[1]}")
+    if instance.get_module_type() not in ("module_pipeline", "module_processor"):
+        problems.append(f"_module_type {instance.get_module_type()!r} is neither module_pipeline nor module_processor")
+    if instance.is_providing_pipeline():
+        info = instance.pipeline_get_info()
+        missing = [key for key in PIPELINE_KEYS if not (isinstance(info, dict) and info.get(key))]
+        if missing:
+            problems.append(f"pipeline_info lacks {', '.join(missing)}")
+    if not isinstance(instance.get_module_version(), str):
+        problems.append("_module_version is not a string")
+    problems += settings_problems(instance.get_init_configuration())
+    if not problems and not instance.is_ready():
+        problems.append(f"is_ready() is false: {'; '.join(instance.message_queue)}")
+    return problems
+
+
+def settings_problems(settings):
+    """Settings IRIS cannot store or show: missing keys, unknown types, defaults of the wrong type."""
+    problems = []
+    names = [setting.get("param_name") for setting in settings]
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        problems.append(f"setting {name!r} is declared twice")
+    for setting in settings:
+        name = setting.get("param_name", "?")
+        missing = [key for key in SETTING_KEYS if key not in setting]
+        if missing:
+            problems.append(f"setting {name!r} lacks {', '.join(missing)}")
+            continue
+        if setting["type"] not in IRIS_SETTING_TYPES:
+            problems.append(f"setting {name!r} has type {setting['type']!r}, unknown to IRIS")
+        elif setting["default"] is not None and not _fits(setting["default"], setting["type"]):
+            problems.append(f"setting {name!r}: default {setting['default']!r} is not a {setting['type']}")
+    return problems
+
+
+def _fits(value, setting_type):
+    if setting_type == "bool":
+        return isinstance(value, bool)
+    if setting_type == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def unset_mandatory(settings):
+    """Mandatory settings with no default: IRIS switches the module off until an admin fills them."""
+    return [s["param_name"] for s in settings if s.get("mandatory") and s.get("default") in (None, "")]
+
+
+# Objects as hooks carry them (IRIS 2.4 models). In 2.4 an IOC has no case_id: it is
+# linked to cases through IocLink.
+def ioc(value="203.0.113.7", type_name="ip-dst", tags="", **attributes):
+    fields = {"ioc_id": 1, "ioc_description": "", "ioc_tlp_id": 2, "custom_attributes": {}, **attributes}
+    return SimpleNamespace(ioc_value=value, ioc_type=SimpleNamespace(type_name=type_name), ioc_tags=tags, **fields)
+
+
+def asset(name="WKS-001", **attributes):
+    fields = {"asset_id": 1, "case_id": 1, "asset_ip": "", "asset_domain": "", "asset_tags": "", **attributes}
+    return SimpleNamespace(asset_name=name, custom_attributes={}, **fields)
+
+
+def note(title="Note", content="", **attributes):
+    return SimpleNamespace(note_id=1, note_case_id=1, note_title=title, note_content=content, **attributes)
+
+
+def case(name="#1 - Example case", **attributes):
+    fields = {"case_id": 1, "description": "", "custom_attributes": {}, **attributes}
+    return SimpleNamespace(name=name, **fields)
+
+
+def evidence(filename="disk.E01", **attributes):
+    return SimpleNamespace(id=1, case_id=1, filename=filename, file_hash="", file_size=0, **attributes)
+
+
+def alert(title="Alert", **attributes):
+    fields = {"alert_id": 1, "alert_description": "", "alert_tags": "", "alert_severity_id": 1, **attributes}
+    return SimpleNamespace(alert_title=title, **fields)
+
+
+def main(package):
+    """Print what IRIS will say about the module; exit 1 when IRIS would refuse it."""
+    install()
+    try:
+        module_class = load_like_iris(package)
+        host.configure(module_class)
+        instance = module_class()
+    except Exception as error:  # report it as IRIS would, without a traceback
+        print(f"FAIL  IRIS cannot load {package}: {type(error).__name__}: {error}")
+        return 1
+    problems = health_problems(instance)
+    print(f"Module   {instance.get_module_name()} {instance.get_module_version()} ({instance.get_module_type()})")
+    print(f"Loader   {package}.{module_class.__name__}")
+    for problem in problems:
+        print(f"FAIL  {problem}")
+    for name in unset_mandatory(instance.get_init_configuration()):
+        print(f"NOTE  mandatory setting {name!r} has no default: IRIS keeps the module off until it is filled")
+    print("OK    IRIS will accept this module" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/fake_iris.py <package>")
+    sys.path.insert(0, ".")
+    sys.exit(main(sys.argv[1]))

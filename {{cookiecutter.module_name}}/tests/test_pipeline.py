@@ -1,0 +1,112 @@
+"""The pipeline saves uploads safely and processes each file with a result of its own."""
+
+from pathlib import Path
+
+import pytest
+
+
+class Upload:
+    """A werkzeug upload as IRIS passes it to pipeline_files_upload."""
+
+    def __init__(self, filename, content=b"line 1\nline 2\n"):
+        self.filename = filename
+        self._content = content
+
+    def save(self, destination):
+        Path(destination).write_bytes(self._content)
+
+
+def run(module, folder, **args):
+    data = {"pipeline_args": args, "user": "analyst", "user_id": 1, "case_name": "#1 - Case", "case_id": 1,
+            "path": str(folder), "db_name": "iris", "is_update": True}  # fmt: skip
+    return module.pipeline_handler("pipeline_update", data)
+
+
+def test_an_upload_is_saved_under_the_case_folder(make_module, tmp_path):
+    status = make_module().pipeline_files_upload(str(tmp_path), Upload("Security.evtx"), "Customer", "#1", "true")
+
+    assert status.is_success(), status.get_message()
+    assert (tmp_path / "Security.evtx").read_bytes() == b"line 1\nline 2\n"
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "a/../../escape.txt"])
+def test_an_upload_named_outside_the_folder_is_refused(make_module, tmp_path, name):
+    folder = tmp_path / "case"
+    folder.mkdir()
+
+    status = make_module().pipeline_files_upload(str(folder), Upload(name), "Customer", "#1", "true")
+
+    assert status.is_failure()
+    assert list(tmp_path.rglob("*.txt")) == [] and not (tmp_path / "passwd").exists()
+
+
+def test_each_file_gets_its_own_result_and_is_moved_aside(make_module, tmp_path):
+    (tmp_path / "a.log").write_text("1\n2\n3\n")
+    (tmp_path / "b.log").write_text("1\n")
+
+    status = run(make_module(), tmp_path)
+
+    assert status.is_success(), status.get_message()
+    assert [(r["file"], r["ok"]) for r in status.get_data()] == [("a.log", True), ("b.log", True)]
+    assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == ["a.log", "b.log"]
+    assert run(make_module(), tmp_path).get_data() == []  # the next run does not redo them
+
+
+def test_files_stay_in_place_when_moving_is_off(make_module, tmp_path):
+    (tmp_path / "a.log").write_text("1\n")
+
+    run(make_module(move_processed=False), tmp_path)
+
+    assert (tmp_path / "a.log").exists()
+
+
+def test_a_link_pointing_outside_the_folder_is_refused(make_module, tmp_path):
+    folder, outside = tmp_path / "case", tmp_path / "secret.txt"
+    folder.mkdir()
+    outside.write_text("not evidence\n")
+    (folder / "link.log").symlink_to(outside)
+
+    status = run(make_module(), folder)
+
+    assert status.is_failure()
+    assert status.get_data() == [{"file": "link.log", "ok": False, "message": status.get_data()[0]["message"]}]
+    assert "outside the upload folder" in status.get_data()[0]["message"]
+
+
+def test_a_failing_file_does_not_stop_the_others(make_module, module_class, tmp_path, monkeypatch):
+    def fails_on_b(path, context):
+        if path.name == "b.log":
+            raise ValueError("unparsable")
+        return "ok"
+
+    monkeypatch.setattr(module_class, "process_file", staticmethod(fails_on_b))
+    for name in ("a.log", "b.log", "c.log"):
+        (tmp_path / name).write_text("x\n")
+
+    status = run(make_module(), tmp_path)
+
+    assert status.is_failure()
+    assert [r["ok"] for r in status.get_data()] == [True, False, True]
+    assert (tmp_path / "b.log").exists()  # kept for another run
+
+
+def test_a_missing_required_argument_stops_the_run(make_module, module_class, tmp_path, monkeypatch):
+    info = dict(module_class._pipeline_info, pipeline_args=[["index", "required"]])
+    monkeypatch.setattr(module_class, "_pipeline_info", info)
+    (tmp_path / "a.log").write_text("x\n")
+
+    status = run(make_module(), tmp_path, index=None)
+
+    assert status.is_failure()
+    assert "index" in status.get_message()
+    assert (tmp_path / "a.log").exists()
+
+
+def test_process_file(make_module, tmp_path):
+    (tmp_path / "sample.log").write_text("first\nsecond\n")
+
+    status = run(make_module(), tmp_path, hostname="WKS-001")
+
+    assert status.is_success(), status.get_message()
+    # TODO: assert what your pipeline does with the file, e.g. the records it sent.
+    assert status.get_data()[0]["message"] == "2 record(s) read from sample.log"

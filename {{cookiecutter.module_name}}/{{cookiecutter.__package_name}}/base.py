@@ -1,0 +1,74 @@
+"""What every module class of this package shares: settings, fresh statuses, and a clean exit.
+
+IRIS builds a new instance of the module class for every call (adding the module, each
+health check, each hook, each pipeline run), so nothing here may be slow or kept.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from iris_interface.IrisInterfaceStatus import I2CodeError, I2CodeSuccess, IIStatus
+from iris_interface.IrisModuleInterface import IrisModuleInterface
+
+# The interface version IRIS 2.4 accepts (1.1 to 1.2.0), as a string: iris-interface
+# types it so, and IRIS parses it as a version.
+INTERFACE_VERSION = "1.2.0"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a handler function gets besides the data: settings, a logger, pipeline arguments."""
+
+    settings: dict[str, Any]
+    server_settings: dict[str, Any]
+    log: logging.Logger
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+class ModuleBase(IrisModuleInterface):
+    _interface_version = INTERFACE_VERSION
+
+    def __init__(self):
+        super().__init__()
+        _forget_logger(self.log)
+
+    def settings(self):
+        """The module's settings as the admin saved them, or the defaults before IRIS has any."""
+        stored = self.module_dict_conf
+        if isinstance(stored, dict):
+            return stored
+        # IRIS answers with the raw entry list when it has no configuration for the module yet.
+        return {entry["param_name"]: entry["default"] for entry in self._module_configuration}
+
+    def context(self, args=None):
+        return Context(
+            settings=self.settings(),
+            server_settings=self.server_dict_conf or {},
+            log=self.log,
+            args=dict(args or {}),
+        )
+
+    # iris-interface's I2Success / I2Error are shared objects that each call mutates, so
+    # data and logs would leak from one call into the next: build a new status every time.
+    def success(self, message, data=None):
+        return IIStatus(code=I2CodeSuccess, message=message, data=data, logs=list(self.message_queue))
+
+    def error(self, message, data=None):
+        self.log.error(message)
+        return IIStatus(code=I2CodeError, message=message, data=data, logs=list(self.message_queue))
+
+
+def _forget_logger(logger):
+    """Take the per-instance logger out of ``logging``'s registry; it keeps working.
+
+    The base class names a new logger for every instance, and ``logging`` keeps every
+    logger ever named, with a handler that holds the instance: in a worker that runs for
+    days that is every instance IRIS ever built. Once forgotten, the logger, its handler
+    and the instance go when IRIS drops the instance.
+    """
+    manager = logging.Logger.manager
+    manager.loggerDict.pop(logger.name, None)
+    placeholder = manager.loggerDict.get(logger.name.rpartition(".")[0])
+    if isinstance(placeholder, logging.PlaceHolder):
+        placeholder.loggerMap.pop(logger, None)

@@ -1,0 +1,54 @@
+"""Glue for a processor module: register the hooks of the hook table and dispatch to them."""
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from iris_interface.IrisModuleInterface import IrisModuleTypes
+
+from .base import ModuleBase
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One IRIS hook the module answers: a row of the module class's hook table."""
+
+    name: str  # IRIS's hook name, e.g. "on_postload_ioc_create"
+    handler: Callable  # handler(objects, context) -> the objects, changed or not
+    toggle: str  # a bool setting in config.py: the hook is registered only while it is on
+    menu_label: Optional[str] = None  # manual hooks: the entry in the object's menu
+
+
+class ProcessorModule(ModuleBase):
+    _module_type = IrisModuleTypes.module_processor
+    _pipeline_support = False
+    _pipeline_info = {}
+    hooks = ()
+
+    def register_hooks(self, module_id):
+        """Called by IRIS when the module is added, enabled or its settings are saved."""
+        settings = self.settings()
+        for hook in self.hooks:
+            if settings.get(hook.toggle):
+                status = self.register_to_hook(module_id, iris_hook_name=hook.name, manual_hook_name=hook.menu_label)
+                if status.is_failure():
+                    self.log.error(f"Could not register to {hook.name}: {status.get_message()}")
+                else:
+                    self.log.info(f"Registered to {hook.name}")
+            else:
+                self.deregister_from_hook(module_id=module_id, iris_hook_name=hook.name)
+                self.log.info(f"Deregistered from {hook.name}: {hook.toggle} is off")
+
+    def hooks_handler(self, hook_name, hook_ui_name, data):
+        """Called by IRIS for each hook the module registered; never raises."""
+        hook = next((row for row in self.hooks if row.name == hook_name), None)
+        if hook is None:
+            return self.error(f"{hook_name} is not in this module's hook table", data=data)
+        try:
+            result = hook.handler(data, self.context())
+        except Exception as error:  # a hook must not raise into IRIS: report it instead
+            self.log.exception(f"{hook.handler.__name__} failed on {hook_name}")
+            return self.error(f"{hook_name} failed: {type(error).__name__}: {error}", data=data)
+        if not isinstance(result, list):
+            message = f"{hook.handler.__name__} returned {type(result).__name__}, not the list of objects"
+            return self.error(message, data=data)
+        return self.success(f"{hook_name}: {len(result)} object(s) processed", data=result)
