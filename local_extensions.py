@@ -12,7 +12,6 @@ from cookiecutter.exceptions import UndefinedVariableInTemplate
 from jinja2.exceptions import UndefinedError
 from jinja2.ext import Extension
 
-
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
 

@@ -1,10 +1,10 @@
 """Bad answers are refused with a message naming the field, and leave nothing behind."""
 
 import pytest
+from conftest import CONTEXT, ROOT, load_rules
 from cookiecutter.exceptions import FailedHookException, UndefinedVariableInTemplate
 from cookiecutter.generate import generate_files
 from cookiecutter.main import cookiecutter
-from conftest import CONTEXT, ROOT, load_rules
 
 rules = load_rules()
 DEFAULTS = {

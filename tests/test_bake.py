@@ -11,7 +11,8 @@ import pytest
 from conftest import CHOICES, ROOT, answer_matrix, variant_id
 
 MATRIX = answer_matrix()
-DEBRIS = re.compile(r"\{\{|\{%|\{#|\\\{")
+# GitHub Actions expressions (${{ }}) are meant to be there; Jinja syntax is not.
+DEBRIS = re.compile(r"(?<!\$)\{\{|\{%|\{#|\\\{")
 # Where a user's own logic and tests go, per module type: nothing else may say TODO.
 TODO_FILES = {"processor": ["handler.py", "test_hooks.py"], "pipeline": ["handler.py", "test_pipeline.py"]}
 

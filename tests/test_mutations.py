@@ -1,0 +1,40 @@
+"""A baked module broken in the ways modules usually break: its own tests or `make check` say so."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+# Each mutation: (file in the package, text, replacement) edits.
+MUTATIONS = {
+    "float interface version": [("base.py", 'INTERFACE_VERSION = "1.2.0"', "INTERFACE_VERSION = 1.1")],
+    "interface version IRIS refuses": [("base.py", 'INTERFACE_VERSION = "1.2.0"', 'INTERFACE_VERSION = "1.2.1"')],
+    "setting without mandatory": [("config.py", '"mandatory": True,', "")],
+    "setting of an unknown type": [("config.py", '"type": "bool"', '"type": "boolean"')],
+    "handler that raises": [("handler.py", "    return ", "    raise RuntimeError('boom')\n    return ")],
+    "class name not the one IRIS looks for": [("__init__.py", 'Interface"', 'Interfaces"')],
+    "status shared between calls": [
+        ("base.py", "import I2CodeError,", "import I2CodeError, I2Success,"),
+        ("base.py", "return IIStatus(code=I2CodeSuccess", "return I2Success(code=I2CodeSuccess"),
+    ],
+}
+
+
+@pytest.mark.parametrize("module_type", ["processor", "pipeline"])
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=list(MUTATIONS))
+def test_the_baked_checks_catch_a_broken_module(bake, tmp_path, module_type, mutation):
+    folder = tmp_path / "module"
+    package = f"iris_mutant_{module_type}_module"
+    shutil.copytree(bake(module_type=module_type, keyword=f"mutant_{module_type}"), folder)
+    for filename, original, broken in MUTATIONS[mutation]:
+        source = folder / package / filename
+        text = source.read_text(encoding="utf-8")
+        assert original in text
+        source.write_text(text.replace(original, broken, 1), encoding="utf-8")
+
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"], cwd=folder,
+                           capture_output=True, text=True)  # fmt: skip
+    check = subprocess.run([sys.executable, "tests/fake_iris.py", package], cwd=folder, capture_output=True, text=True)
+
+    assert tests.returncode != 0 or check.returncode != 0, tests.stdout + check.stdout

@@ -1,0 +1,45 @@
+"""IRIS builds a module instance per call in a worker that lives for days: calls must keep nothing."""
+
+import gc
+import logging
+import tracemalloc
+
+import fake_iris
+
+CALLS = 300
+KEPT_PER_CALL_LIMIT = 100  # bytes; iris-interface alone keeps about 2 kB per instance
+
+
+def call_once(make_module, folder):
+    module = make_module()
+    if module.get_module_type() == "module_processor":
+        hook = type(module).hooks[0]
+        return module.hooks_handler(hook.name, hook.menu_label, [fake_iris.ioc()])
+    return module.pipeline_handler("pipeline_update", {"pipeline_args": {}, "path": str(folder)})
+
+
+def test_calls_register_no_loggers(make_module, tmp_path):
+    call_once(make_module, tmp_path)  # the first logger's parent is registered once for all
+    before = len(logging.Logger.manager.loggerDict)
+
+    for _ in range(CALLS):
+        call_once(make_module, tmp_path)
+
+    assert len(logging.Logger.manager.loggerDict) == before
+
+
+def test_calls_keep_no_memory(make_module, tmp_path):
+    for _ in range(50):  # warm caches first
+        call_once(make_module, tmp_path)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(CALLS):
+            call_once(make_module, tmp_path)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+    assert kept / CALLS < KEPT_PER_CALL_LIMIT
