@@ -31,15 +31,18 @@ def test_calls_register_no_loggers(make_module, tmp_path):
 def test_calls_keep_no_memory(make_module, tmp_path):
     for _ in range(50):  # warm caches first
         call_once(make_module, tmp_path)
-    gc.collect()
+    kept = []
     tracemalloc.start()
     try:
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(CALLS):
-            call_once(make_module, tmp_path)
-        gc.collect()
-        kept = tracemalloc.get_traced_memory()[0] - before
+        # A leak grows in every window; Python's own tables grow now and then in one step.
+        for _ in range(3):
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(CALLS):
+                call_once(make_module, tmp_path)
+            gc.collect()
+            kept.append(tracemalloc.get_traced_memory()[0] - before)
     finally:
         tracemalloc.stop()
 
-    assert kept / CALLS < KEPT_PER_CALL_LIMIT
+    assert min(kept) / CALLS < KEPT_PER_CALL_LIMIT

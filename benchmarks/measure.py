@@ -1,0 +1,90 @@
+"""Measure one baked module inside its project folder: instantiation cost and memory kept per call.
+
+Run by bench.py as ``python measure.py <package>`` with the baked project as working
+folder; prints one JSON line. Both figures are set beside a bare IrisModuleInterface
+subclass, which is what iris-interface costs by itself.
+"""
+
+import gc
+import json
+import sys
+import tempfile
+import timeit
+import tracemalloc
+
+sys.path[:0] = ["tests", "."]
+import fake_iris  # noqa: E402  (needs the project's tests folder on the path)
+
+CALLS = 5000
+
+
+def bare_class(module_class):
+    """The same settings as the module (IRIS reads them on every instantiation), nothing else."""
+    from iris_interface.IrisModuleInterface import IrisModuleInterface
+
+    class Bare(IrisModuleInterface):
+        _module_name = "Bare"
+        _module_type = "module_processor"
+        _pipeline_support = False
+        _module_configuration = module_class._module_configuration
+
+        def hooks_handler(self, hook_name, hook_ui_name, data):
+            return None
+
+    return Bare
+
+
+def one_call(module_class, folder):
+    module = module_class()
+    if module.get_module_type() == "module_processor":
+        hooks = getattr(module_class, "hooks", ())
+        name = hooks[0].name if hooks else "on_postload_ioc_create"
+        return module.hooks_handler(name, None, [fake_iris.ioc()])
+    return module.pipeline_handler("pipeline_update", {"pipeline_args": {}, "path": folder})
+
+
+def kept_per_call(module_class, folder, windows=3):
+    """kB kept per call: the least over a few windows of CALLS calls each.
+
+    A leak grows in every window; the interpreter's own tables (interned strings, the
+    logger registry) grow now and then in one step, which lands in a single window.
+    """
+    for _ in range(100):
+        one_call(module_class, folder)
+    kept = []
+    tracemalloc.start()
+    for _ in range(windows):
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(CALLS):
+            one_call(module_class, folder)
+        gc.collect()
+        kept.append(tracemalloc.get_traced_memory()[0] - before)
+    tracemalloc.stop()
+    return min(kept) / CALLS / 1024
+
+
+def instantiation_seconds(module_class):
+    return min(timeit.repeat(module_class, number=2000, repeat=5)) / 2000
+
+
+def main(package):
+    iris = fake_iris.install()
+    module_class = fake_iris.load_like_iris(package)
+    bare = bare_class(module_class)
+    iris.configure(module_class)
+    iris.configure(bare)
+    with tempfile.TemporaryDirectory() as folder:
+        # The module first: every bare instance stays registered, and a registry grown by
+        # thousands of loggers would weigh on whatever is measured after it.
+        figures = {
+            "kept_kb_per_call": kept_per_call(module_class, folder),
+            "instantiate_us": instantiation_seconds(module_class) * 1e6,
+            "bare_instantiate_us": instantiation_seconds(bare) * 1e6,
+            "bare_kept_kb_per_call": kept_per_call(bare, folder),
+        }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

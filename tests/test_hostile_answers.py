@@ -1,0 +1,114 @@
+"""Hostile answers: each one either bakes a module that works and keeps the exact text, or is
+refused with a message naming the field, leaving nothing behind and writing nothing outside."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cookiecutter.exceptions import CookiecutterException
+from cookiecutter.main import cookiecutter
+from conftest import ROOT
+
+# (field, value). Free text must bake; names must bake or be refused.
+CORPUS = [
+    ("module_description", 'double "quotes"'),
+    ("module_description", "single 'quotes'"),
+    ("module_description", "back\\slash"),
+    ("module_description", "trailing backslash\\"),
+    ("module_description", "line\nbreak"),
+    ("module_description", "tab\there"),
+    ("module_description", "nul\x00byte"),
+    ("module_description", "right-to-left \u202eevil\u202c and \u200f mark"),
+    ("module_description", "emoji 🛡️🔥 and ünïcode"),
+    ("module_description", "x" * 10_000),
+    ("module_description", ""),
+    ("module_description", "   "),
+    ("module_description", "$(rm -rf ~) `id`; echo pwned"),
+    ("module_description", "key = \"value\"\n[table]"),
+    ("module_description", "{% raw %}{{ cookiecutter.keyword }} {% if %} {# c #}{% endraw %}"),
+    ("module_description", '"""docstring breaker'),
+    ("module_description", "<script>alert(1)</script> & *markdown* | pipe"),
+    ("module_description", "yaml: [a, b] &anchor *alias"),
+    ("module_description", "\\u0041 \\x41 \\N{BULLET}"),
+    ("author", "O'Brien \"The Hacker\" \\"),
+    ("author", "Name <evil@example.org>, Other"),
+    ("author", "作者 — 🛡️"),
+    ("module_human_name", "IRIS's \"Best\" Module"),
+    ("module_human_name", "{% raw %}{{ 7*7 }}{% endraw %}"),
+    ("module_human_name", "IrisBaseModule"),
+    ("module_human_name", "Name\rwith CR"),
+    ("keyword", "class"),
+    ("keyword", "import"),
+    ("keyword", "1abc"),
+    ("keyword", "VirusTotal"),
+    ("keyword", "virus-total"),
+    ("keyword", "a b"),
+    ("keyword", ""),
+    ("keyword", "x" * 40),
+    ("module_name", "app"),
+    ("module_name", "iris_interface"),
+    ("module_name", "json"),
+    ("module_name", "../escape"),
+    ("module_name", "/tmp/absolute-module"),
+    ("module_name", "a/b"),
+    ("module_name", "..\\windows"),
+    ("module_name", "Iris-Mixed.Case-module"),
+    ("module_name", "iris-$(id)-module"),
+    ("module_version", "1.0"),
+    ("module_version", "1.0.0-beta"),
+    ("module_version", "1.1"),
+    ("email", "a@b.c; rm -rf /"),
+    ("email", ""),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), CORPUS, ids=[f"{i}-{f}" for i, (f, _) in enumerate(CORPUS)])
+def test_a_hostile_answer_bakes_a_working_module_or_is_refused_cleanly(tmp_path, capfd, field, value):
+    output = tmp_path / "out"
+    output.mkdir()
+    answers = {"keyword": "hostile", field: value}
+    try:
+        project = cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(output))
+    except CookiecutterException as refused:
+        said = capfd.readouterr().err + getattr(getattr(refused, "error", None), "message", "")
+        assert f"{field}: " in said
+        assert sorted(tmp_path.rglob("*")) == [output], "a refused bake left files behind"
+        return
+
+    assert sorted(tmp_path.iterdir()) == [output], "the bake wrote outside its output folder"
+    kept = baked_metadata(project, field)
+    expected = value.replace("{% raw %}", "").replace("{% endraw %}", "")
+    assert kept == expected
+    for command in (["ruff", "check", "--no-cache", "."], ["ruff", "format", "--no-cache", "--check", "."]):
+        lint = subprocess.run([sys.executable, "-m", *command], cwd=project, capture_output=True, text=True)
+        assert lint.returncode == 0, lint.stdout
+
+
+def baked_metadata(project, field):
+    """The answer as the baked module holds it, read back through Python, TOML and IRIS's loader."""
+    read_back = """
+import json, sys, tomllib
+sys.path[:0] = ["tests", "."]
+import fake_iris
+fake_iris.install()
+package = sys.argv[1]
+module_class = fake_iris.load_like_iris(package)
+fake_iris.host.configure(module_class)
+module = module_class()
+assert fake_iris.health_problems(module) == [], fake_iris.health_problems(module)
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print(json.dumps({"module_description": module.get_module_description(), "module_human_name": module.get_module_name(),
+                  "author": project["authors"][0]["name"], "email": project["authors"][0].get("email", ""),
+                  "project_description": project["description"], "package": package, "module_name": project["name"],
+                  "module_version": module.get_module_version(), "keyword": module_class.__name__}))
+"""
+    package = next(path.parent.name for path in Path(project).glob("*/__init__.py"))
+    done = subprocess.run([sys.executable, "-c", read_back, package], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    metadata = json.loads(done.stdout)
+    assert metadata["project_description"] == metadata["module_description"]
+    if field == "keyword":
+        return metadata["keyword"].removeprefix("Iris").removesuffix("Interface").lower()
+    return metadata[field]
