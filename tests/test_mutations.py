@@ -14,6 +14,7 @@ MUTATIONS = {
     "setting of an unknown type": [("config.py", '"type": "bool"', '"type": "boolean"')],
     "handler that raises": [("handler.py", "    return ", "    raise RuntimeError('boom')\n    return ")],
     "class name not the one IRIS looks for": [("__init__.py", 'Interface"', 'Interfaces"')],
+    "secrets logged as they are": [("base.py", "        if self._secrets:", "        if False:")],
     "status shared between calls": [
         ("base.py", "import I2CodeError,", "import I2CodeError, I2Success,"),
         ("base.py", "return IIStatus(code=I2CodeSuccess", "return I2Success(code=I2CodeSuccess"),

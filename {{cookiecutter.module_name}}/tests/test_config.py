@@ -37,3 +37,24 @@ def test_the_checker_flags_what_iris_would_refuse():
     assert any("'b' has type 'float'" in p for p in problems)
     assert any("'c': default 'yes'" in p for p in problems)
     assert fake_iris.unset_mandatory(broken) == ["d"]
+
+
+def test_secret_settings_never_reach_logs_or_statuses(iris, module_class, monkeypatch):
+    secret = "sk-live-0123456789"
+    api_key = {"param_name": "api_key", "param_human_name": "API key", "param_description": "", "default": None,
+               "mandatory": True, "type": "sensitive_string"}  # fmt: skip
+    monkeypatch.setattr(module_class, "_module_configuration", [*module_class._module_configuration, api_key])
+    iris.configure(module_class, api_key=secret)
+    module = module_class()
+
+    module.log.info("calling https://api.example/?key=%s", secret)
+    try:
+        raise ConnectionError(f"refused for key {secret}")
+    except ConnectionError as error:
+        module.log.exception("lookup failed")
+        status = module.error(f"lookup failed: {error}")
+
+    assert module.settings()["api_key"] == secret
+    assert secret not in status.get_message()
+    assert not any(secret in line for line in status.get_logs())
+    assert any("********" in line for line in status.get_logs())

@@ -32,6 +32,9 @@ class ModuleBase(IrisModuleInterface):
     def __init__(self):
         super().__init__()
         _forget_logger(self.log)
+        self._secrets = _secret_values(self._module_configuration, self._dict_conf)
+        if self._secrets:
+            self.log.addFilter(_RedactSecrets(self._secrets))
 
     def settings(self):
         """The module's settings as the admin saved them, or the defaults before IRIS has any."""
@@ -51,12 +54,45 @@ class ModuleBase(IrisModuleInterface):
 
     # iris-interface's I2Success / I2Error are shared objects that each call mutates, so
     # data and logs would leak from one call into the next: build a new status every time.
+    # IRIS stores the status (message and logs) in its task table and shows it: no secrets.
     def success(self, message, data=None):
+        message = redact(message, self._secrets)
         return IIStatus(code=I2CodeSuccess, message=message, data=data, logs=list(self.message_queue))
 
     def error(self, message, data=None):
+        message = redact(message, self._secrets)
         self.log.error(message)
         return IIStatus(code=I2CodeError, message=message, data=data, logs=list(self.message_queue))
+
+
+def _secret_values(configuration, stored):
+    """The values of the module's sensitive_string settings, longest first."""
+    if not isinstance(stored, dict):
+        return ()
+    names = {entry["param_name"] for entry in configuration if entry.get("type") == "sensitive_string"}
+    return tuple(sorted({str(stored[name]) for name in names if stored.get(name)}, key=len, reverse=True))
+
+
+def redact(text, secrets):
+    for secret in secrets:
+        text = text.replace(secret, "********")
+    return text
+
+
+class _RedactSecrets(logging.Filter):
+    """Masks secret values in each log record, traceback included, before any handler sees it."""
+
+    def __init__(self, secrets):
+        super().__init__()
+        self.secrets = secrets
+
+    def filter(self, record):
+        record.msg, record.args = redact(record.getMessage(), self.secrets), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self.secrets)
+        return True
 
 
 def _forget_logger(logger):
