@@ -5,15 +5,14 @@ folder; prints one JSON line. Both figures are set beside a bare IrisModuleInter
 subclass, which is what iris-interface costs by itself.
 """
 
-import gc
 import json
 import sys
 import tempfile
 import timeit
-import tracemalloc
 
 sys.path[:0] = ["tests", "."]
-import fake_iris  # noqa: E402  (needs the project's tests folder on the path)
+import fake_iris  # noqa: E402  (the baked project's tests folder, put on the path above)
+from test_memory import kept_per_call  # noqa: E402
 
 CALLS = 5000
 
@@ -43,27 +42,6 @@ def one_call(module_class, folder):
     return module.pipeline_handler("pipeline_update", {"pipeline_args": {}, "path": folder})
 
 
-def kept_per_call(module_class, folder, windows=3):
-    """kB kept per call: the least over a few windows of CALLS calls each.
-
-    A leak grows in every window; the interpreter's own tables (interned strings, the
-    logger registry) grow now and then in one step, which lands in a single window.
-    """
-    for _ in range(100):
-        one_call(module_class, folder)
-    kept = []
-    tracemalloc.start()
-    for _ in range(windows):
-        gc.collect()
-        before = tracemalloc.get_traced_memory()[0]
-        for _ in range(CALLS):
-            one_call(module_class, folder)
-        gc.collect()
-        kept.append(tracemalloc.get_traced_memory()[0] - before)
-    tracemalloc.stop()
-    return min(kept) / CALLS / 1024
-
-
 def instantiation_seconds(module_class):
     return min(timeit.repeat(module_class, number=2000, repeat=5)) / 2000
 
@@ -78,10 +56,10 @@ def main(package):
         # The module first: every bare instance stays registered, and a registry grown by
         # thousands of loggers would weigh on whatever is measured after it.
         figures = {
-            "kept_kb_per_call": kept_per_call(module_class, folder),
+            "kept_kb_per_call": kept_per_call(lambda: one_call(module_class, folder), CALLS) / 1024,
             "instantiate_us": instantiation_seconds(module_class) * 1e6,
             "bare_instantiate_us": instantiation_seconds(bare) * 1e6,
-            "bare_kept_kb_per_call": kept_per_call(bare, folder),
+            "bare_kept_kb_per_call": kept_per_call(lambda: one_call(bare, folder), CALLS) / 1024,
         }
     print(json.dumps(figures))
 

@@ -62,6 +62,12 @@ def test_only_the_files_of_the_chosen_type_are_left(project):
     assert all(part for path in folder.rglob("*") for part in path.relative_to(folder).parts)
 
 
+def test_the_ci_workflow_keeps_its_github_expressions(project):
+    _, folder = project
+    workflow = (folder / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8")
+    assert "python-version: ${{ matrix.python-version }}" in workflow
+
+
 def test_the_licence_is_the_chosen_one(project):
     answers, folder = project
     text = (folder / "LICENSE").read_text(encoding="utf-8")

@@ -24,11 +24,17 @@ def run(command, cwd, python=sys.executable):
     return done.stdout
 
 
+def make(target, folder):
+    done = subprocess.run(["make", target, f"PYTHON={sys.executable}"], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 0, f"make {target} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
 @pytest.mark.parametrize("module_type", TYPES)
-def test_the_baked_tests_pass(bake, module_type):
+def test_make_test_passes_as_baked(bake, module_type):
     folder = bake(module_type=module_type, keyword=f"own_{module_type}")
 
-    output = run(["-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder)
+    output = make("test", folder)
 
     assert " passed" in output and "failed" not in output
 
@@ -37,7 +43,7 @@ def test_the_baked_tests_pass(bake, module_type):
 def test_make_check_reports_what_iris_will_say(bake, module_type):
     folder = bake(module_type=module_type, keyword=f"check_{module_type}")
 
-    output = run(["tests/fake_iris.py", f"iris_check_{module_type}_module"], cwd=folder)
+    output = make("check", folder)
 
     assert "OK    IRIS will accept this module" in output
     assert f"module_{module_type}" in output
