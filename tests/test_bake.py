@@ -106,3 +106,17 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
     config = (tmp_path / "iris-braces-module" / "iris_braces_module" / "config.py").read_text(encoding="utf-8")
     assigned = {node.targets[0].id: node.value for node in ast.parse(config).body if isinstance(node, ast.Assign)}
     assert ast.literal_eval(assigned["MODULE_DESCRIPTION"]) == text
+
+
+def test_the_next_steps_name_the_package_and_the_todo_count(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(ROOT), "keyword=nextsteps"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    folder = tmp_path / "iris-nextsteps-module"
+    todos = sum(path.read_text(encoding="utf-8").count("TODO") for path in folder.rglob("*.py"))
+
+    assert "cd iris-nextsteps-module" in done.stdout
+    assert "Add module > iris_nextsteps_module" in done.stdout
+    assert f"grep -rn TODO iris_nextsteps_module tests    # {todos} places" in done.stdout
+    assert todos == 2
