@@ -27,7 +27,9 @@ answers = _load_answers()
 
 
 def python_literal(value):
-    """A Python string literal holding exactly ``value``, quoted the way ruff format quotes it."""
+    """A Python literal holding exactly ``value``; strings are quoted the way ruff format quotes them."""
+    if value is None or isinstance(value, (bool, int)):
+        return repr(value)
     value = str(value)
     quote = "'" if value.count('"') > value.count("'") else '"'
     return quote + "".join(_escape(char, quote) for char in value) + quote
@@ -46,6 +48,12 @@ def toml_string(value):
     # JSON's escapes are TOML's; non-ASCII is kept as is (ensure_ascii=False), so no
     # surrogate pairs appear, and DEL, which JSON leaves raw, is escaped for TOML.
     return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def markdown_cell(value):
+    """``value`` as code in a Markdown table cell."""
+    text = "" if value is None else json.dumps(value) if isinstance(value, bool) else str(value)
+    return "`" + text.replace("`", "'").replace("|", "\\|") + "`" if text else ""
 
 
 def refuse_bad_answers(context):
@@ -68,7 +76,12 @@ class AnswerFilters(Extension):
         environment.filters["python_literal"] = python_literal
         environment.filters["toml_string"] = toml_string
         environment.filters["refuse_bad_answers"] = refuse_bad_answers
+        environment.filters["markdown_cell"] = markdown_cell
         environment.filters["package_name"] = lambda module_name: answers.package_name(str(module_name))
         environment.filters["class_name"] = lambda keyword: answers.class_name(str(keyword))
         # Cookiecutter's own _repo_dir is relative for a local template; hooks run elsewhere.
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
+        # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
+        environment.globals["hook_plan"] = lambda context: answers.hook_selection.plan(context["hooks"])
+        environment.globals["module_settings"] = answers.module_settings
+        environment.globals["pipeline_args"] = lambda context: answers.settings_spec.pipeline_args(context["pipeline_args"])

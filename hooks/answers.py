@@ -8,6 +8,11 @@ written once. Each problem is reported as ``field: what is wrong. What to do.``
 import keyword
 import re
 import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the rule files beside this one
+import hook_selection  # noqa: E402
+import settings_spec  # noqa: E402
 
 MODULE_TYPES = ("processor", "pipeline")
 LICENSES = ("LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary")
@@ -20,6 +25,7 @@ MODULE_NAME_MAX = 80
 # A canonical PEP 440 release (no epoch, no local part): what setuptools keeps unchanged.
 VERSION_RULE = re.compile(r"(0|[1-9]\d*)(\.(0|[1-9]\d*))*((a|b|rc)(0|[1-9]\d*))?(\.post\d+)?(\.dev\d+)?")
 EMAIL_RULE = re.compile(r"[^@\s<>\",;]+@[^@\s<>\",;]+\.[^@\s<>\",;]+")
+URL_RULE = re.compile(r"https?://[^\s\"'<>`|\\]+")
 TEXT_MAX = 500
 
 # Packages a module must not shadow: IRIS's own code, the interface, and what IRIS's
@@ -115,6 +121,12 @@ def email_problems(value):
     return [f"email: {value!r} is not an e-mail address. Use name@domain.tld, or leave it empty."]
 
 
+def url_problems(value):
+    if value == "" or URL_RULE.fullmatch(value):
+        return []
+    return [f"repository_url: {value!r} is not a web address. Use https://host/path, or leave it empty."]
+
+
 def choice_problems(field, value, choices):
     if value in choices:
         return []
@@ -134,4 +146,35 @@ def problems(answers):
     found += version_problems(answers["module_version"])
     found += choice_problems("module_type", answers["module_type"], MODULE_TYPES)
     found += choice_problems("license", answers["license"], LICENSES)
+    found += text_problems("organization", answers["organization"], required=False)
+    found += url_problems(answers["repository_url"])
+    if answers["module_type"] == "processor":
+        found += hook_selection.problems(answers["hooks"])
+    else:
+        found += settings_spec.pipeline_arg_problems(answers["pipeline_args"])
+    found += text_problems("settings", answers["settings"], required=False)
+    setting_problems = settings_spec.setting_problems(answers["settings"])
+    found += setting_problems
+    if not found:
+        found += settings_spec.duplicate_problems(module_settings(answers))
     return found
+
+
+# The settings every module of a type has, before the user's own.
+MOVE_PROCESSED = {
+    "param_name": "move_processed",
+    "param_human_name": "Move processed files aside",
+    "param_description": "Move each processed file into processed/ so the next run skips it.",
+    "default": True,
+    "mandatory": True,
+    "type": "bool",
+}
+
+
+def module_settings(answers):
+    """Every IRIS configuration entry of the module: the type's own, then the user's."""
+    if answers["module_type"] == "processor":
+        own = hook_selection.plan(answers["hooks"])["switches"]
+    else:
+        own = [MOVE_PROCESSED]
+    return own + settings_spec.settings(answers["settings"])

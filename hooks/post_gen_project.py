@@ -1,10 +1,15 @@
-"""Remove the files the chosen module type does not use, then say what to do next."""
+"""Remove the files the chosen module type does not use, start a git repository, say what to do next."""
 
+import shutil
+import subprocess
 from pathlib import Path
 
 MODULE_TYPE = "{{ cookiecutter.module_type }}"
 PACKAGE = "{{ cookiecutter.__package_name }}"
 FOLDER = "{{ cookiecutter.module_name }}"
+INIT_GIT = {{ cookiecutter.init_git | python_literal }}
+AUTHOR = {{ cookiecutter.author | python_literal }}
+EMAIL = {{ cookiecutter.email | python_literal }}
 
 FILES_OF_TYPE = {
     "processor": [Path(PACKAGE, "processor.py"), Path("tests/test_hooks.py")],
@@ -19,14 +24,36 @@ def remove_other_type():
                 path.unlink()
 
 
+def init_git():
+    """A repository with the baked files as its first commit; a line saying why not otherwise."""
+    git = shutil.which("git")
+    if git is None:
+        return "git is not installed: no repository created."
+
+    def run(*args):
+        return subprocess.run([git, *args], capture_output=True, text=True)
+
+    if run("rev-parse", "--is-inside-work-tree").returncode == 0:
+        return "Already inside a git repository: no repository created."
+    run("init", "-q")
+    run("add", "-A")
+    # The author's answers stand in only where git has no identity of its own.
+    identity = []
+    if run("config", "user.email").returncode != 0 and EMAIL:
+        identity = ["-c", f"user.name={AUTHOR}", "-c", f"user.email={EMAIL}"]
+    if run(*identity, "commit", "-q", "-m", "Baked from iris-skeleton-module").returncode != 0:
+        return "Git repository created; git has no user.name/user.email, so commit the files yourself."
+    return "Git repository created, with the baked files as the first commit."
+
+
 def todo_count():
     marker = "TO" + "DO"  # spelled apart so that this hook is not itself a match
     return sum(path.read_text(encoding="utf-8").count(marker) for path in Path(".").rglob("*.py"))
 
 
-def next_steps():
+def next_steps(git_line):
     return f"""
-Created {FOLDER}, a {MODULE_TYPE} module. Next:
+Created {FOLDER}, a {MODULE_TYPE} module.{git_line} Next:
   cd {FOLDER}
   python3 -m venv .venv && . .venv/bin/activate && make dev
   make test       # its tests, against a fake IRIS
@@ -40,4 +67,4 @@ Then in IRIS: Manage > Modules > Add module > {PACKAGE}
 
 if __name__ == "__main__":
     remove_other_type()
-    print(next_steps())
+    print(next_steps(f" {init_git()}" if INIT_GIT else ""))

@@ -3,6 +3,8 @@
 import importlib.util
 import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -44,6 +46,7 @@ def bake(cookies_session):
     baked = {}
 
     def bake(**answers):
+        answers.setdefault("init_git", False)  # the tests that need a repository ask for one
         key = json.dumps(answers, sort_keys=True)
         if key not in baked:
             result = cookies_session.bake(extra_context=answers, template=str(ROOT))
@@ -52,3 +55,14 @@ def bake(cookies_session):
         return baked[key]
 
     return bake
+
+
+def run_baked_suite(folder):
+    """Run a baked project's own tests and ruff; fail with their output when either complains."""
+    for command in (
+        ["pytest", "-q", "-p", "no:cacheprovider"],
+        ["ruff", "check", "--no-cache", "."],
+        ["ruff", "format", "--no-cache", "--check", "."],
+    ):
+        done = subprocess.run([sys.executable, "-m", *command], cwd=folder, capture_output=True, text=True)
+        assert done.returncode == 0, f"{' '.join(command)} in {folder.name}:\n{done.stdout}\n{done.stderr}"

@@ -10,7 +10,8 @@ rules = load_rules()
 DEFAULTS = {
     "keyword": "vt", "module_type": "processor", "module_name": "iris-vt-module", "module_human_name": "IrisVT",
     "module_description": "VirusTotal insights", "author": "A", "email": "a@example.org", "module_version": "0.1.0",
-    "license": "MIT",
+    "license": "MIT", "hooks": "ioc", "pipeline_args": "hostname", "settings": "", "organization": "",
+    "repository_url": "", "init_git": False,
 }  # fmt: skip
 
 REFUSED = [
@@ -36,6 +37,28 @@ REFUSED = [
     ("author", "nul\x00here"),
     ("module_type", "both"),
     ("license", "WTFPL"),
+    ("organization", "two\nlines"),
+    ("repository_url", "git@example.org:acme/vt.git"),
+    ("repository_url", "https://example.org/a b"),
+    ("hooks", ""),
+    ("hooks", "on_postload_ioc_creat"),
+    ("hooks", "iocs"),
+    ("settings", "api_key"),
+    ("settings", "api_key:secret"),
+    ("settings", "timeout:int=thirty"),
+    ("settings", "verify:bool=maybe"),
+    ("settings", "extra:textfield_json={not json"),
+    ("settings", "Class:string"),
+    ("settings", "class:string"),
+    ("settings", "on_postload_ioc_create:bool"),
+    ("settings", "api_url:string, api_url:string"),
+]
+REFUSED_FOR_PIPELINES = [
+    ("pipeline_args", ""),
+    ("pipeline_args", "index:mandatory"),
+    ("pipeline_args", "index, index"),
+    ("pipeline_args", "Index Name"),
+    ("settings", "move_processed:bool"),
 ]
 
 
@@ -47,8 +70,36 @@ def test_a_bad_answer_is_named_in_the_problems(field, value):
     assert problems[0].startswith(f"{field}: ")
 
 
+@pytest.mark.parametrize(("field", "value"), REFUSED_FOR_PIPELINES, ids=[f"{f}={v!r}" for f, v in REFUSED_FOR_PIPELINES])
+def test_a_bad_pipeline_answer_is_named_in_the_problems(field, value):
+    problems = rules.problems(dict(DEFAULTS, module_type="pipeline", **{field: value}))
+
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{field}: ")
+
+
 def test_good_answers_have_no_problems():
     assert rules.problems(DEFAULTS) == []
+    assert rules.problems(dict(DEFAULTS, module_type="pipeline")) == []
+
+
+def test_a_misspelt_hook_gets_a_suggestion():
+    (problem,) = rules.problems(dict(DEFAULTS, hooks="ioc, on_manual_triger_case"))
+
+    assert "Did you mean 'on_manual_trigger_case'?" in problem
+
+
+def test_each_bad_setting_is_named():
+    problems = rules.problems(dict(DEFAULTS, settings="url:string, key:secret, n:int=x, ok:bool=true"))
+
+    assert len(problems) == 2
+    assert problems[0].startswith("settings: 'key:secret': 'secret' is not an IRIS type")
+    assert problems[1].startswith("settings: 'n:int=x': the default 'x' is not a whole number")
+
+
+def test_a_pipeline_ignores_the_hooks_answer_and_a_processor_the_pipeline_args():
+    assert rules.problems(dict(DEFAULTS, module_type="pipeline", hooks="nonsense")) == []
+    assert rules.problems(dict(DEFAULTS, module_type="processor", pipeline_args="")) == []
 
 
 @pytest.mark.parametrize("value", ["It's \"quoted\" \\ and {{ braced }} — ünïcode", "x\\", "דוח ‏RTL", "😀" * 50])
@@ -64,7 +115,8 @@ def test_names_are_derived_once_from_the_answers():
 @pytest.mark.parametrize(
     ("field", "value"),
     [("keyword", "1abc"), ("module_version", "one"), ("email", "nope"), ("module_human_name", "IrisBaseModule"),
-     ("module_name", "../escape"), ("module_name", "a/b/c"), ("module_name", "/tmp/absolute")],
+     ("module_name", "../escape"), ("module_name", "a/b/c"), ("module_name", "/tmp/absolute"),
+     ("hooks", "on_postload_ioc_creat")],
 )  # fmt: skip
 def test_a_refused_bake_names_the_field_and_leaves_nothing(tmp_path, capfd, field, value):
     output = tmp_path / "out"

@@ -8,7 +8,7 @@ import sys
 import tomllib
 
 import pytest
-from conftest import CHOICES, ROOT, answer_matrix, variant_id
+from conftest import CHOICES, CONTEXT, ROOT, answer_matrix, variant_id
 
 MATRIX = answer_matrix()
 # GitHub Actions expressions (${{ }}) are meant to be there; Jinja syntax is not.
@@ -98,10 +98,11 @@ def test_hostile_free_text_is_kept_exactly(bake):
 def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
     # Typed answers are not rendered by cookiecutter (unlike --no-input values), so braces survive.
     text = "It's {{ braced }} {% raw %} — ok"
-    answers = ["braces", "", "", "", text, "", "", "", ""]
+    prompts = [name for name in CONTEXT if not name.startswith("_")]
+    answers = {name: "" for name in prompts} | {"keyword": "braces", "module_description": text, "init_git": "n"}
     subprocess.run(
         [sys.executable, "-m", "cookiecutter", "-o", str(tmp_path), str(ROOT)],
-        input="\n".join(answers) + "\n", capture_output=True, text=True, check=True,
+        input="\n".join(answers.values()) + "\n", capture_output=True, text=True, check=True,
     )  # fmt: skip
     config = (tmp_path / "iris-braces-module" / "iris_braces_module" / "config.py").read_text(encoding="utf-8")
     assigned = {node.targets[0].id: node.value for node in ast.parse(config).body if isinstance(node, ast.Assign)}

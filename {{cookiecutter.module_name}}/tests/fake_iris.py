@@ -13,9 +13,15 @@ Run it to see what IRIS will say before IRIS says it:  python tests/fake_iris.py
 
 import copy
 import importlib
+import json
 import sys
 import types
+from pathlib import Path
 from types import SimpleNamespace
+
+# Every hook IRIS 2.4 has, and what it carries: derived from IRIS's source.
+CATALOGUE = json.loads(Path(__file__).with_name("iris_hooks.json").read_text(encoding="utf-8"))
+IRIS_HOOKS = {hook["name"]: hook for hook in CATALOGUE["hooks"]}
 
 IRIS_SETTING_TYPES = {
     "bool", "int", "string", "sensitive_string", "textfield_html", "textfield_json", "textfield_markdown",
@@ -54,6 +60,8 @@ class FakeIris:
 
     # What iris-interface calls, with IRIS's signatures and return values.
     def register_hook(self, module_id, iris_hook_name, manual_hook_name=None, run_asynchronously=True):
+        if iris_hook_name not in IRIS_HOOKS:
+            return False, [f"Hook {iris_hook_name} is unknown to IRIS {CATALOGUE['iris_version']}"]
         self.hooks[iris_hook_name] = manual_hook_name
         return True, [f"Hook {iris_hook_name} registered"]
 
@@ -198,7 +206,64 @@ def evidence(filename="disk.E01", **attributes):
 
 def alert(title="Alert", **attributes):
     fields = {"alert_id": 1, "alert_description": "", "alert_tags": "", "alert_severity_id": 1, **attributes}
-    return SimpleNamespace(alert_title=title, **fields)
+    return SimpleNamespace(alert_title=title, custom_attributes={}, **fields)
+
+
+def event(title="Logon", **attributes):
+    fields = {"event_id": 1, "case_id": 1, "event_content": "", "event_raw": "", "event_tags": "", **attributes}
+    return SimpleNamespace(event_title=title, custom_attributes={}, **fields)
+
+
+def task(title="Collect triage", **attributes):
+    fields = {"id": 1, "task_case_id": 1, "task_description": "", "task_tags": "", **attributes}
+    return SimpleNamespace(task_title=title, custom_attributes={}, **fields)
+
+
+def global_task(title="Review alerts", **attributes):
+    return SimpleNamespace(id=1, task_title=title, task_description="", task_tags="", **attributes)
+
+
+FACTORIES = {
+    "ioc": ioc, "asset": asset, "note": note, "case": case, "evidence": evidence, "alert": alert, "event": event,
+    "task": task, "global_task": global_task,
+}  # fmt: skip
+
+
+def pipeline_data(module, folder, **args):
+    """What IRIS passes to pipeline_handler when a user runs the pipeline on files in ``folder``.
+
+    Each required pipeline argument gets a sample value unless ``args`` gives one.
+    """
+    arguments = module.pipeline_get_info()["pipeline_args"]
+    required = {name: f"sample-{name}" for name, need in arguments if need == "required"}
+    return {
+        "pipeline_args": {**required, **args}, "user": "analyst", "user_id": 1, "case_name": "#1 - Case", "case_id": 1,
+        "path": str(folder), "db_name": "iris", "is_update": True,
+    }  # fmt: skip
+
+
+def comment(text="Seen on three hosts"):
+    return {"comment_id": 1, "comment_text": text, "comment_date": "2024-01-01T00:00:00", "comment_user_id": 1}
+
+
+def hook_data(hook_name):
+    """A list like the one IRIS passes to ``hook_name``, shaped as tests/iris_hooks.json says."""
+    hook = IRIS_HOOKS[hook_name]
+    kind, shape = hook["kind"], hook["data"]
+    title = CATALOGUE["kinds"][kind]["title"]
+    if shape == "objects":
+        return [FACTORIES[kind]()]
+    if shape == "request_dict":
+        return [{title: "New " + kind.replace("_", " ")}]
+    if shape == "comment_and_object_dicts":
+        return [{"comment": comment(), kind: {title: kind}}]
+    if shape in ("comment_dict", "never_fired"):
+        return [comment()]
+    if shape == "report_dict":
+        return [{"report_id": 1, "case_id": 1, "user_name": "analyst", "file": "", "file_path": "/tmp/report"}]
+    if shape == "request_body":
+        return [{"csrf_token": "token"}]
+    return [1]  # ids, ids_or_dict
 
 
 def main(package):

@@ -1,6 +1,7 @@
 """The settings are ones IRIS can store, show and read back."""
 
 import fake_iris
+import pytest
 
 
 def test_every_setting_has_the_keys_and_a_type_iris_knows(module_class):
@@ -8,16 +9,34 @@ def test_every_setting_has_the_keys_and_a_type_iris_knows(module_class):
 
 
 def test_settings_read_back_with_their_defaults(make_module, module_class):
-    module = make_module()
+    settings = make_module().settings()
 
-    expected = {s["param_name"]: s["default"] for s in module_class._module_configuration}
-    assert module.settings() == expected
+    for entry in module_class._module_configuration:
+        assert getattr(settings, entry["param_name"]) == entry["default"], entry["param_name"]
 
 
 def test_a_module_with_no_stored_settings_falls_back_to_defaults(iris, module_class):
-    module = module_class()  # IRIS has not stored any settings yet
+    settings = module_class().settings()  # IRIS has not stored any settings yet
 
-    assert set(module.settings()) == {s["param_name"] for s in module_class._module_configuration}
+    for entry in module_class._module_configuration:
+        assert getattr(settings, entry["param_name"]) == entry["default"], entry["param_name"]
+
+
+def test_a_setting_added_after_install_reads_its_default(iris, module_class, monkeypatch):
+    # IRIS does not add new settings to an installed module: the stored ones lack it.
+    iris.configure(module_class)
+    added = {"param_name": "added_later", "param_human_name": "Added later", "param_description": "",
+             "default": 30, "mandatory": True, "type": "int"}  # fmt: skip
+    monkeypatch.setattr(module_class, "_module_configuration", [*module_class._module_configuration, added])
+
+    assert module_class().settings().added_later == 30
+
+
+def test_a_misspelt_setting_fails_at_once(make_module):
+    settings = make_module().settings()
+
+    with pytest.raises(AttributeError, match="not a setting of this module"):
+        settings.no_such_setting  # noqa: B018
 
 
 def test_the_checker_flags_what_iris_would_refuse():
@@ -54,7 +73,8 @@ def test_secret_settings_never_reach_logs_or_statuses(iris, module_class, monkey
         module.log.exception("lookup failed")
         status = module.error(f"lookup failed: {error}")
 
-    assert module.settings()["api_key"] == secret
+    assert module.settings().api_key == secret
+    assert secret not in repr(module.settings())
     assert secret not in status.get_message()
     assert not any(secret in line for line in status.get_logs())
     assert any("********" in line for line in status.get_logs())

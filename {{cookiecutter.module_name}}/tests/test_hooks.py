@@ -6,7 +6,15 @@ import fake_iris
 import pytest
 
 
-def test_each_hook_registers_while_its_toggle_is_on(iris, make_module, module_class):
+def test_every_hook_is_one_iris_has_and_is_switched_by_a_bool_setting(module_class):
+    switches = {s["param_name"] for s in module_class._module_configuration if s["type"] == "bool"}
+    for hook in module_class.hooks:
+        assert hook.name in fake_iris.IRIS_HOOKS, f"IRIS has no hook {hook.name}"
+        assert hook.toggle in switches, f"{hook.name} is switched by {hook.toggle}, not a bool setting"
+    assert len({hook.name for hook in module_class.hooks}) == len(module_class.hooks), "a hook is listed twice"
+
+
+def test_each_hook_registers_while_its_switch_is_on(iris, make_module, module_class):
     make_module().register_hooks(module_id=1)
 
     assert set(iris.hooks) == {hook.name for hook in module_class.hooks}
@@ -14,89 +22,91 @@ def test_each_hook_registers_while_its_toggle_is_on(iris, make_module, module_cl
         assert iris.hooks[hook.name] == hook.menu_label
 
 
-@pytest.mark.parametrize("row", range(2))
-def test_switching_a_toggle_off_deregisters_its_hook(iris, make_module, module_class, row):
-    hook = module_class.hooks[row]
-    make_module().register_hooks(module_id=1)
+def test_switching_a_hook_off_deregisters_it(iris, make_module, module_class):
+    for hook in module_class.hooks:
+        make_module().register_hooks(module_id=1)
 
-    make_module(**{hook.toggle: False}).register_hooks(module_id=1)
+        make_module(**{hook.toggle: False}).register_hooks(module_id=1)
 
-    assert hook.name not in iris.hooks
-    assert len(iris.hooks) == len(module_class.hooks) - 1
+        assert hook.name not in iris.hooks
+        assert len(iris.hooks) == len(module_class.hooks) - 1
 
 
 def test_manual_hooks_have_a_menu_label_naming_the_module(module_class):
     for hook in module_class.hooks:
-        if hook.name.startswith("on_manual_trigger_"):
+        assert (hook.menu_label is not None) == hook.name.startswith("on_manual_trigger_"), hook.name
+        if hook.menu_label:
             assert module_class._module_name in hook.menu_label
 
 
 def test_every_hook_reaches_its_handler(make_module, module_class):
     for hook in module_class.hooks:
-        iocs = [fake_iris.ioc()]
+        data = fake_iris.hook_data(hook.name)
 
-        status = make_module().hooks_handler(hook.name, hook.menu_label, iocs)
+        status = make_module().hooks_handler(hook.name, hook.menu_label, data)
 
         assert status.is_success(), status.get_message()
-        assert status.get_data() == iocs
+        assert status.get_data() == data
 
 
-def _with_handler(module_class, monkeypatch, handler):
-    rows = tuple(dataclasses.replace(hook, handler=handler) for hook in module_class.hooks)
+def _with_handler(module_class, monkeypatch, replacement):
+    rows = tuple(dataclasses.replace(hook, handler=replacement) for hook in module_class.hooks)
     monkeypatch.setattr(module_class, "hooks", rows)
     return rows[0]
 
 
 def test_a_handler_that_raises_gives_an_error_status(make_module, module_class, monkeypatch):
-    def broken(objects, context):
+    def broken(data, context):
         raise RuntimeError("service unreachable")
 
     hook = _with_handler(module_class, monkeypatch, broken)
-    iocs = [fake_iris.ioc()]
+    data = fake_iris.hook_data(hook.name)
 
-    status = make_module().hooks_handler(hook.name, None, iocs)
+    status = make_module().hooks_handler(hook.name, hook.menu_label, data)
 
     assert status.is_failure()
     assert "service unreachable" in status.get_message()
-    assert status.get_data() is iocs  # IRIS's data is left as it was
+    assert status.get_data() is data  # IRIS's data is left as it was
     assert any("RuntimeError" in line for line in status.get_logs())
 
 
 @pytest.mark.parametrize("returned", [None, "done", {"ioc": 1}])
 def test_a_handler_that_returns_no_list_gives_an_error_status(make_module, module_class, monkeypatch, returned):
-    hook = _with_handler(module_class, monkeypatch, lambda objects, context: returned)
-    iocs = [fake_iris.ioc()]
+    hook = _with_handler(module_class, monkeypatch, lambda data, context: returned)
+    data = fake_iris.hook_data(hook.name)
 
-    status = make_module().hooks_handler(hook.name, None, iocs)
+    status = make_module().hooks_handler(hook.name, hook.menu_label, data)
 
     assert status.is_failure()
-    assert status.get_data() is iocs
+    assert status.get_data() is data
 
 
 def test_an_unknown_hook_gives_an_error_status(make_module):
-    status = make_module().hooks_handler("on_postload_case_delete", None, [1])
+    status = make_module().hooks_handler("on_postload_nothing_create", None, [1])
 
     assert status.is_failure()
 
 
 def test_two_calls_share_no_data_or_logs(make_module, module_class):
     hook = module_class.hooks[0]
-    first_iocs, second_iocs = [fake_iris.ioc("198.51.100.1")], [fake_iris.ioc("example.org", "domain")]
+    first_data, second_data = fake_iris.hook_data(hook.name), fake_iris.hook_data(hook.name)
 
-    first = make_module().hooks_handler(hook.name, None, first_iocs)
-    second = make_module().hooks_handler(hook.name, None, second_iocs)
+    first = make_module().hooks_handler(hook.name, hook.menu_label, first_data)
+    second = make_module().hooks_handler(hook.name, hook.menu_label, second_data)
 
     assert first is not second
-    assert first.get_data() == first_iocs and second.get_data() == second_iocs
-    assert not any("example.org" in line for line in first.get_logs())
-    assert not any("198.51.100.1" in line for line in second.get_logs())
+    assert first.get_data() is first_data and second.get_data() is second_data
+    assert len(second.get_logs()) == len(first.get_logs())  # nothing carried over from the first call
+{%- for function in hook_plan(cookiecutter).functions %}
+{%- set hook = function.hooks[0] %}
 
 
-def test_handle_iocs(make_module, module_class):
-    iocs = [fake_iris.ioc("evil.example", "domain")]
+def test_{{ function.name }}(make_module):
+    {{ function.argument }} = fake_iris.hook_data("{{ hook.name }}")
 
-    status = make_module().hooks_handler("on_postload_ioc_create", None, iocs)
+    status = make_module().hooks_handler("{{ hook.name }}", None, {{ function.argument }})
 
     assert status.is_success(), status.get_message()
-    # TODO: assert what your handler does to the IOC, e.g. its new tags or description.
-    assert status.get_data() == iocs
+    # TODO: assert what {{ function.name }} does with the data, e.g. the fields it sets.
+    assert status.get_data() == {{ function.argument }}
+{%- endfor %}

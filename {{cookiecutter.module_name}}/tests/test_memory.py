@@ -14,8 +14,8 @@ def call_once(make_module, folder):
     module = make_module()
     if module.get_module_type() == "module_processor":
         hook = type(module).hooks[0]
-        return module.hooks_handler(hook.name, hook.menu_label, [fake_iris.ioc()])
-    return module.pipeline_handler("pipeline_update", {"pipeline_args": {}, "path": str(folder)})
+        return module.hooks_handler(hook.name, hook.menu_label, fake_iris.hook_data(hook.name))
+    return module.pipeline_handler("pipeline_update", fake_iris.pipeline_data(module, folder))
 
 
 def test_calls_register_no_loggers(make_module, tmp_path):

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import fake_iris
 import pytest
 
 
@@ -17,9 +18,7 @@ class Upload:
 
 
 def run(module, folder, **args):
-    data = {"pipeline_args": args, "user": "analyst", "user_id": 1, "case_name": "#1 - Case", "case_id": 1,
-            "path": str(folder), "db_name": "iris", "is_update": True}  # fmt: skip
-    return module.pipeline_handler("pipeline_update", data)
+    return module.pipeline_handler("pipeline_update", fake_iris.pipeline_data(module, folder, **args))
 
 
 def test_an_upload_is_saved_under_the_case_folder(make_module, tmp_path):

@@ -11,6 +11,8 @@ from typing import Any
 from iris_interface.IrisInterfaceStatus import I2CodeError, I2CodeSuccess, IIStatus
 from iris_interface.IrisModuleInterface import IrisModuleInterface
 
+from .settings import Settings
+
 # The interface version IRIS 2.4 accepts (1.1 to 1.2.0), as a string: iris-interface
 # types it so, and IRIS parses it as a version.
 INTERFACE_VERSION = "1.2.0"
@@ -20,10 +22,11 @@ INTERFACE_VERSION = "1.2.0"
 class Context:
     """What a handler function gets besides the data: settings, a logger, pipeline arguments."""
 
-    settings: dict[str, Any]
-    server_settings: dict[str, Any]
+    settings: Settings  # context.settings.<name>, for each entry of config.CONFIGURATION
+    server_settings: dict[str, Any]  # IRIS's own: http_proxy, https_proxy, ...
     log: logging.Logger
-    args: dict[str, Any] = field(default_factory=dict)
+    hook: str = ""  # the IRIS hook being answered (processor modules)
+    args: dict[str, Any] = field(default_factory=dict)  # what the user typed (pipeline modules)
 
 
 class ModuleBase(IrisModuleInterface):
@@ -37,18 +40,17 @@ class ModuleBase(IrisModuleInterface):
             self.log.addFilter(_RedactSecrets(self._secrets))
 
     def settings(self):
-        """The module's settings as the admin saved them, or the defaults before IRIS has any."""
+        """The module's settings as the admin saved them; the defaults for those IRIS does not have."""
         stored = self.module_dict_conf
-        if isinstance(stored, dict):
-            return stored
         # IRIS answers with the raw entry list when it has no configuration for the module yet.
-        return {entry["param_name"]: entry["default"] for entry in self._module_configuration}
+        return Settings(self._module_configuration, stored if isinstance(stored, dict) else {})
 
-    def context(self, args=None):
+    def context(self, hook="", args=None):
         return Context(
             settings=self.settings(),
             server_settings=self.server_dict_conf or {},
             log=self.log,
+            hook=hook,
             args=dict(args or {}),
         )
 

@@ -2,8 +2,9 @@
 
 Each setting is an IRIS configuration entry. ``type`` is one of bool, int, string,
 sensitive_string, textfield_html, textfield_json, textfield_markdown; IRIS switches off a
-module whose ``mandatory`` setting has no value. IRIS does not add settings to a module
-that is already installed: after adding one here, remove and re-add the module in IRIS.
+module whose ``mandatory`` setting has no value. Code reads a setting as an attribute,
+``context.settings.<param_name>``. IRIS does not add settings to a module that is already
+installed: after adding one here, remove and re-add the module in IRIS.
 """
 
 from . import __version__
@@ -14,29 +15,9 @@ MODULE_DESCRIPTION = {{ cookiecutter.module_description | python_literal }}
 MODULE_VERSION = __version__
 {%- if cookiecutter.module_type == "processor" %}
 
-# Unique to this module: IRIS menus list every module's manual hooks side by side.
-MENU_LABEL = f"{MODULE_NAME}: process IOC"
-
-CONFIGURATION = [
-    {
-        "param_name": "on_ioc_create",
-        "param_human_name": "Run on new IOCs",
-        "param_description": "Process each IOC when it is added to a case.",
-        "default": True,
-        "mandatory": True,
-        "type": "bool",
-        "section": "Triggers",
-    },
-    {
-        "param_name": "on_manual_ioc",
-        "param_human_name": "Offer in the IOC menu",
-        "param_description": "Let analysts run the module on selected IOCs.",
-        "default": True,
-        "mandatory": True,
-        "type": "bool",
-        "section": "Triggers",
-    },
-]
+# The entry in the object menus for manual hooks. IRIS lists every module's entries side
+# by side, so it names the module.
+MENU_LABEL = f"Run {MODULE_NAME}"
 {%- else %}
 
 PIPELINE_INFO = {
@@ -46,20 +27,24 @@ PIPELINE_INFO = {
     # Text boxes shown to the user when they run the pipeline; IRIS refuses to start
     # while a required one is empty.
     "pipeline_args": [
-        ["hostname", "optional"],
+{%- for name, need in pipeline_args(cookiecutter) %}
+        [{{ name | python_literal }}, {{ need | python_literal }}],
+{%- endfor %}
     ],
     "pipeline_update_support": True,
     "pipeline_import_support": True,
 }
-
-CONFIGURATION = [
-    {
-        "param_name": "move_processed",
-        "param_human_name": "Move processed files aside",
-        "param_description": "Move each processed file into processed/ so the next run skips it.",
-        "default": True,
-        "mandatory": True,
-        "type": "bool",
-    },
-]
 {%- endif %}
+
+{% if cookiecutter.module_type == "processor" -%}
+# A bool setting per hook, named after it: the hook is registered only while it is on.
+{% endif -%}
+CONFIGURATION = [
+{%- for setting in module_settings(cookiecutter) %}
+    {
+{%- for key, value in setting.items() %}
+        {{ key | python_literal }}: {{ value | python_literal }},
+{%- endfor %}
+    },
+{%- endfor %}
+]

@@ -1,24 +1,32 @@
 {%- if cookiecutter.module_type == "processor" -%}
-"""What the module does with the objects IRIS hands it. Your logic goes here.
+"""What the module does with the data IRIS hands it. Your logic goes here.
 
-Plain functions, importable without IRIS: each takes the list of objects a hook carries and
-a Context (``settings``, ``server_settings``, ``log``) and returns the list, changed or
-not. Raise when something goes wrong: the module class turns the exception into an error
-status that IRIS shows in DIM tasks, and IRIS's data stays as it was.
+Plain functions, importable without IRIS: each takes the list a hook carries and a Context
+(``settings``, ``server_settings``, ``log``, ``hook``: the hook's name) and returns the
+list, changed or not. Raise when something goes wrong: the module class turns the
+exception into an error status that IRIS shows in DIM tasks, and IRIS's data stays as it
+was. Which hook calls which function is the hook table in the module class.
 """
+{%- for function in hook_plan(cookiecutter).functions %}
 
 
-def handle_iocs(iocs, context):
-    """Run for a new IOC (``on_postload_ioc_create``) and from the IOC menu (``on_manual_trigger_ioc``).
+def {{ function.name }}({{ function.argument }}, context):
+    """{% if function.group == "objects" %}Act on {{ function.kind.label }}s{% elif function.group == "requests" %}Check or complete {{ function.kind.label }}s before IRIS saves them{% elif function.group == "ids" %}Follow up on {{ function.kind.label }}s by id{% elif function.group == "comments" %}Act on comments on {{ function.kind.label }}s{% else %}Act on generated reports{% endif %}.
 
-    ``iocs`` is a list of IRIS ``Ioc`` objects: ``ioc_value``, ``ioc_type.type_name``
-    (e.g. ``ip-dst``, ``domain``, ``sha256``), ``ioc_tags`` (comma-separated),
-    ``ioc_description``. Changes made to them are saved by IRIS.
+    ``{{ function.argument }}`` holds, per hook:
+{%- for hook in function.hooks %}
+    - ``{{ hook.name }}``, {{ hook.text }}
+{%- endfor %}
     """
-    for ioc in iocs:
-        context.log.info(f"Received IOC {ioc.ioc_value!r} of type {ioc.ioc_type.type_name}")
-        # TODO: act on the IOC: query your service, then update ioc_description or ioc_tags.
-    return iocs
+    for {{ function.item }} in {{ function.argument }}:
+{%- if function.group == "objects" %}
+        context.log.info(f"{context.hook}: {{ function.kind.label }} {{ '{' }}{{ function.item }}.{{ function.kind.title }}!r}")
+{%- else %}
+        context.log.info(f"{context.hook}: {{ '{' }}{{ function.item }}!r}")
+{%- endif %}
+        # TODO: {% if function.group == "requests" %}check or change the fields; what you return replaces the request's data.{% elif function.group == "objects" %}act on the {{ function.kind.label }}, e.g. query your service and update its fields.{% else %}act on it, e.g. tell your service.{% endif %}
+    return {{ function.argument }}
+{%- endfor %}
 {%- else -%}
 """What the module does with each uploaded evidence file. Your logic goes here.
 

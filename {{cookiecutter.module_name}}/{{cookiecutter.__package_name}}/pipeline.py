@@ -41,7 +41,7 @@ class PipelineModule(ModuleBase):
         if missing:
             return self.error(f"Missing required pipeline argument(s): {', '.join(missing)}")
         folder = Path(pipeline_data["path"])
-        context = self.context(args)
+        context = self.context(args=args)
         results = [self._process(path, folder, context) for path in waiting_files(folder)]
         failed = sum(1 for result in results if not result["ok"])
         message = f"{len(results) - failed} of {len(results)} file(s) processed"
@@ -54,7 +54,7 @@ class PipelineModule(ModuleBase):
         except Exception as error:  # one bad file must not stop the others
             self.log.exception(f"{path.name} failed")
             return {"file": path.name, "ok": False, "message": f"{type(error).__name__}: {error}"}
-        if context.settings.get("move_processed", True):
+        if context.settings.move_processed:
             done = folder / PROCESSED_FOLDER
             done.mkdir(exist_ok=True)
             shutil.move(str(path), str(done / path.name))

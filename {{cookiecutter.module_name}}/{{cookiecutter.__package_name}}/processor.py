@@ -13,9 +13,13 @@ class Hook:
     """One IRIS hook the module answers: a row of the module class's hook table."""
 
     name: str  # IRIS's hook name, e.g. "on_postload_ioc_create"
-    handler: Callable  # handler(objects, context) -> the objects, changed or not
-    toggle: str  # a bool setting in config.py: the hook is registered only while it is on
+    handler: Callable  # handler(data, context) -> the data, changed or not
     menu_label: Optional[str] = None  # manual hooks: the entry in the object's menu
+    toggle: str = ""  # the bool setting that switches the hook; by default the one named like it
+
+    def __post_init__(self):
+        if not self.toggle:
+            object.__setattr__(self, "toggle", self.name)
 
 
 class ProcessorModule(ModuleBase):
@@ -28,7 +32,7 @@ class ProcessorModule(ModuleBase):
         """Called by IRIS when the module is added, enabled or its settings are saved."""
         settings = self.settings()
         for hook in self.hooks:
-            if settings.get(hook.toggle):
+            if getattr(settings, hook.toggle):
                 status = self.register_to_hook(module_id, iris_hook_name=hook.name, manual_hook_name=hook.menu_label)
                 if status.is_failure():
                     self.log.error(f"Could not register to {hook.name}: {status.get_message()}")
@@ -44,7 +48,7 @@ class ProcessorModule(ModuleBase):
         if hook is None:
             return self.error(f"{hook_name} is not in this module's hook table", data=data)
         try:
-            result = hook.handler(data, self.context())
+            result = hook.handler(data, self.context(hook=hook_name))
         except Exception as error:  # a hook must not raise into IRIS: report it instead
             self.log.exception(f"{hook.handler.__name__} failed on {hook_name}")
             return self.error(f"{hook_name} failed: {type(error).__name__}: {error}", data=data)

@@ -11,11 +11,13 @@ class {{ cookiecutter.__class_name }}(ProcessorModule):
     _module_version = config.MODULE_VERSION
     _module_configuration = config.CONFIGURATION
 
-    # The hook table: one row per IRIS hook the module answers. A toggle is a bool
-    # setting in config.py; a manual hook also needs a menu label.
+    # The hook table: one row per IRIS hook the module answers (the catalogue of IRIS's
+    # hooks and what each one carries is tests/iris_hooks.json). Each hook is switched by
+    # the bool setting of the same name in config.py; a manual hook also needs a menu label.
     hooks = (
-        Hook("on_postload_ioc_create", handler.handle_iocs, toggle="on_ioc_create"),
-        Hook("on_manual_trigger_ioc", handler.handle_iocs, toggle="on_manual_ioc", menu_label=config.MENU_LABEL),
+{%- for row in hook_plan(cookiecutter).rows %}
+        Hook({{ row.name | python_literal }}, handler.{{ row.function }}{% if row.manual %}, menu_label=config.MENU_LABEL{% endif %}),
+{%- endfor %}
     )
 {%- else %}
 from .pipeline import PipelineModule

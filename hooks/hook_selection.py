@@ -1,0 +1,137 @@
+"""The ``hooks`` answer: which of IRIS's hooks a processor module answers, and how the code is laid out for them.
+
+The catalogue is the baked project's ``tests/iris_hooks.json``, derived from IRIS's own
+source. It is the one list of hook names: this file reads it to check the answer and to
+plan the hook table, the handler functions and their switches; the baked tests read it to
+refuse a hook IRIS does not have.
+"""
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "{{cookiecutter.module_name}}" / "tests" / "iris_hooks.json"
+CATALOGUE = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
+HOOKS = {hook["name"]: hook for hook in CATALOGUE["hooks"]}
+KINDS = CATALOGUE["kinds"]
+EVERY_HOOK = "all"
+
+# What a handler function receives, by the shape of the hook's data: (group, argument name).
+SHAPES = {
+    "objects": ("objects", None),
+    "request_dict": ("requests", "requests"),
+    "ids": ("ids", "ids"),
+    "ids_or_dict": ("ids", "ids"),
+    "request_body": ("ids", "ids"),
+    "comment_and_object_dicts": ("comments", "comments"),
+    "comment_dict": ("comments", "comments"),
+    "never_fired": ("comments", "comments"),
+    "report_dict": ("reports", "reports"),
+}
+FUNCTION_NAMES = {
+    "objects": "handle_{plural}",
+    "requests": "prepare_{plural}",
+    "ids": "handle_{kind}_ids",
+    "comments": "handle_{kind}_comments",
+    "reports": "handle_{plural}",
+}
+PHASE_WORDS = {"preload": "before saving", "postload": "after saving", "manual": "menu entry"}
+
+
+def tokens(answer):
+    return [token for token in re.split(r"[\s,]+", answer.strip().lower()) if token]
+
+
+def problems(answer):
+    """What is wrong with a ``hooks`` answer, with a suggestion for each unknown name."""
+    if not tokens(answer):
+        return ["hooks: is empty. Name at least one IRIS hook or object kind, e.g. 'ioc' or 'on_manual_trigger_case'."]
+    found = []
+    known = [*HOOKS, *KINDS, EVERY_HOOK]
+    for token in tokens(answer):
+        if token in known:
+            continue
+        close = difflib.get_close_matches(token, known, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        found.append(
+            f"hooks: {token!r} is neither an IRIS {CATALOGUE['iris_version']} hook nor an object kind"
+            f" ({', '.join(KINDS)}, or {EVERY_HOOK!r}).{hint}"
+        )
+    return found
+
+
+def select(answer):
+    """The hooks an answer names, in the catalogue's order. An object kind means its create and update hooks."""
+    wanted = set()
+    for token in tokens(answer):
+        if token == EVERY_HOOK:
+            wanted.update(HOOKS)
+        elif token in KINDS:
+            wanted.update(name for name in (f"on_postload_{token}_create", f"on_postload_{token}_update") if name in HOOKS)
+        else:
+            wanted.add(token)
+    return [hook for name, hook in HOOKS.items() if name in wanted]
+
+
+def function_name(hook):
+    group = SHAPES[hook["data"]][0]
+    kind = hook["kind"]
+    return FUNCTION_NAMES[group].format(kind=kind, plural=KINDS[kind]["plural"])
+
+
+def plan(answer):
+    """Everything the templates need for the selected hooks.
+
+    ``rows``: one per hook, for the hook table (name, handler function, manual or not).
+    ``functions``: one per handler function, grouping the hooks that share a kind and a
+    data shape, with what the data holds for each.
+    ``switches``: the bool setting that turns each hook on or off, named after the hook.
+    """
+    rows, functions = [], {}
+    for hook in select(answer):
+        name = function_name(hook)
+        rows.append({"name": hook["name"], "function": name, "manual": hook["phase"] == "manual"})
+        function = functions.setdefault(name, _function(name, hook))
+        function["hooks"].append(_described(hook))
+    return {"rows": rows, "functions": list(functions.values()), "switches": [_switch(hook) for hook in select(answer)]}
+
+
+def _function(name, hook):
+    group, argument = SHAPES[hook["data"]]
+    kind = KINDS[hook["kind"]]
+    return {
+        "name": name,
+        "group": group,
+        "argument": argument or kind["plural"],
+        "item": "object_id" if group == "ids" else (argument or kind["plural"])[:-1],
+        "kind": kind,
+        "hooks": [],
+    }
+
+
+def _described(hook):
+    data = CATALOGUE["data"][hook["data"]]
+    if hook["data"] == "objects":
+        data = f"IRIS ``{KINDS[hook['kind']]['model']}`` objects; what you change on them is saved"
+    note = f" {hook['note']}" if hook.get("note") else ""
+    return {"name": hook["name"], "phase": hook["phase"], "text": f"{PHASE_WORDS[hook['phase']]}: {data}.{note}"}
+
+
+def _switch(hook):
+    kind = KINDS[hook["kind"]]["label"]
+    if hook["phase"] == "manual":
+        human, description = f"Offer in the {kind} menu", f"Let analysts run the module on selected {kind}s."
+    else:
+        action = re.sub(rf"^on_(pre|post)load_({hook['kind']}_)?", "", hook["name"]).replace("_", " ")
+        human = f"{kind[:1].upper()}{kind[1:]} {action} ({PHASE_WORDS[hook['phase']]})"
+        description = f"Run the module on IRIS's {hook['name']} hook."
+    return {
+        "param_name": hook["name"],
+        "param_human_name": human,
+        "param_description": description,
+        "default": True,
+        "mandatory": True,
+        "type": "bool",
+        "section": "Hooks",
+    }

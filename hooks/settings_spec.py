@@ -1,0 +1,131 @@
+"""The ``settings`` and ``pipeline_args`` answers: a module's settings and pipeline arguments, typed in one line.
+
+``settings``: comma-separated items ``[Section/]name:type[!][=default]``, e.g.
+``api_url:string=https://api.example, Secrets/api_key:sensitive_string!, timeout:int=30``.
+``!`` makes the setting mandatory; a default runs to the next comma.
+
+``pipeline_args``: comma-separated ``name[:required|:optional]``, e.g. ``index:required, hostname``.
+"""
+
+import json
+import keyword
+import re
+
+IRIS_TYPES = ("bool", "int", "string", "sensitive_string", "textfield_html", "textfield_json", "textfield_markdown")
+ITEM = re.compile(r"(?:(?P<section>[^/:]+)/)?(?P<name>[^:]*):(?P<type>[^!=]*)(?P<mandatory>!?)(?:=(?P<default>.*))?")
+NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
+TRUE, FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+# Words written in capitals in the names IRIS shows.
+ACRONYMS = {"api", "url", "uri", "tls", "ssl", "ca", "ip", "id", "http", "https", "dns", "vql", "json", "html", "ioc", "tlp"}
+NEEDS = ("required", "optional")
+
+
+def items(answer):
+    return [item.strip() for item in answer.split(",") if item.strip()]
+
+
+def human_name(name):
+    words = [word.upper() if word in ACRONYMS else word for word in name.split("_") if word]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:]
+
+
+def parse_default(text, setting_type):
+    """The default as IRIS stores it; raises ValueError when it is not a value of the type."""
+    if setting_type == "bool":
+        if text.lower() not in TRUE + FALSE:
+            raise ValueError(f"is not a bool; write one of {', '.join(TRUE + FALSE)}")
+        return text.lower() in TRUE
+    if setting_type == "int":
+        if not re.fullmatch(r"[-+]?\d+", text):
+            raise ValueError("is not a whole number")
+        return int(text)
+    if setting_type == "textfield_json":
+        try:
+            json.loads(text)
+        except ValueError as error:
+            raise ValueError(f"is not JSON ({error})") from None
+    return text
+
+
+def setting_problems(answer):
+    """One problem per bad item, naming the item; duplicates are left to ``duplicate_problems``."""
+    found = []
+    for item in items(answer):
+        match = ITEM.fullmatch(item)
+        if not match:
+            found.append(f"settings: {item!r} is not name:type. Write e.g. 'api_key:sensitive_string!' or 'timeout:int=30'.")
+            continue
+        name, setting_type = match["name"].strip(), match["type"].strip()
+        if not NAME.fullmatch(name) or keyword.iskeyword(name):
+            found.append(
+                f"settings: {item!r}: {name!r} is not a setting name. Use lowercase letters, digits and '_',"
+                " starting with a letter, not a Python keyword."
+            )
+        if setting_type not in IRIS_TYPES:
+            found.append(f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(IRIS_TYPES)}.")
+        elif match["default"] is not None:
+            try:
+                parse_default(match["default"].strip(), setting_type)
+            except ValueError as error:
+                found.append(f"settings: {item!r}: the default {match['default'].strip()!r} {error}.")
+    return found
+
+
+def settings(answer):
+    """IRIS configuration entries for a valid ``settings`` answer, in its order."""
+    entries = []
+    for item in items(answer):
+        match = ITEM.fullmatch(item)
+        name, setting_type, mandatory = match["name"].strip(), match["type"].strip(), bool(match["mandatory"])
+        if match["default"] is not None:
+            default = parse_default(match["default"].strip(), setting_type)
+        elif mandatory:
+            default = None  # IRIS keeps the module off until an admin fills it in
+        else:
+            default = {"bool": False, "int": 0}.get(setting_type, "")
+        human = human_name(name)
+        entry = {
+            "param_name": name,
+            "param_human_name": human,
+            "param_description": f"{human}." + (" Fill it in before enabling the module." if default is None else ""),
+            "default": default,
+            "mandatory": mandatory,
+            "type": setting_type,
+        }
+        if match["section"]:
+            entry["section"] = match["section"].strip()
+        entries.append(entry)
+    return entries
+
+
+def duplicate_problems(entries):
+    names = [entry["param_name"] for entry in entries]
+    return [
+        f"settings: {name!r} is declared twice (hooks and built-in settings count too). Keep one, or rename it."
+        for name in sorted({name for name in names if names.count(name) > 1})
+    ]
+
+
+def pipeline_arg_problems(answer):
+    if not items(answer):
+        return ["pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."]
+    found, seen = [], set()
+    for item in items(answer):
+        name, _, need = (part.strip() for part in item.partition(":"))
+        if not NAME.fullmatch(name):
+            found.append(f"pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'.")
+        if need and need not in NEEDS:
+            found.append(f"pipeline_args: {item!r}: {need!r} is neither 'required' nor 'optional'.")
+        if name in seen:
+            found.append(f"pipeline_args: {name!r} is given twice. Keep one.")
+        seen.add(name)
+    return found
+
+
+def pipeline_args(answer):
+    """``[[name, "required" | "optional"], ...]`` as IRIS's pipeline_info wants it."""
+    pairs = []
+    for item in items(answer):
+        name, _, need = (part.strip() for part in item.partition(":"))
+        pairs.append([name, need or "optional"])
+    return pairs
