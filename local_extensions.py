@@ -84,4 +84,7 @@ class AnswerFilters(Extension):
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
         environment.globals["hook_plan"] = lambda context: answers.hook_selection.plan(context["hooks"])
         environment.globals["module_settings"] = answers.module_settings
+        environment.globals["preset_hooks"] = lambda name: answers.presets.PRESETS.get(str(name), answers.presets.PRESETS["blank"]).hooks
+        environment.globals["preset"] = lambda context: answers.presets.PRESETS[context["preset"]]
+        environment.globals["unused_files"] = answers.unused_files
         environment.globals["pipeline_args"] = lambda context: answers.settings_spec.pipeline_args(context["pipeline_args"])

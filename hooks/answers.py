@@ -12,6 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the rule files beside this one
 import hook_selection  # noqa: E402
+import presets  # noqa: E402
 import settings_spec  # noqa: E402
 
 MODULE_TYPES = ("processor", "pipeline")
@@ -148,8 +149,14 @@ def problems(answers):
     found += choice_problems("license", answers["license"], LICENSES)
     found += text_problems("organization", answers["organization"], required=False)
     found += url_problems(answers["repository_url"])
+    preset_problems = presets.problems(answers)
+    found += preset_problems
     if answers["module_type"] == "processor":
-        found += hook_selection.problems(answers["hooks"])
+        hook_problems = hook_selection.problems(answers["hooks"])
+        found += hook_problems
+        if not hook_problems and not preset_problems:
+            functions = [function["name"] for function in hook_selection.plan(answers["hooks"])["functions"]]
+            found += presets.hook_problems(answers, functions)
     else:
         found += settings_spec.pipeline_arg_problems(answers["pipeline_args"])
     found += text_problems("settings", answers["settings"], required=False)
@@ -172,9 +179,17 @@ MOVE_PROCESSED = {
 
 
 def module_settings(answers):
-    """Every IRIS configuration entry of the module: the type's own, then the user's."""
+    """Every IRIS configuration entry of the module: the type's own, the preset's, then the user's."""
     if answers["module_type"] == "processor":
         own = hook_selection.plan(answers["hooks"])["switches"]
     else:
         own = [MOVE_PROCESSED]
-    return own + settings_spec.settings(answers["settings"])
+    return own + presets.PRESETS[answers["preset"]].settings + settings_spec.settings(answers["settings"])
+
+
+def unused_files(answers):
+    """The optional files of the baked project that the chosen preset does not use."""
+    package = package_name(answers["module_name"])
+    kept = presets.PRESETS[answers["preset"]].files
+    every = {path for preset in presets.PRESETS.values() for path in preset.files}
+    return sorted(path.replace("PACKAGE", package) for path in every - set(kept))

@@ -1,4 +1,4 @@
-"""Remove the files the chosen module type does not use, start a git repository, say what to do next."""
+"""Remove the files the chosen module type and preset do not use, start a git repository, say what to do next."""
 
 import shutil
 import subprocess
@@ -11,17 +11,24 @@ INIT_GIT = {{ cookiecutter.init_git | python_literal }}
 AUTHOR = {{ cookiecutter.author | python_literal }}
 EMAIL = {{ cookiecutter.email | python_literal }}
 
+# Files of presets other than the chosen one.
+UNUSED_FILES = [
+{%- for path in unused_files(cookiecutter) %}
+    Path({{ path | python_literal }}),
+{%- endfor %}
+]
 FILES_OF_TYPE = {
     "processor": [Path(PACKAGE, "processor.py"), Path("tests/test_hooks.py")],
     "pipeline": [Path(PACKAGE, "pipeline.py"), Path("tests/test_pipeline.py")],
 }
 
 
-def remove_other_type():
+def remove_unused_files():
     for module_type, files in FILES_OF_TYPE.items():
         if module_type != MODULE_TYPE:
-            for path in files:
-                path.unlink()
+            UNUSED_FILES.extend(files)
+    for path in UNUSED_FILES:
+        path.unlink()
 
 
 def init_git():
@@ -66,5 +73,5 @@ Then in IRIS: Manage > Modules > Add module > {PACKAGE}
 
 
 if __name__ == "__main__":
-    remove_other_type()
+    remove_unused_files()
     print(next_steps(f" {init_git()}" if INIT_GIT else ""))

@@ -13,12 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTEXT = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
 CHOICES = {name: values for name, values in CONTEXT.items() if isinstance(values, list) and not name.startswith("_")}
 # Choices that change code; the others (the licence) change only texts and metadata.
-CODE_CHOICES = ("module_type",)
+CODE_CHOICES = ("module_type", "preset")
 
 
 def answer_matrix():
-    """Every combination of the choices that change code, crossed so every other choice value appears."""
-    code = list(itertools.product(*(CHOICES[name] for name in CODE_CHOICES)))
+    """Every valid combination of the choices that change code, crossed so every other choice value appears."""
+    rules = load_rules()
+    code = [
+        values
+        for values in itertools.product(*(CHOICES[name] for name in CODE_CHOICES))
+        if not rules.presets.problems(dict(zip(CODE_CHOICES, values)))
+    ]
     others = [name for name in CHOICES if name not in CODE_CHOICES]
     rows = []
     for code_values in code:
@@ -26,6 +31,16 @@ def answer_matrix():
             row = dict(zip(CODE_CHOICES, code_values))
             row.update({name: CHOICES[name][index % len(CHOICES[name])] for name in others})
             rows.append(row)
+    return rows
+
+
+def code_variants():
+    """Each valid combination of the choices that change code, once."""
+    rows = []
+    for row in answer_matrix():
+        code = {name: row[name] for name in CODE_CHOICES}
+        if code not in rows:
+            rows.append(code)
     return rows
 
 

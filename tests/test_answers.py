@@ -10,7 +10,7 @@ rules = load_rules()
 DEFAULTS = {
     "keyword": "vt", "module_type": "processor", "module_name": "iris-vt-module", "module_human_name": "IrisVT",
     "module_description": "VirusTotal insights", "author": "A", "email": "a@example.org", "module_version": "0.1.0",
-    "license": "MIT", "hooks": "ioc", "pipeline_args": "hostname", "settings": "", "organization": "",
+    "license": "MIT", "preset": "blank", "hooks": "ioc", "pipeline_args": "hostname", "settings": "", "organization": "",
     "repository_url": "", "init_git": False,
 }  # fmt: skip
 
@@ -52,6 +52,7 @@ REFUSED = [
     ("settings", "class:string"),
     ("settings", "on_postload_ioc_create:bool"),
     ("settings", "api_url:string, api_url:string"),
+    ("preset", "virustotal"),
 ]
 REFUSED_FOR_PIPELINES = [
     ("pipeline_args", ""),
@@ -81,6 +82,15 @@ def test_a_bad_pipeline_answer_is_named_in_the_problems(field, value):
 def test_good_answers_have_no_problems():
     assert rules.problems(DEFAULTS) == []
     assert rules.problems(dict(DEFAULTS, module_type="pipeline")) == []
+
+
+def test_a_preset_refuses_the_other_module_type_and_hooks_its_handler_lacks():
+    (wrong_type,) = rules.problems(dict(DEFAULTS, module_type="pipeline", preset="ioc-enrichment"))
+    (wrong_hooks,) = rules.problems(dict(DEFAULTS, preset="ioc-enrichment", hooks="ioc, on_manual_trigger_case"))
+
+    assert wrong_type.startswith("preset: 'ioc-enrichment' bakes a processor module, not a pipeline.")
+    assert wrong_hooks.startswith("hooks: the ioc-enrichment preset's handler has handle_iocs, not handle_cases.")
+    assert rules.problems(dict(DEFAULTS, preset="ioc-enrichment", hooks="on_manual_trigger_ioc")) == []
 
 
 def test_a_misspelt_hook_gets_a_suggestion():

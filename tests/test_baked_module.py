@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHOICES
+from conftest import CHOICES, code_variants, variant_id
 
 TYPES = CHOICES["module_type"]
+VARIANTS = code_variants()
 # IRIS 2.4 runs modules on Python 3.9: CI points IRIS_PYTHON at one when the machine has it.
 IRIS_PYTHON = os.environ.get("IRIS_PYTHON") or sys.executable
 
@@ -30,9 +31,9 @@ def make(target, folder):
     return done.stdout
 
 
-@pytest.mark.parametrize("module_type", TYPES)
-def test_make_test_passes_as_baked(bake, module_type):
-    folder = bake(module_type=module_type, keyword=f"own_{module_type}")
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_make_test_passes_as_baked(bake, variant):
+    folder = bake(**variant, keyword="own")
 
     output = make("test", folder)
 
@@ -55,19 +56,22 @@ def iris_venv(tmp_path_factory):
     folder = tmp_path_factory.mktemp("iris-venv")
     subprocess.run([IRIS_PYTHON, "-m", "venv", str(folder)], check=True)
     python = str(folder / "bin" / "python")
-    run(["-m", "pip", "install", "-q", "celery==5.2.7", "pytest", "packaging"], cwd=folder, python=python)
+    run(["-m", "pip", "install", "-q", "-r", str(Path(__file__).with_name("iris-environment.txt"))], cwd=folder,
+        python=python)  # fmt: skip
     return python
 
 
-@pytest.mark.parametrize("module_type", TYPES)
-def test_the_wheel_installs_and_loads_in_a_fresh_environment(bake, iris_venv, module_type, tmp_path):
-    folder = bake(module_type=module_type, keyword=f"wheel_{module_type}")
-    package = f"iris_wheel_{module_type}_module"
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+def test_the_wheel_installs_and_loads_in_a_fresh_environment(bake, iris_venv, variant, tmp_path):
+    keyword = "wheel_" + "_".join(variant.values()).replace("-", "_")  # one distribution per variant
+    folder = bake(**variant, keyword=keyword)
+    package = f"iris_{keyword}_module"
     shutil.rmtree(folder / "dist", ignore_errors=True)
     subprocess.run(["make", "wheel", f"PYTHON={sys.executable}"], cwd=folder, check=True, capture_output=True)
     (wheel,) = (folder / "dist").glob("*.whl")
 
-    run(["-m", "pip", "install", "-q", str(wheel)], cwd=tmp_path, python=iris_venv)
+    # With --no-deps, as `make install` does in IRIS: what the module needs must be there already.
+    run(["-m", "pip", "install", "-q", "--no-deps", str(wheel)], cwd=tmp_path, python=iris_venv)
     # Outside the project folder, so the package can only come from the installed wheel.
     output = run([str(folder / "tests" / "fake_iris.py"), package], cwd=tmp_path, python=iris_venv)
     installed = run(["-c", f"import {package}; print({package}.__file__)"], cwd=tmp_path, python=iris_venv)

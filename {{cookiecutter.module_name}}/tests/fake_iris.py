@@ -80,7 +80,14 @@ class FakeIris:
     def get_server_settings_as_dict(self):
         return dict(self.server_settings)
 
-    def add_tab_attribute_field(self, obj, tab_name, field_name, field_type, field_value, **options):
+    def add_tab_attribute_field(self, obj, tab_name, field_name, field_type, field_value, mandatory=None,
+                                field_options=None):  # fmt: skip
+        """As IRIS does: set ``obj.custom_attributes[tab_name][field_name]``, replacing what was there."""
+        attributes = obj.custom_attributes or {}
+        attributes.setdefault(tab_name, {})[field_name] = {
+            "mandatory": bool(mandatory), "type": field_type, "value": field_value,
+        }  # fmt: skip
+        obj.custom_attributes = attributes
         self.added_attributes.append((obj, tab_name, field_name, field_type, field_value))
         return True
 
@@ -240,6 +247,11 @@ def pipeline_data(module, folder, **args):
         "pipeline_args": {**required, **args}, "user": "analyst", "user_id": 1, "case_name": "#1 - Case", "case_id": 1,
         "path": str(folder), "db_name": "iris", "is_update": True,
     }  # fmt: skip
+
+
+def run_pipeline(module, folder, **args):
+    """Run the pipeline as IRIS's worker does, on the files in ``folder``."""
+    return module.pipeline_handler("pipeline_update", pipeline_data(module, folder, **args))
 
 
 def comment(text="Seen on three hosts"):

@@ -1,5 +1,6 @@
 """IRIS builds a module instance per call in a worker that lives for days: calls must keep nothing."""
 
+import dataclasses
 import gc
 import logging
 import tracemalloc
@@ -11,9 +12,11 @@ KEPT_PER_CALL_LIMIT = 100  # bytes; iris-interface alone keeps about 2 kB per in
 
 
 def call_once(make_module, folder):
+    """One hook call (a processor's first hook, its handler stood in for) or one pipeline run."""
     module = make_module()
     if module.get_module_type() == "module_processor":
         hook = type(module).hooks[0]
+        module.hooks = (dataclasses.replace(hook, handler=lambda data, context: data),)
         return module.hooks_handler(hook.name, hook.menu_label, fake_iris.hook_data(hook.name))
     return module.pipeline_handler("pipeline_update", fake_iris.pipeline_data(module, folder))
 

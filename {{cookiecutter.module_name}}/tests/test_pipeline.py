@@ -17,10 +17,6 @@ class Upload:
         Path(destination).write_bytes(self._content)
 
 
-def run(module, folder, **args):
-    return module.pipeline_handler("pipeline_update", fake_iris.pipeline_data(module, folder, **args))
-
-
 def test_an_upload_is_saved_under_the_case_folder(make_module, tmp_path):
     status = make_module().pipeline_files_upload(str(tmp_path), Upload("Security.evtx"), "Customer", "#1", "true")
 
@@ -43,18 +39,18 @@ def test_each_file_gets_its_own_result_and_is_moved_aside(make_module, tmp_path)
     (tmp_path / "a.log").write_text("1\n2\n3\n")
     (tmp_path / "b.log").write_text("1\n")
 
-    status = run(make_module(), tmp_path)
+    status = fake_iris.run_pipeline(make_module(), tmp_path)
 
     assert status.is_success(), status.get_message()
     assert [(r["file"], r["ok"]) for r in status.get_data()] == [("a.log", True), ("b.log", True)]
     assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == ["a.log", "b.log"]
-    assert run(make_module(), tmp_path).get_data() == []  # the next run does not redo them
+    assert fake_iris.run_pipeline(make_module(), tmp_path).get_data() == []  # the next run does not redo them
 
 
 def test_files_stay_in_place_when_moving_is_off(make_module, tmp_path):
     (tmp_path / "a.log").write_text("1\n")
 
-    run(make_module(move_processed=False), tmp_path)
+    fake_iris.run_pipeline(make_module(move_processed=False), tmp_path)
 
     assert (tmp_path / "a.log").exists()
 
@@ -65,7 +61,7 @@ def test_a_link_pointing_outside_the_folder_is_refused(make_module, tmp_path):
     outside.write_text("not evidence\n")
     (folder / "link.log").symlink_to(outside)
 
-    status = run(make_module(), folder)
+    status = fake_iris.run_pipeline(make_module(), folder)
 
     assert status.is_failure()
     assert status.get_data() == [{"file": "link.log", "ok": False, "message": status.get_data()[0]["message"]}]
@@ -82,7 +78,7 @@ def test_a_failing_file_does_not_stop_the_others(make_module, module_class, tmp_
     for name in ("a.log", "b.log", "c.log"):
         (tmp_path / name).write_text("x\n")
 
-    status = run(make_module(), tmp_path)
+    status = fake_iris.run_pipeline(make_module(), tmp_path)
 
     assert status.is_failure()
     assert [r["ok"] for r in status.get_data()] == [True, False, True]
@@ -94,18 +90,8 @@ def test_a_missing_required_argument_stops_the_run(make_module, module_class, tm
     monkeypatch.setattr(module_class, "_pipeline_info", info)
     (tmp_path / "a.log").write_text("x\n")
 
-    status = run(make_module(), tmp_path, index=None)
+    status = fake_iris.run_pipeline(make_module(), tmp_path, index=None)
 
     assert status.is_failure()
     assert "index" in status.get_message()
     assert (tmp_path / "a.log").exists()
-
-
-def test_process_file(make_module, tmp_path):
-    (tmp_path / "sample.log").write_text("first\nsecond\n")
-
-    status = run(make_module(), tmp_path, hostname="WKS-001")
-
-    assert status.is_success(), status.get_message()
-    # TODO: assert what your pipeline does with the file, e.g. the records it sent.
-    assert status.get_data()[0]["message"] == "2 record(s) read from sample.log"

@@ -1,0 +1,48 @@
+{%- if cookiecutter.module_type == "processor" -%}
+"""What the module does with the data IRIS hands it. Your logic goes here.
+
+Plain functions, importable without IRIS: each takes the list a hook carries and a Context
+(``settings``, ``server_settings``, ``log``, ``hook``: the hook's name) and returns the
+list, changed or not. Raise when something goes wrong: the module class turns the
+exception into an error status that IRIS shows in DIM tasks, and IRIS's data stays as it
+was. Which hook calls which function is the hook table in the module class.
+"""
+{%- for function in hook_plan(cookiecutter).functions %}
+
+
+def {{ function.name }}({{ function.argument }}, context):
+    """{% if function.group == "objects" %}Act on {{ function.kind.label }}s{% elif function.group == "requests" %}Check or complete {{ function.kind.label }}s before IRIS saves them{% elif function.group == "ids" %}Follow up on {{ function.kind.label }}s by id{% elif function.group == "comments" %}Act on comments on {{ function.kind.label }}s{% else %}Act on generated reports{% endif %}.
+
+    ``{{ function.argument }}`` holds, per hook:
+{%- for hook in function.hooks %}
+    - ``{{ hook.name }}``, {{ hook.text }}
+{%- endfor %}
+    """
+    for {{ function.item }} in {{ function.argument }}:
+{%- if function.group == "objects" %}
+        context.log.info(f"{context.hook}: {{ function.kind.label }} {{ '{' }}{{ function.item }}.{{ function.kind.title }}!r}")
+{%- else %}
+        context.log.info(f"{context.hook}: {{ '{' }}{{ function.item }}!r}")
+{%- endif %}
+        # TODO: {% if function.group == "requests" %}check or change the fields; what you return replaces the request's data.{% elif function.group == "objects" %}act on the {{ function.kind.label }}, e.g. query your service and update its fields.{% else %}act on it, e.g. tell your service.{% endif %}
+    return {{ function.argument }}
+{%- endfor %}
+{%- else -%}
+"""What the module does with each uploaded evidence file. Your logic goes here.
+
+A plain function, importable without IRIS. It gets the file's path and a Context
+(``settings``, ``server_settings``, ``log``, and ``args``: the pipeline arguments the user
+typed) and returns a one-line summary for the task log. Raise when the file cannot be
+processed: it is reported as failed, kept for another run, and the other files go on.
+"""
+
+
+def process_file(path, context):
+    """Process one evidence file (a ``pathlib.Path`` inside the case's upload folder)."""
+    records = 0
+    with path.open("rb") as evidence:
+        for _record in evidence:  # read as a stream: evidence files can outgrow memory
+            records += 1
+            # TODO: parse the record and send it where it belongs (a SIEM index, the case, ...).
+    return f"{records} record(s) read from {path.name}"
+{%- endif %}

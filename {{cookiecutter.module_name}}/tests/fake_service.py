@@ -1,0 +1,55 @@
+"""A fake of the remote web service: a real HTTP server on 127.0.0.1 that answers as scripted.
+
+    with FakeService() as service:
+        service.answer("/files/abc", (200, {"verdict": "malicious"}))
+        ...  # point the module's api_url at service.url
+
+Each path answers its scripted responses in turn, the last one again and again; unknown
+paths answer 404. ``service.requests`` records what the module sent.
+"""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class FakeService:
+    def __init__(self):
+        self.scripts = {}  # path -> [(status, JSON body, headers), ...]
+        self.requests = []  # (method, path, headers) as received
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+
+    def answer(self, path, *responses):
+        """Script ``path``: each response is (status, body) or (status, body, headers)."""
+        self.scripts[path] = [(*response, {})[:3] for response in responses]
+
+    def __enter__(self):
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self):
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                service.requests.append(("GET", self.path, dict(self.headers)))
+                script = service.scripts.get(self.path, [(404, {"error": "not found"}, {})])
+                status, body, headers = script.pop(0) if len(script) > 1 else script[0]
+                payload = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+        return Handler

@@ -1,0 +1,1 @@
+{% include "presets/" ~ cookiecutter.preset ~ "/test_handler.py" %}

@@ -1,0 +1,1 @@
+{% include "presets/" ~ cookiecutter.preset ~ "/client.py" ignore missing %}

@@ -1,0 +1,39 @@
+"""What an enrichment leaves on an IRIS object: a report tab of escaped HTML, and tags.
+
+Remote data is untrusted: the report is rendered by Jinja with autoescaping on, in a
+sandbox (the template is a setting admins edit), so a ``<script>`` in an answer shows as
+text.
+"""
+
+from pathlib import Path
+
+DEFAULT_TEMPLATE = Path(__file__).with_name("report.html")
+
+
+def render_report(template, **values):
+    """The report's HTML: ``template`` (``report.html`` when empty) rendered with ``values`` escaped."""
+    from jinja2.sandbox import SandboxedEnvironment  # IRIS ships Jinja2; imported when a report is made
+
+    environment = SandboxedEnvironment(autoescape=True)
+    source = template or DEFAULT_TEMPLATE.read_text(encoding="utf-8")
+    return environment.from_string(source).render(**values)
+
+
+def set_report_tab(obj, tab, html, field="Report"):
+    """Write ``html`` in the object's tab ``tab`` (custom attributes), replacing an earlier report."""
+    # IRIS's own function: it saves the object's custom attributes. Imported here because it
+    # exists only inside IRIS.
+    from app.datamgmt.manage.manage_attribute_db import add_tab_attribute_field
+
+    add_tab_attribute_field(obj, tab_name=tab, field_name=field, field_type="html", field_value=html)
+
+
+def add_tags(obj, attribute, tags):
+    """Add ``tags`` to the object's comma-separated tag field ``attribute``, each once."""
+    current = [tag.strip() for tag in (getattr(obj, attribute) or "").split(",") if tag.strip()]
+    seen = {tag.lower() for tag in current}
+    for tag in tags:
+        if tag.strip() and tag.strip().lower() not in seen:
+            current.append(tag.strip())
+            seen.add(tag.strip().lower())
+    setattr(obj, attribute, ",".join(current))
