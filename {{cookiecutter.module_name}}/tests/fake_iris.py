@@ -212,7 +212,8 @@ def evidence(filename="disk.E01", **attributes):
 
 
 def alert(title="Alert", **attributes):
-    fields = {"alert_id": 1, "alert_description": "", "alert_tags": "", "alert_severity_id": 1, **attributes}
+    fields = {"alert_id": 1, "alert_description": "", "alert_tags": "", "alert_note": "", "alert_severity_id": 1,
+              **attributes}  # fmt: skip
     return SimpleNamespace(alert_title=title, custom_attributes={}, **fields)
 
 

@@ -40,3 +40,12 @@ def test_tags_are_added_once_whatever_their_case():
     enrichment.add_tags(ioc, "ioc_tags", ["new"])
 
     assert ioc.ioc_tags == "phishing,VT:malicious,new"
+
+
+def test_a_note_line_is_added_once():
+    alert = fake_iris.alert(alert_note="From the EDR")
+
+    enrichment.add_line(alert, "alert_note", "Triage: routine")
+    enrichment.add_line(alert, "alert_note", "Triage: routine")
+
+    assert alert.alert_note == "From the EDR\nTriage: routine"

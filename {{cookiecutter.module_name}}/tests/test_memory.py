@@ -56,3 +56,24 @@ def kept_per_call(call, calls=CALLS, windows=3):
 
 def test_calls_keep_no_memory(make_module, tmp_path):
     assert kept_per_call(lambda: call_once(make_module, tmp_path)) < KEPT_PER_CALL_LIMIT
+
+{%- if cookiecutter.module_type == "pipeline" %}
+
+
+def test_a_huge_evidence_file_is_streamed_not_read_whole(make_module, tmp_path):
+    lines = 250_000
+    with (tmp_path / "huge.csv").open("w") as huge:  # about 5 MB of indicators, one per line
+        huge.write("type,value\n")
+        huge.writelines("domain,evil.example\n" for _ in range(lines))
+    size = (tmp_path / "huge.csv").stat().st_size
+
+    tracemalloc.start()
+    try:
+        status = fake_iris.run_pipeline(make_module(), tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert status.is_success(), status.get_message()
+    assert peak < size / 8, f"{peak:,} bytes held at once for a {size:,}-byte file"
+{%- endif %}

@@ -17,6 +17,16 @@ class Upload:
         Path(destination).write_bytes(self._content)
 
 
+@pytest.fixture(autouse=True)
+def line_counter(module_class, monkeypatch):
+    """Stand in for the handler: these tests are about the glue, not your logic (test_handler.py is)."""
+
+    def count_lines(path, context):
+        return f"{len(path.read_bytes().splitlines())} line(s)"
+
+    monkeypatch.setattr(module_class, "process_file", staticmethod(count_lines))
+
+
 def test_an_upload_is_saved_under_the_case_folder(make_module, tmp_path):
     status = make_module().pipeline_files_upload(str(tmp_path), Upload("Security.evtx"), "Customer", "#1", "true")
 

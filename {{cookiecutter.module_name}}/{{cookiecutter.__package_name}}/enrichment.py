@@ -1,4 +1,4 @@
-"""What an enrichment leaves on an IRIS object: a report tab of escaped HTML, and tags.
+"""What an enrichment leaves on an IRIS object: a report tab of escaped HTML, tags, note lines.
 
 Remote data is untrusted: the report is rendered by Jinja with autoescaping on, in a
 sandbox (the template is a setting admins edit), so a ``<script>`` in an answer shows as
@@ -37,3 +37,10 @@ def add_tags(obj, attribute, tags):
             current.append(tag.strip())
             seen.add(tag.strip().lower())
     setattr(obj, attribute, ",".join(current))
+
+
+def add_line(obj, attribute, line):
+    """Append ``line`` to the object's text field ``attribute`` (a note, a description) unless it is there."""
+    text = getattr(obj, attribute) or ""
+    if line not in text.splitlines():
+        setattr(obj, attribute, f"{text}\n{line}" if text else line)
