@@ -1,5 +1,6 @@
 """Remove the files the chosen module type and preset do not use, start a git repository, say what to do next."""
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,6 +11,8 @@ FOLDER = "{{ cookiecutter.module_name }}"
 INIT_GIT = {{ cookiecutter.init_git | python_literal }}
 AUTHOR = {{ cookiecutter.author | python_literal }}
 EMAIL = {{ cookiecutter.email | python_literal }}
+CONTEXT = json.loads({{ cookiecutter | tojson | python_literal }})
+TEMPLATE_DIR = Path({{ template_dir | python_literal }})
 
 # Files of presets other than the chosen one.
 UNUSED_FILES = [
@@ -29,6 +32,35 @@ def remove_unused_files():
             UNUSED_FILES.extend(files)
     for path in UNUSED_FILES:
         path.unlink()
+
+
+def record_answers():
+    """Write the answers where cruft (and cookiecutter --replay-file) can bake the project again."""
+    context = {key: value for key, value in CONTEXT.items() if key not in ("_output_dir", "_repo_dir")}
+    # A URL or gh:... is recorded as given; a local path, which was relative to wherever
+    # cookiecutter ran, as the template's absolute path.
+    remote = "://" in context["_template"] or context["_template"].startswith(("gh:", "gl:", "bb:", "git@"))
+    record = {
+        "template": context["_template"] if remote else str(TEMPLATE_DIR),
+        "commit": template_commit(),
+        "checkout": context.get("_checkout"),
+        "context": {"cookiecutter": context},
+        "directory": None,
+        "skip": [".git"],
+    }
+    Path(".cruft.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def template_commit():
+    """The template's git commit, when it is baked from a git checkout; cruft updates from it."""
+    git = shutil.which("git")
+    if git is None:
+        return None
+    done = subprocess.run([git, "rev-parse", "--show-toplevel", "HEAD"], cwd=TEMPLATE_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None
+    toplevel, commit = done.stdout.split()
+    return commit if Path(toplevel).resolve() == TEMPLATE_DIR.resolve() else None
 
 
 def init_git():
@@ -74,4 +106,5 @@ Then in IRIS: Manage > Modules > Add module > {PACKAGE}
 
 if __name__ == "__main__":
     remove_unused_files()
+    record_answers()
     print(next_steps(f" {init_git()}" if INIT_GIT else ""))

@@ -50,7 +50,7 @@ def test_no_template_debris_in_any_file(project):
 
 def test_todo_marks_only_where_the_user_logic_goes(project):
     answers, folder = project
-    marked = sorted(path.name for path in folder.rglob("*") if path.is_file() and "TODO" in path.read_text("utf-8"))
+    marked = sorted(path.name for path in folder.rglob("*") if path.is_file() and "# TODO" in path.read_text("utf-8"))
     # The handler and its test; the client too, where a preset talks to a remote service.
     expected = ["handler.py", "test_handler.py"]
     if "PACKAGE/client.py" in PRESETS[answers["preset"]].files:
@@ -65,6 +65,19 @@ def test_only_the_files_of_the_chosen_type_are_left(project):
     assert (package / f"{answers['module_type']}.py").exists()
     assert not (package / f"{other}.py").exists()
     assert all(part for path in folder.rglob("*") for part in path.relative_to(folder).parts)
+
+
+def test_the_guide_names_only_files_that_exist_and_every_handler_function(project):
+    answers, folder = project
+    guide = (folder / "AGENTS.md").read_text(encoding="utf-8")
+    named = {name for name in re.findall(r"`([^`\s]+\.(?:py|json|html|md))`", guide)}
+    assert named, "the guide names no file"
+    for name in named:
+        assert (folder / name).exists() or any(folder.rglob(name)), f"AGENTS.md names {name}, which is not there"
+    if answers["module_type"] == "processor":
+        default_hooks = PRESETS[answers["preset"]].hooks  # the matrix keeps the preset's hooks
+        for function in load_rules().hook_selection.plan(default_hooks)["functions"]:
+            assert f"`{function['name']}`" in guide
 
 
 def test_the_ci_workflow_keeps_its_github_expressions(project):

@@ -1,0 +1,33 @@
+"""The answers are recorded in the baked project, and baking again from them gives the same tree."""
+
+import json
+
+import pytest
+from conftest import ROOT, code_variants, variant_id
+from cookiecutter.main import cookiecutter
+
+
+def tree(folder):
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(folder).parts
+    }
+
+
+@pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
+def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, variant):
+    answers = dict(variant, keyword="again", settings="api_token:sensitive_string!", organization="CERT",
+                   module_description="It's \"quoted\" \\ — ünïcode", init_git=False)  # fmt: skip
+    first = tmp_path / "first"
+    cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(first))
+    recorded = json.loads((first / "iris-again-module" / ".cruft.json").read_text("utf-8"))
+    replay = tmp_path / "answers.json"
+    replay.write_text(json.dumps(recorded["context"]), encoding="utf-8")
+
+    again = tmp_path / "again"
+    cookiecutter(recorded["template"], replay=str(replay), output_dir=str(again))
+
+    assert tree(again / "iris-again-module") == tree(first / "iris-again-module")
+    assert recorded["template"] == str(ROOT)
+    assert recorded["context"]["cookiecutter"]["module_description"] == answers["module_description"]
