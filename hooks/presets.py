@@ -80,6 +80,27 @@ PRESETS = {
         ],  # fmt: skip
         dependencies=("requests>=2.25,<3", "jinja2>=3.0"),
     ),
+    "hunt": Preset(
+        "processor",
+        "hunts new hash IOCs on every Velociraptor client through pyvelociraptor; IOC values go in as VQL variables",
+        hooks="on_postload_ioc_create",
+        functions=("handle_iocs",),
+        files=("PACKAGE/client.py", *helper_files("ioc_types", "report")),
+        settings=[
+            setting("api_config", "API client config", "The content of the api.config.yaml that `velociraptor config"
+                    " api_client` writes (YAML or JSON). Fill it in before enabling the module.", "textfield_json", None,
+                    mandatory=True, section="Velociraptor"),
+            setting("timeout", "Timeout (s)", "Seconds each query to the server may take.", "int", 60,
+                    section="Velociraptor"),
+            setting("hunt_hours", "Hunt duration (h)", "Hours each hunt stays open for clients.", "int", 5,
+                    section="Velociraptor"),
+            setting("wait_seconds", "Wait for first hits (s)", "Seconds to poll for first results, with growing"
+                    " waits; 0 starts the hunt without waiting.", "int", 60, section="Velociraptor"),
+            *REPORT_SETTINGS,
+        ],  # fmt: skip
+        dependencies=("pyvelociraptor>=0.1.14", "jinja2>=3.0"),
+        extra_installs=("pyvelociraptor>=0.1.14",),
+    ),
     "alert-triage": Preset(
         "processor",
         "classifies new alerts: severity, tags, a note line and an escaped triage tab; the rules are yours",

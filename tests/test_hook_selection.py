@@ -12,6 +12,7 @@ CATALOGUE = json.loads((ROOT / "{{cookiecutter.module_name}}" / "tests" / "iris_
 IRIS_HOOKS = {hook["name"] for hook in CATALOGUE["hooks"]}
 SELECTIONS = {
     "one kind": "asset",
+    "one hook": "on_manual_trigger_global_task",
     "many kinds": "ioc, case, alert, note, evidence, task, event, global_task, report",
     "manual only": "on_manual_trigger_case, on_manual_trigger_ioc, on_manual_trigger_alert",
     "preload and deletes": "on_preload_ioc_create, on_preload_note_update, on_postload_ioc_delete, on_postload_alert_delete",

@@ -55,6 +55,20 @@ def test_install_copies_installs_and_restarts_in_both_containers(bake, engine):
     ]
 
 
+def test_install_adds_what_a_preset_needs_and_iris_lacks(bake, engine):
+    path, log = engine
+    folder = bake(keyword="hunter", preset="hunt")
+
+    done = make(folder, "install", path, running=True)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    extra = ["/opt/venv/bin/pip", "install", "pyvelociraptor>=0.1.14"]
+    assert [call for call in calls(log) if call[-1] == extra[-1]] == [
+        ["exec", "iriswebapp_app", *extra],
+        ["exec", "iriswebapp_worker", *extra],
+    ]
+
+
 def test_uninstall_removes_from_both_containers(bake, engine):
     path, log = engine
     folder = bake(keyword="installme")

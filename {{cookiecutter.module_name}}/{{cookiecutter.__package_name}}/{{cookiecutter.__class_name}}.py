@@ -14,11 +14,17 @@ class {{ cookiecutter.__class_name }}(ProcessorModule):
     # The hook table: one row per IRIS hook the module answers (the catalogue of IRIS's
     # hooks and what each one carries is tests/iris_hooks.json). Each hook is switched by
     # the bool setting of the same name in config.py; a manual hook also needs a menu label.
+{%- set rows = hook_plan(cookiecutter).rows %}
+{%- macro hook_row(row) %}Hook({{ row.name | python_literal }}, handler.{{ row.function }}{% if row.manual %}, menu_label=config.MENU_LABEL{% endif %}){% endmacro %}
+{%- if rows | length == 1 %}
+    hooks = ({{ hook_row(rows[0]) }},)
+{%- else %}
     hooks = (
-{%- for row in hook_plan(cookiecutter).rows %}
-        Hook({{ row.name | python_literal }}, handler.{{ row.function }}{% if row.manual %}, menu_label=config.MENU_LABEL{% endif %}),
+{%- for row in rows %}
+        {{ hook_row(row) }},
 {%- endfor %}
     )
+{%- endif %}
 {%- else %}
 from .pipeline import PipelineModule
 
