@@ -17,7 +17,7 @@ def tree(folder):
 
 @pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
 def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, variant):
-    answers = dict(variant, keyword="again", settings="api_token:sensitive_string!", organization="CERT",
+    answers = dict(variant, keyword="again", settings="Extra/site_secret:sensitive_string!", organization="CERT",
                    module_description="It's \"quoted\" \\ — ünïcode", init_git=False)  # fmt: skip
     first = tmp_path / "first"
     cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(first))

@@ -5,7 +5,9 @@
         ...  # point the module's api_url at service.url
 
 Each path answers its scripted responses in turn, the last one again and again; unknown
-paths answer 404. ``service.requests`` records what the module sent.
+paths answer 404. A POST path can instead be answered by a function of the JSON body sent
+(``service.answer_posts(path, function)``), to fake an API with state. ``service.requests``
+records what the module sent.
 """
 
 import json
@@ -17,12 +19,17 @@ class FakeService:
     def __init__(self):
         self.scripts = {}  # path -> [(status, JSON body, headers), ...]
         self.requests = []  # (method, path, headers) as received
+        self.post_functions = {}  # path -> function(JSON body) -> (status, JSON body)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_port}"
 
     def answer(self, path, *responses):
         """Script ``path``: each response is (status, body) or (status, body, headers)."""
         self.scripts[path] = [(*response, {})[:3] for response in responses]
+
+    def answer_posts(self, path, function):
+        """Answer each POST to ``path`` with ``function(JSON body sent)``, which returns (status, body)."""
+        self.post_functions[path] = function
 
     def __enter__(self):
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
@@ -40,6 +47,16 @@ class FakeService:
                 service.requests.append(("GET", self.path, dict(self.headers)))
                 script = service.scripts.get(self.path, [(404, {"error": "not found"}, {})])
                 status, body, headers = script.pop(0) if len(script) > 1 else script[0]
+                self._send(status, body, headers)
+
+            def do_POST(self):
+                service.requests.append(("POST", self.path, dict(self.headers)))
+                sent = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
+                function = service.post_functions.get(self.path)
+                status, body = function(sent) if function else (404, {"error": "not found"})
+                self._send(status, body, {})
+
+            def _send(self, status, body, headers):
                 payload = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

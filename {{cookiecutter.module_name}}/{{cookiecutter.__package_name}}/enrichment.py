@@ -21,11 +21,16 @@ def render_report(template, **values):
 
 def set_report_tab(obj, tab, html, field="Report"):
     """Write ``html`` in the object's tab ``tab`` (custom attributes), replacing an earlier report."""
+    set_tab_field(obj, tab, field, "html", html)
+
+
+def set_tab_field(obj, tab, field, field_type, value):
+    """Set one field of one of the object's custom-attribute tabs, as IRIS's own pages would, and save it."""
     # IRIS's own function: it saves the object's custom attributes. Imported here because it
     # exists only inside IRIS.
     from app.datamgmt.manage.manage_attribute_db import add_tab_attribute_field
 
-    add_tab_attribute_field(obj, tab_name=tab, field_name=field, field_type="html", field_value=html)
+    add_tab_attribute_field(obj, tab_name=tab, field_name=field, field_type=field_type, field_value=value)
 
 
 def add_tags(obj, attribute, tags):

@@ -8,6 +8,7 @@
 """
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+BACKOFF_FACTOR = 1  # seconds: retries wait about 0, 2, 4, 8... unless the service says Retry-After
 
 
 def new_session(settings, server_settings, user_agent="iris-module"):
@@ -34,7 +35,7 @@ def new_session(settings, server_settings, user_agent="iris-module"):
     session.verify = (settings.ca_bundle or True) if settings.verify_tls else False
     retry = Retry(
         total=settings.retries,
-        backoff_factor=1,
+        backoff_factor=BACKOFF_FACTOR,
         status_forcelist=RETRY_STATUSES,
         respect_retry_after_header=True,
         raise_on_status=False,
