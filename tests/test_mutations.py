@@ -15,6 +15,8 @@ MUTATIONS = {
     "handler that raises": [("handler.py", "    return ", "    raise RuntimeError('boom')\n    return ")],
     "class name not the one IRIS looks for": [("__init__.py", 'Interface"', 'Interfaces"')],
     "secrets logged as they are": [("base.py", "        if self._secrets:", "        if False:")],
+    "hook IRIS does not have": [("{class}.py", '"on_postload_ioc_create"', '"on_postload_ioc_created"')],
+    "setting renamed, code not": [("config.py", '"param_name": "move_processed"', '"param_name": "move_files"')],
     "evidence read whole": [("handler.py", "for _record in evidence:", "for _record in evidence.read().splitlines():")],
     "status shared between calls": [
         ("base.py", "import I2CodeError,", "import I2CodeError, I2Success,"),
@@ -24,7 +26,7 @@ MUTATIONS = {
 
 
 # Mutations of one module type's code only.
-ONLY = {"evidence read whole": "pipeline"}
+ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline", "hook IRIS does not have": "processor"}
 CASES = [(t, m) for m in MUTATIONS for t in ("processor", "pipeline") if ONLY.get(m, t) == t]
 
 
@@ -34,7 +36,7 @@ def test_the_baked_checks_catch_a_broken_module(bake, tmp_path, module_type, mut
     package = f"iris_mutant_{module_type}_module"
     shutil.copytree(bake(module_type=module_type, keyword=f"mutant_{module_type}"), folder)
     for filename, original, broken in MUTATIONS[mutation]:
-        source = folder / package / filename
+        source = folder / package / filename.format(**{"class": f"IrisMutant{module_type.title()}Interface"})
         text = source.read_text(encoding="utf-8")
         assert original in text
         source.write_text(text.replace(original, broken, 1), encoding="utf-8")

@@ -149,6 +149,7 @@ def health_problems(instance):
     if not isinstance(instance.get_module_version(), str):
         problems.append("_module_version is not a string")
     problems += settings_problems(instance.get_init_configuration())
+    problems += hook_problems(type(instance))
     if not problems and not instance.is_ready():
         problems.append(f"is_ready() is false: {'; '.join(instance.message_queue)}")
     return problems
@@ -170,6 +171,18 @@ def settings_problems(settings):
             problems.append(f"setting {name!r} has type {setting['type']!r}, unknown to IRIS")
         elif setting["default"] is not None and not _fits(setting["default"], setting["type"]):
             problems.append(f"setting {name!r}: default {setting['default']!r} is not a {setting['type']}")
+    return problems
+
+
+def hook_problems(module_class):
+    """Rows of a processor's hook table that IRIS could not register or switch."""
+    problems = []
+    settings = {setting.get("param_name"): setting.get("type") for setting in module_class._module_configuration}
+    for hook in getattr(module_class, "hooks", ()):
+        if hook.name not in IRIS_HOOKS:
+            problems.append(f"hook {hook.name!r} is not one IRIS {CATALOGUE['iris_version']} has (iris_hooks.json)")
+        if settings.get(hook.toggle) != "bool":
+            problems.append(f"hook {hook.name!r} is switched by {hook.toggle!r}, which is not a bool setting")
     return problems
 
 

@@ -58,7 +58,8 @@ def test_the_checker_flags_what_iris_would_refuse():
     assert fake_iris.unset_mandatory(broken) == ["d"]
 
 
-def test_secret_settings_never_reach_logs_or_statuses(iris, module_class, monkeypatch):
+def test_secret_settings_never_reach_logs_or_statuses(iris, module_class, monkeypatch, caplog):
+    caplog.set_level("INFO")
     secret = "sk-live-0123456789"
     api_key = {"param_name": "api_key", "param_human_name": "API key", "param_description": "", "default": None,
                "mandatory": True, "type": "sensitive_string"}  # fmt: skip
@@ -74,6 +75,8 @@ def test_secret_settings_never_reach_logs_or_statuses(iris, module_class, monkey
         status = module.error(f"lookup failed: {error}")
 
     assert module.settings().api_key == secret
+    assert "calling https://api.example/?key=********" in caplog.text
+    assert secret not in caplog.text
     assert secret not in repr(module.settings())
     assert secret not in status.get_message()
     assert not any(secret in line for line in status.get_logs())
