@@ -46,7 +46,7 @@ def record_answers():
         "checkout": context.get("_checkout"),
         "context": {"cookiecutter": context},
         "directory": None,
-        "skip": [".git"],
+        "skip": [".git", ".cruft.json"],  # cruft keeps this file itself
     }
     Path(".cruft.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
