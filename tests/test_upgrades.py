@@ -1,6 +1,9 @@
 """The answers are recorded in the baked project, and baking again from them gives the same tree."""
 
 import json
+import shutil
+import subprocess
+import sys
 
 import pytest
 from conftest import ROOT, code_variants, variant_id
@@ -31,3 +34,20 @@ def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, va
     assert tree(again / "iris-again-module") == tree(first / "iris-again-module")
     assert recorded["template"] == str(ROOT)
     assert recorded["context"]["cookiecutter"]["module_description"] == answers["module_description"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="cruft needs git")
+def test_cruft_finds_a_fresh_bake_up_to_date_and_without_differences(tmp_path):
+    # Baked from a clone, so that the recorded commit holds exactly what was baked.
+    template = tmp_path / "template"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(template)], check=True)
+    cookiecutter(str(template), no_input=True, extra_context={"keyword": "cruft", "init_git": True},
+                 output_dir=str(tmp_path))  # fmt: skip
+    project = tmp_path / "iris-cruft-module"
+    cruft = [sys.executable, "-m", "cruft"]
+
+    check = subprocess.run([*cruft, "check"], cwd=project, capture_output=True, text=True)
+    diff = subprocess.run([*cruft, "diff", "--exit-code"], cwd=project, capture_output=True, text=True)
+
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert diff.returncode == 0, diff.stdout
