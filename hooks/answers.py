@@ -1,8 +1,8 @@
 """The rules every prompt answer must follow, and the names derived from the answers.
 
 Plain Python with no third-party imports: the pre-generation hook, the Jinja filters in
-``local_extensions.py`` and the template's tests all load this one file, so a rule is
-written once. Each problem is reported as ``field: what is wrong. What to do.``
+``local_extensions.py`` and the template's tests all load this file, which gathers the rules
+of the files beside it (hooks, settings, presets), so a rule is written once. Each problem is reported as ``field: what is wrong. What to do.``
 """
 
 import keyword
@@ -10,7 +10,9 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the rule files beside this one
+RULES_DIR = str(Path(__file__).resolve().parent)  # the rule files beside this one
+if RULES_DIR not in sys.path:
+    sys.path.insert(0, RULES_DIR)
 import hook_selection  # noqa: E402
 import presets  # noqa: E402
 import settings_spec  # noqa: E402

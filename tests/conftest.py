@@ -22,13 +22,13 @@ def answer_matrix():
     code = [
         values
         for values in itertools.product(*(CHOICES[name] for name in CODE_CHOICES))
-        if not rules.presets.problems(dict(zip(CODE_CHOICES, values)))
+        if not rules.presets.problems(dict(zip(CODE_CHOICES, values, strict=True)))
     ]
     others = [name for name in CHOICES if name not in CODE_CHOICES]
     rows = []
     for code_values in code:
         for index in range(max(len(CHOICES[name]) for name in others)):
-            row = dict(zip(CODE_CHOICES, code_values))
+            row = dict(zip(CODE_CHOICES, code_values, strict=True))
             row.update({name: CHOICES[name][index % len(CHOICES[name])] for name in others})
             rows.append(row)
     return rows

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from cookiecutter.exceptions import CookiecutterException
 from cookiecutter.main import cookiecutter
-from conftest import ROOT
 
 # (field, value[, what the module must keep when it is not the value itself]).
 # Free text must bake; names must bake or be refused.
