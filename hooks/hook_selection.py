@@ -36,7 +36,7 @@ FUNCTION_NAMES = {
     "comments": "handle_{kind}_comments",
     "reports": "handle_{plural}",
 }
-PHASE_WORDS = {"preload": "before saving", "postload": "after saving", "manual": "menu entry"}
+PHASE_WORDS = {"preload": "before IRIS acts", "postload": "after IRIS acts", "manual": "menu entry"}
 
 
 def tokens(answer):
