@@ -5,17 +5,27 @@ Plain Python with no third-party imports: the pre-generation hook, the Jinja fil
 of the files beside it (hooks, settings, presets), so a rule is written once. Each problem is reported as ``field: what is wrong. What to do.``
 """
 
+import importlib.util
 import keyword
 import re
 import sys
 from pathlib import Path
 
-RULES_DIR = str(Path(__file__).resolve().parent)  # the rule files beside this one
-if RULES_DIR not in sys.path:
-    sys.path.insert(0, RULES_DIR)
-import hook_selection  # noqa: E402
-import presets  # noqa: E402
-import settings_spec  # noqa: E402
+
+def _rules_beside(name):
+    """The rule file ``name`` beside this one, loaded from this template whatever else is loaded."""
+    path = Path(__file__).resolve().with_name(f"{name}.py")
+    # One module name per template folder: two templates in one process keep their own rules.
+    spec = importlib.util.spec_from_file_location(f"iris_skeleton_{name}_{abs(hash(str(path)))}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+hook_selection = _rules_beside("hook_selection")
+presets = _rules_beside("presets")
+settings_spec = _rules_beside("settings_spec")
 
 MODULE_TYPES = ("processor", "pipeline")
 LICENSES = ("LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary")
