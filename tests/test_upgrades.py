@@ -41,10 +41,10 @@ def test_cruft_finds_a_fresh_bake_up_to_date_and_without_differences(tmp_path):
     # Baked from a clone, so that the recorded commit holds exactly what was baked.
     template = tmp_path / "template"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(template)], check=True)
-    # In a process of its own: cookiecutter imports local_extensions by name, and this
-    # process may hold the checkout's, uncommitted changes included.
+    # In a process of its own, away from this checkout: cookiecutter imports local_extensions
+    # by name, first from the working folder, and this process may hold the checkout's.
     bake = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(template), "keyword=cruft"]
-    subprocess.run(bake, check=True, capture_output=True)
+    subprocess.run(bake, check=True, capture_output=True, cwd=tmp_path)
     project = tmp_path / "iris-cruft-module"
     cruft = [sys.executable, "-m", "cruft"]
 
