@@ -62,6 +62,8 @@ def test_only_the_files_of_the_chosen_type_are_left(project):
     assert (package / f"{answers['module_type']}.py").exists()
     assert not (package / f"{other}.py").exists()
     assert all(part for path in folder.rglob("*") for part in path.relative_to(folder).parts)
+    # A preset's file the chosen preset does not use renders empty: it must be gone.
+    assert [path.name for path in folder.rglob("*") if path.is_file() and path.stat().st_size == 0] == []
 
 
 def test_the_guide_names_only_files_that_exist_and_every_handler_function(project):
