@@ -2,7 +2,8 @@
 
 Plain Python with no third-party imports: the pre-generation hook, the Jinja filters in
 ``local_extensions.py`` and the template's tests all load this file, which gathers the rules
-of the files beside it (hooks, settings, presets), so a rule is written once. Each problem is reported as ``field: what is wrong. What to do.``
+of the files beside it (hooks, settings, presets), so a rule is written once. Each problem
+is reported as ``field: what is wrong. What to do.``
 """
 
 import importlib.util
@@ -180,14 +181,14 @@ def problems(answers):
 
 
 # The settings every module of a type has, before the user's own.
-MOVE_PROCESSED = {
-    "param_name": "move_processed",
-    "param_human_name": "Move processed files aside",
-    "param_description": "Move each processed file into processed/ so the next run skips it.",
-    "default": True,
-    "mandatory": True,
-    "type": "bool",
-}
+MOVE_PROCESSED = presets.setting(
+    "move_processed",
+    "Move processed files aside",
+    "Move each processed file into processed/ so the next run skips it.",
+    "bool",
+    True,
+    mandatory=True,
+)
 
 
 def module_settings(answers):

@@ -88,13 +88,14 @@ def plan(answer):
     data shape, with what the data holds for each.
     ``switches``: the bool setting that turns each hook on or off, named after the hook.
     """
+    selected = select(answer)
     rows, functions = [], {}
-    for hook in select(answer):
+    for hook in selected:
         name = function_name(hook)
         rows.append({"name": hook["name"], "function": name, "manual": hook["phase"] == "manual"})
         function = functions.setdefault(name, _function(name, hook))
         function["hooks"].append(_described(hook))
-    return {"rows": rows, "functions": list(functions.values()), "switches": [_switch(hook) for hook in select(answer)]}
+    return {"rows": rows, "functions": list(functions.values()), "switches": [_switch(hook) for hook in selected]}
 
 
 def _function(name, hook):

@@ -27,10 +27,8 @@ FILES_OF_TYPE = {
 
 
 def remove_unused_files():
-    for module_type, files in FILES_OF_TYPE.items():
-        if module_type != MODULE_TYPE:
-            UNUSED_FILES.extend(files)
-    for path in UNUSED_FILES:
+    other_type = [path for module_type, files in FILES_OF_TYPE.items() if module_type != MODULE_TYPE for path in files]
+    for path in UNUSED_FILES + other_type:
         path.unlink()
 
 

@@ -106,12 +106,18 @@ def duplicate_problems(entries):
     ]
 
 
+def pipeline_arg_items(answer):
+    """``(item, name, need)`` for each item of a ``pipeline_args`` answer; ``need`` may be empty."""
+    for item in items(answer):
+        name, _, need = (part.strip() for part in item.partition(":"))
+        yield item, name, need
+
+
 def pipeline_arg_problems(answer):
     if not items(answer):
         return ["pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."]
     found, seen = [], set()
-    for item in items(answer):
-        name, _, need = (part.strip() for part in item.partition(":"))
+    for item, name, need in pipeline_arg_items(answer):
         if not NAME.fullmatch(name):
             found.append(f"pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'.")
         if need and need not in NEEDS:
@@ -124,8 +130,4 @@ def pipeline_arg_problems(answer):
 
 def pipeline_args(answer):
     """``[[name, "required" | "optional"], ...]`` as IRIS's pipeline_info wants it."""
-    pairs = []
-    for item in items(answer):
-        name, _, need = (part.strip() for part in item.partition(":"))
-        pairs.append([name, need or "optional"])
-    return pairs
+    return [[name, need or "optional"] for _, name, need in pipeline_arg_items(answer)]

@@ -72,12 +72,16 @@ def bake(cookies_session):
     return bake
 
 
-def run_baked_suite(folder):
-    """Run a baked project's own tests and ruff; fail with their output when either complains."""
-    for command in (
-        ["pytest", "-q", "-p", "no:cacheprovider"],
-        ["ruff", "check", "--no-cache", "."],
-        ["ruff", "format", "--no-cache", "--check", "."],
-    ):
+RUFF = (["ruff", "check", "--no-cache", "."], ["ruff", "format", "--no-cache", "--check", "."])
+
+
+def assert_runs_clean(folder, *commands):
+    """Run each ``python -m <command>`` in ``folder``; fail with its output when one complains."""
+    for command in commands:
         done = subprocess.run([sys.executable, "-m", *command], cwd=folder, capture_output=True, text=True)
-        assert done.returncode == 0, f"{' '.join(command)} in {folder.name}:\n{done.stdout}\n{done.stderr}"
+        assert done.returncode == 0, f"{' '.join(command)} in {Path(folder).name}:\n{done.stdout}\n{done.stderr}"
+
+
+def run_baked_suite(folder):
+    """Run a baked project's own tests and ruff."""
+    assert_runs_clean(folder, ["pytest", "-q", "-p", "no:cacheprovider"], *RUFF)

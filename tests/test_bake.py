@@ -8,7 +8,7 @@ import sys
 import tomllib
 
 import pytest
-from conftest import CHOICES, CONTEXT, ROOT, answer_matrix, load_rules, variant_id
+from conftest import CHOICES, CONTEXT, ROOT, RUFF, answer_matrix, assert_runs_clean, load_rules, variant_id
 
 MATRIX = answer_matrix()
 # GitHub Actions expressions (${{ }}) are meant to be there; Jinja syntax is not.
@@ -36,9 +36,7 @@ def test_every_python_file_compiles(project):
 
 def test_ruff_finds_nothing(project):
     _, folder = project
-    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
-        run = subprocess.run([sys.executable, "-m", "ruff", *command], cwd=folder, capture_output=True, text=True)
-        assert run.returncode == 0, run.stdout + run.stderr
+    assert_runs_clean(folder, *RUFF)
 
 
 def test_no_template_debris_in_any_file(project):

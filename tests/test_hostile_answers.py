@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, RUFF, assert_runs_clean
 from cookiecutter.exceptions import CookiecutterException
 from cookiecutter.main import cookiecutter
 
@@ -100,9 +100,7 @@ def test_a_hostile_answer_bakes_a_working_module_or_is_refused_cleanly(tmp_path,
     kept = baked_metadata(project, field)
     expected = entry[2] if len(entry) > 2 else value.replace("{% raw %}", "").replace("{% endraw %}", "")
     assert kept == expected
-    for command in (["ruff", "check", "--no-cache", "."], ["ruff", "format", "--no-cache", "--check", "."]):
-        lint = subprocess.run([sys.executable, "-m", *command], cwd=project, capture_output=True, text=True)
-        assert lint.returncode == 0, lint.stdout
+    assert_runs_clean(project, *RUFF)
 
 
 def baked_metadata(project, field):

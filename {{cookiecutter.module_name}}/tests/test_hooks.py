@@ -7,10 +7,7 @@ import pytest
 
 
 def test_every_hook_is_one_iris_has_and_is_switched_by_a_bool_setting(module_class):
-    switches = {s["param_name"] for s in module_class._module_configuration if s["type"] == "bool"}
-    for hook in module_class.hooks:
-        assert hook.name in fake_iris.IRIS_HOOKS, f"IRIS has no hook {hook.name}"
-        assert hook.toggle in switches, f"{hook.name} is switched by {hook.toggle}, not a bool setting"
+    assert fake_iris.hook_problems(module_class) == []
     assert len({hook.name for hook in module_class.hooks}) == len(module_class.hooks), "a hook is listed twice"
 
 

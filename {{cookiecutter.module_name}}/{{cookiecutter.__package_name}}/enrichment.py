@@ -37,10 +37,10 @@ def add_tags(obj, attribute, tags):
     """Add ``tags`` to the object's comma-separated tag field ``attribute``, each once."""
     current = [tag.strip() for tag in (getattr(obj, attribute) or "").split(",") if tag.strip()]
     seen = {tag.lower() for tag in current}
-    for tag in tags:
-        if tag.strip() and tag.strip().lower() not in seen:
-            current.append(tag.strip())
-            seen.add(tag.strip().lower())
+    for tag in (tag.strip() for tag in tags):
+        if tag and tag.lower() not in seen:
+            current.append(tag)
+            seen.add(tag.lower())
     setattr(obj, attribute, ",".join(current))
 
 
