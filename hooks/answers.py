@@ -184,7 +184,7 @@ def problems(answers):
 MOVE_PROCESSED = presets.setting(
     "move_processed",
     "Move processed files aside",
-    "Move each processed file into processed/ so the next run skips it.",
+    "Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it.",
     "bool",
     True,
     mandatory=True,

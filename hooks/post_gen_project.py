@@ -98,7 +98,7 @@ Created {FOLDER}, a {MODULE_TYPE} module.{git_line} Next:
   grep -rn TODO {PACKAGE} tests    # {todo_count()} places for your own logic
   make wheel      # dist/*.whl
   make install    # into IRIS's app and worker containers (docker; ENGINE=podman)
-Then in IRIS: Manage > Modules > Add module > {PACKAGE}
+Then in IRIS: Manage > Advanced > Modules > Add module > {PACKAGE}
 """
 
 

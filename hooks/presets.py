@@ -122,23 +122,22 @@ PRESETS = {
     ),
     "alert-triage": Preset(
         "processor",
-        "classifies new alerts: severity, tags, a note line and an escaped triage tab; the rules are yours",
+        "classifies new alerts: severity (by name), tags and a note line; the rules are yours",
         hooks="on_postload_alert_create, on_manual_trigger_alert",
         functions=("handle_alerts",),
         files=helper_files("report"),
         settings=[
             setting("watched_words", "Watched words", "Comma-separated words that make an alert urgent.", "string",
                     "mimikatz, ransomware, cobalt strike", section="Triage"),
-            setting("report_tab", "Triage tab", "The tab the verdict is written to on each alert.", "string",
-                    "Triage", mandatory=True, section="Report"),
-            REPORT_SETTINGS[1],
         ],  # fmt: skip
         dependencies=("jinja2>=3.0",),
     ),
     "evidence-ingest": Preset(
         "pipeline",
-        "reads indicators from uploaded CSV or JSON-lines files, record by record, bad records reported by line",
+        "adds indicators from uploaded CSV or JSON-lines files to the case as IOCs, and registers each file as an"
+        " evidence; bad records reported by line",
         functions=("process_file",),
+        files=("PACKAGE/iris_case.py",),
     ),
 }
 

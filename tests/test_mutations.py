@@ -18,6 +18,13 @@ MUTATIONS = {
     "hook IRIS does not have": [("{class}.py", '"on_postload_ioc_create"', '"on_postload_ioc_created"')],
     "setting renamed, code not": [("config.py", '"param_name": "move_processed"', '"param_name": "move_files"')],
     "evidence read whole": [("handler.py", "for _record in evidence:", "for _record in evidence.read().splitlines():")],
+    "hook switched off still run": [("processor.py", "if not getattr(context.settings, hook.toggle):", "if False:")],
+    "preload hook answering nothing": [("processor.py", "if PRELOAD in hook_name and not result:", "if False:")],
+    "failed objects not reported": [("processor.py", "        if not failures:", "        if True:")],
+    "tab written on an alert": [
+        ("handler.py", "            enrichment.add_line(", '            enrichment.set_report_tab(alert, "Triage", "")\n            enrichment.add_line(')
+    ],
+    "severity set by a fixed id": [("handler.py", "severity_row_id(verdict.severity) if", '{"High": 5}.get(verdict.severity) if')],
     "status shared between calls": [
         ("base.py", "import I2CodeError,", "import I2CodeError, I2Success,"),
         ("base.py", "return IIStatus(code=I2CodeSuccess", "return I2Success(code=I2CodeSuccess"),
@@ -25,8 +32,11 @@ MUTATIONS = {
 }
 
 
-# Mutations of one module type's code only.
-ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline", "hook IRIS does not have": "processor"}
+# Mutations of one module type's code only, and of one preset's.
+PROCESSOR_ONLY = ("hook IRIS does not have", "hook switched off still run", "preload hook answering nothing",
+                  "failed objects not reported", "tab written on an alert", "severity set by a fixed id")  # fmt: skip
+ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline"} | dict.fromkeys(PROCESSOR_ONLY, "processor")
+PRESET = {"tab written on an alert": "alert-triage", "severity set by a fixed id": "alert-triage"}
 CASES = [(t, m) for m in MUTATIONS for t in ("processor", "pipeline") if ONLY.get(m, t) == t]
 
 
@@ -34,7 +44,8 @@ CASES = [(t, m) for m in MUTATIONS for t in ("processor", "pipeline") if ONLY.ge
 def test_the_baked_checks_catch_a_broken_module(bake, tmp_path, module_type, mutation):
     folder = tmp_path / "module"
     package = f"iris_mutant_{module_type}_module"
-    shutil.copytree(bake(module_type=module_type, keyword=f"mutant_{module_type}"), folder)
+    preset = PRESET.get(mutation, "blank")
+    shutil.copytree(bake(module_type=module_type, preset=preset, keyword=f"mutant_{module_type}"), folder)
     for filename, original, broken in MUTATIONS[mutation]:
         source = folder / package / filename.format(**{"class": f"IrisMutant{module_type.title()}Interface"})
         text = source.read_text(encoding="utf-8")

@@ -32,6 +32,10 @@ PIPELINE_KEYS = (
     "pipeline_import_support",
 )  # fmt: skip
 INTERFACE_VERSIONS = ("1.1", "1.2.0")  # the range IRIS 2.4 accepts, both ends included
+# Rows a fresh IRIS database holds (IOC types, TLPs, alert severities), which modules look up
+# by name: ids differ from one database to another.
+ROWS = json.loads(Path(__file__).with_name("iris_rows.json").read_text(encoding="utf-8"))
+SEVERITIES = ROWS["severities"]
 
 
 class FakeIris:
@@ -40,8 +44,13 @@ class FakeIris:
     def __init__(self):
         self.stored_settings = {}  # module name -> its settings, as IRIS stores them
         self.server_settings = {"http_proxy": "", "https_proxy": ""}  # lowercase, as IRIS names them
-        self.hooks = {}  # hook name -> menu label (None for automatic hooks)
+        self.hooks = {}  # hook name -> menu label (None for automatic hooks), as saved in IRIS's database
+        self.unsaved_removals = set()  # hooks deregistered in the current request, not saved yet
+        self.active = True  # the module's switch on IRIS's modules page
         self.added_attributes = []  # (object, tab, field, type, value) added to objects
+        self.iocs = []  # every IOC, shared by the cases that link to it
+        self.ioc_links = set()  # (ioc_id, case_id)
+        self.evidences = []  # registered evidence files, as dicts
 
     def configure(self, module_class, **values):
         """Store the module's settings as IRIS does when it is added, then set ``values``."""
@@ -62,12 +71,133 @@ class FakeIris:
     def register_hook(self, module_id, iris_hook_name, manual_hook_name=None, run_asynchronously=True):
         if iris_hook_name not in IRIS_HOOKS:
             return False, [f"Hook {iris_hook_name} is unknown to IRIS {CATALOGUE['iris_version']}"]
+        if iris_hook_name in self.hooks and iris_hook_name not in self.unsaved_removals:
+            return True, [f"Hook {iris_hook_name} already registered"]
+        # A new registration is saved at once, and with it whatever the request had pending
+        # (module_handler.py:380-383).
+        self.unsaved_removals.discard(iris_hook_name)
         self.hooks[iris_hook_name] = manual_hook_name
+        self._save()
         return True, [f"Hook {iris_hook_name} registered"]
 
     def deregister_from_hook(self, module_id, iris_hook_name):
-        self.hooks.pop(iris_hook_name, None)
-        return True, [f"Hook {iris_hook_name} deregistered"]
+        # Deleted from the session but never saved here (module_handler.py:393-413): only a
+        # later save in the same request makes it stick.
+        if iris_hook_name in self.hooks:
+            self.unsaved_removals.add(iris_hook_name)
+        return True, ["Hook deregistered"]
+
+    def _save(self):
+        for name in self.unsaved_removals:
+            self.hooks.pop(name, None)
+        self.unsaved_removals.clear()
+
+    def _end_request(self, saved):
+        if saved:
+            self._save()
+        self.unsaved_removals.clear()  # the request's session is dropped: unsaved changes are lost
+
+    # What IRIS's pages and API do with a module.
+    def add_module(self, module_class, **values):
+        """Manage > Advanced > Modules > Add: store the settings (defaults, then ``values``), register the hooks."""
+        self.configure(module_class, **values)
+        instance = module_class()
+        if instance.get_module_type() == "module_processor":
+            instance.register_hooks(module_id=1)
+        self._end_request(saved=True)  # the route's activity record saves (manage_modules_routes.py:127)
+        return instance
+
+    def save_setting(self, module_class, name, value):
+        """An admin saves one setting: IRIS stores it and runs register_hooks, but never saves a deregistration.
+
+        The route's last save comes before register_hooks (manage_modules_routes.py:179-187), so
+        a hook switched off stays registered until the module is disabled and enabled again.
+        """
+        for setting in self.stored_settings[module_class._module_name]:
+            if setting["param_name"] == name:
+                setting["value"] = value
+        module_class().register_hooks(module_id=1)
+        self._end_request(saved=False)
+
+    def disable(self):
+        self.active = False
+
+    def enable(self, module_class):
+        """The enable route runs register_hooks, then saves its activity record (manage_modules_routes.py:224-229)."""
+        self.active = True
+        module_class().register_hooks(module_id=1)
+        self._end_request(saved=True)
+
+    def call_hook(self, module_class, hook_name, data, hook_ui_name=None):
+        """Fire ``hook_name`` as IRIS's call_modules_hook does (module_handler.py:492-584).
+
+        Only an active module registered to the hook is called. An ``on_preload_`` hook runs in
+        the request: for a single object, element [0] of a successful status's data replaces
+        it, outside IRIS's error handling, so an empty list raises IndexError (HTTP 500 for
+        the analyst); IRIS returns the request data. Other hooks run in the worker, which
+        saves whatever the handler changed, failed or not (module_handler.py:476-481); they
+        return the status, or None when the module was not called.
+        """
+        if not self.active or hook_name not in self.hooks:
+            return data if "on_preload_" in hook_name else None
+        if hook_ui_name is not None and self.hooks[hook_name] != hook_ui_name:
+            return data if "on_preload_" in hook_name else None
+        was_list = isinstance(data, list)
+        status = module_class().hooks_handler(hook_name, self.hooks[hook_name], data if was_list else [data])
+        if "on_preload_" not in hook_name:
+            return status
+        if status.is_success():
+            return status.get_data() if was_list else status.get_data()[0]
+        return data
+
+    def create_ioc(self, module_class, ioc, case_id=1):
+        """Add an IOC to a case as IRIS's IOC page does (case_ioc_routes.py:195-213).
+
+        A value and type the case already has is refused before any post-load hook: False.
+        """
+        ioc, _ = self.add_ioc(ioc, user_id=1, caseid=case_id)
+        if self.add_ioc_link(ioc.ioc_id, case_id):
+            return False
+        self.call_hook(module_class, "on_postload_ioc_create", ioc)
+        return True
+
+    def case_iocs(self, case_id=1):
+        return [ioc for ioc in self.iocs if (ioc.ioc_id, case_id) in self.ioc_links]
+
+    # IRIS's data layer, as modules may call it (app.datamgmt.*), with its signatures and results.
+    def add_ioc(self, ioc, user_id, caseid):
+        """case_iocs_db.py:184-201: the IOC of that value and type if there is one, else ``ioc`` saved."""
+        for known in self.iocs:
+            if (known.ioc_value, _type_id(known)) == (ioc.ioc_value, _type_id(ioc)):
+                return known, True
+        ioc.ioc_id, ioc.user_id = len(self.iocs) + 1, user_id
+        self.iocs.append(ioc)
+        return ioc, False
+
+    def add_ioc_link(self, ioc_id, caseid):
+        """case_iocs_db.py:213-227: link the IOC to the case; True when the link was there already."""
+        existed = (ioc_id, caseid) in self.ioc_links
+        self.ioc_links.add((ioc_id, caseid))
+        return existed
+
+    def get_ioc_type_id(self, type_name):
+        """case_iocs_db.py:263-268: the IocType row of that exact name, or None."""
+        if type_name not in ROWS["ioc_types"]:
+            return None
+        return SimpleNamespace(type_id=ROWS["ioc_types"].index(type_name) + 1, type_name=type_name)
+
+    def get_tlps_dict(self):
+        """case_iocs_db.py:275-279: TLP name -> id."""
+        return {name: number for number, name in enumerate(ROWS["tlps"], start=1)}
+
+    def is_evidence_registered(self, case_id, sha256):
+        """evidence_storage.py:24-30."""
+        return any(e["case_id"] == case_id and e["file_hash"] == sha256 for e in self.evidences)
+
+    def add_evidence(self, case_id, filename, description, size, sha256, date_added, user_id):
+        """evidence_storage.py:32-40 (through case_rfiles_db.add_rfile, which saves at once)."""
+        self.evidences.append({"case_id": case_id, "filename": filename, "file_description": description,
+                               "file_size": size, "file_hash": sha256, "user_id": user_id})  # fmt: skip
 
     def get_mod_config_by_name(self, module_name):
         from iris_interface.IrisInterfaceStatus import IIStatus
@@ -77,12 +207,23 @@ class FakeIris:
             return IIStatus(code=0xFF03, message="Module not registered")
         return IIStatus(code=0x2, message="Success", data=copy.deepcopy(settings))
 
+    def search_severity_by_name(self, name, exact_match=True):
+        """IRIS's lookup (manage_common.py:47-61): the matching severity rows, case-insensitively."""
+        return [
+            SimpleNamespace(severity_id=severity_id, severity_name=severity)
+            for severity, severity_id in SEVERITIES.items()
+            if (severity.lower() == name.lower() if exact_match else name.lower() in severity.lower())
+        ]
+
     def get_server_settings_as_dict(self):
         return dict(self.server_settings)
 
     def add_tab_attribute_field(self, obj, tab_name, field_name, field_type, field_value, mandatory=None,
                                 field_options=None):  # fmt: skip
-        """As IRIS does: set ``obj.custom_attributes[tab_name][field_name]``, replacing what was there."""
+        """As IRIS does (manage_attribute_db.py:137-165): set ``obj.custom_attributes[tab_name][field_name]``,
+        replacing what was there, and save at once. An object without custom attributes (an
+        alert in 2.4) raises AttributeError, as in IRIS.
+        """
         attributes = obj.custom_attributes or {}
         attributes.setdefault(tab_name, {})[field_name] = {
             "mandatory": bool(mandatory), "type": field_type, "value": field_value,
@@ -95,23 +236,51 @@ class FakeIris:
 host = FakeIris()
 
 
+def _calls(*names):
+    """Stand-ins for IRIS's functions of these names, each calling the current fake host's method."""
+    return {name: _calling(name) for name in names}
+
+
+def _calling(name):
+    def stand_in(*args, **kwargs):
+        return getattr(host, name)(*args, **kwargs)
+
+    return stand_in
+
+
+class _FakeEvidenceStorage:
+    """iris-interface's ``EvidenceStorage``: IRIS's evidence_storage.py, over the fake host."""
+
+    @staticmethod
+    def is_evidence_registered(case_id, sha256):
+        return host.is_evidence_registered(case_id, sha256)
+
+    @staticmethod
+    def add_evidence(case_id, filename, description, size, sha256, date_added, user_id):
+        return host.add_evidence(case_id, filename, description, size, sha256, date_added, user_id)
+
+
+class _Row(SimpleNamespace):
+    """An IRIS model row (``Ioc(...)``): keyword arguments become attributes."""
+
+
 def install():
     """Put the ``app.*`` stand-ins in ``sys.modules`` and return a fresh FakeIris behind them."""
     global host
     host = FakeIris()
     stand_ins = {
-        "app.datamgmt.iris_engine.evidence_storage": {"EvidenceStorage": lambda: SimpleNamespace()},
-        "app.datamgmt.manage.manage_srv_settings_db": {
-            "get_server_settings_as_dict": lambda: host.get_server_settings_as_dict()
-        },
+        "app.datamgmt.iris_engine.evidence_storage": {"EvidenceStorage": _FakeEvidenceStorage},
+        "app.datamgmt.case.case_iocs_db": _calls("add_ioc", "add_ioc_link", "get_ioc_type_id", "get_tlps_dict"),
+        "app.datamgmt.manage.manage_srv_settings_db": _calls("get_server_settings_as_dict"),
+        "app.datamgmt.manage.manage_common": _calls("search_severity_by_name"),
         "app.datamgmt.manage.manage_attribute_db": {
-            "add_tab_attribute_field": lambda *args, **kwargs: host.add_tab_attribute_field(*args, **kwargs)
+            **_calls("add_tab_attribute_field"),
+            "get_default_custom_attributes": lambda object_type: {},
         },
-        "app.iris_engine.module_handler.module_handler": {
-            "register_hook": lambda *args, **kwargs: host.register_hook(*args, **kwargs),
-            "deregister_from_hook": lambda *args, **kwargs: host.deregister_from_hook(*args, **kwargs),
-            "get_mod_config_by_name": lambda name: host.get_mod_config_by_name(name),
-        },
+        "app.iris_engine.module_handler.module_handler": _calls(
+            "register_hook", "deregister_from_hook", "get_mod_config_by_name"
+        ),
+        "app.models": {"Ioc": _Row},
     }
     for dotted, names in stand_ins.items():
         parts = dotted.split(".")
@@ -186,6 +355,13 @@ def hook_problems(module_class):
     return problems
 
 
+def _type_id(ioc):
+    """An IOC's type id, whether it was built with ``ioc_type_id`` (data layer) or an ``ioc_type`` (hooks)."""
+    if getattr(ioc, "ioc_type_id", None) is not None:
+        return ioc.ioc_type_id
+    return ROWS["ioc_types"].index(ioc.ioc_type.type_name) + 1
+
+
 def _fits(value, setting_type):
     if setting_type == "bool":
         return isinstance(value, bool)
@@ -225,9 +401,10 @@ def evidence(filename="disk.E01", **attributes):
 
 
 def alert(title="Alert", **attributes):
-    fields = {"alert_id": 1, "alert_description": "", "alert_tags": "", "alert_note": "", "alert_severity_id": 1,
-              **attributes}  # fmt: skip
-    return SimpleNamespace(alert_title=title, custom_attributes={}, **fields)
+    """An alert. IRIS 2.4's alerts have no custom_attributes: no tab can be written on them."""
+    fields = {"alert_id": 1, "alert_description": "", "alert_tags": "", "alert_note": "",
+              "alert_severity_id": SEVERITIES["Medium"], **attributes}  # fmt: skip
+    return SimpleNamespace(alert_title=title, **fields)
 
 
 def event(title="Logon", **attributes):

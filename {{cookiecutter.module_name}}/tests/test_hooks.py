@@ -11,22 +11,53 @@ def test_every_hook_is_one_iris_has_and_is_switched_by_a_bool_setting(module_cla
     assert len({hook.name for hook in module_class.hooks}) == len(module_class.hooks), "a hook is listed twice"
 
 
-def test_each_hook_registers_while_its_switch_is_on(iris, make_module, module_class):
-    make_module().register_hooks(module_id=1)
+def switches(module_class, on=True):
+    """Every hook switch set explicitly, so the tests hold whatever the defaults in config.py are."""
+    return {hook.toggle: on for hook in module_class.hooks}
+
+
+def test_each_hook_registers_while_its_switch_is_on(iris, module_class):
+    iris.add_module(module_class, **switches(module_class))
 
     assert set(iris.hooks) == {hook.name for hook in module_class.hooks}
     for hook in module_class.hooks:
         assert iris.hooks[hook.name] == hook.menu_label
 
 
-def test_switching_a_hook_off_deregisters_it(iris, make_module, module_class):
+def test_a_hook_switched_off_when_added_is_not_registered(iris, module_class):
+    iris.add_module(module_class, **switches(module_class, on=False))
+
+    assert iris.hooks == {}
+
+
+def test_a_hook_switched_off_later_is_not_run_though_iris_keeps_calling_it(iris, module_class, monkeypatch):
+    calls = []
+    _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: calls.append(hook.name) or data)
     for hook in module_class.hooks:
-        make_module().register_hooks(module_id=1)
+        iris.add_module(module_class, **switches(module_class))
 
-        make_module(**{hook.toggle: False}).register_hooks(module_id=1)
+        iris.save_setting(module_class, hook.toggle, False)
+        data = fake_iris.hook_data(hook.name)
+        answer = iris.call_hook(module_class, hook.name, data, hook.menu_label)
 
-        assert hook.name not in iris.hooks
-        assert len(iris.hooks) == len(module_class.hooks) - 1
+        assert hook.name in iris.hooks, "IRIS does not save the deregistration (the fake must say so)"
+        assert hook.name not in calls
+        if hook.name.startswith("on_preload_"):  # IRIS gives back the request's data
+            assert answer == data
+        else:
+            assert answer.is_success() and "switched off" in answer.get_message()
+
+
+def test_disabling_and_enabling_the_module_removes_a_hook_switched_off(iris, module_class):
+    hook = module_class.hooks[0]
+    iris.add_module(module_class, **switches(module_class))
+    iris.save_setting(module_class, hook.toggle, False)
+
+    iris.disable()
+    iris.enable(module_class)
+
+    assert hook.name not in iris.hooks
+    assert len(iris.hooks) == len(module_class.hooks) - 1
 
 
 def test_manual_hooks_have_a_menu_label_naming_the_module(module_class):
@@ -53,7 +84,7 @@ def test_every_hook_reaches_its_handler_with_the_data_and_its_name(make_module, 
     for hook in module_class.hooks:
         data = fake_iris.hook_data(hook.name)
 
-        status = make_module().hooks_handler(hook.name, hook.menu_label, data)
+        status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
 
         assert status.is_success(), status.get_message()
         assert status.get_data() is data
@@ -68,11 +99,11 @@ def test_a_handler_that_raises_gives_an_error_status(make_module, module_class, 
     hook = _with_handler(module_class, monkeypatch, lambda hook: broken)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module().hooks_handler(hook.name, hook.menu_label, data)
+    status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
 
     assert status.is_failure()
     assert "service unreachable" in status.get_message()
-    assert status.get_data() is data  # IRIS's data is left as it was
+    assert status.get_data() is data  # the glue gives back what IRIS gave
     assert any("RuntimeError" in line for line in status.get_logs())
 
 
@@ -81,7 +112,7 @@ def test_a_handler_that_returns_no_list_gives_an_error_status(make_module, modul
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: returned)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module().hooks_handler(hook.name, hook.menu_label, data)
+    status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
 
     assert status.is_failure()
     assert status.get_data() is data
@@ -97,9 +128,38 @@ def test_two_calls_share_no_data_or_logs(make_module, module_class, monkeypatch)
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: context.log.info(data) or data)
     first_data, second_data = fake_iris.hook_data(hook.name), fake_iris.hook_data(hook.name)
 
-    first = make_module().hooks_handler(hook.name, hook.menu_label, first_data)
-    second = make_module().hooks_handler(hook.name, hook.menu_label, second_data)
+    first = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, first_data)
+    second = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, second_data)
 
     assert first is not second
     assert first.get_data() is first_data and second.get_data() is second_data
     assert len(second.get_logs()) == len(first.get_logs())  # nothing carried over from the first call
+
+
+def test_one_object_that_fails_is_reported_and_the_others_are_processed(make_module, module_class, monkeypatch):
+    def one_fails(data, context):
+        for item in data:
+            with context.isolate(f"item {item}"):
+                if item == "bad":
+                    raise ValueError("refused by the service")
+                done.append(item)
+        return data
+
+    done = []
+    hook = _with_handler(module_class, monkeypatch, lambda hook: one_fails)
+
+    status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, ["a", "bad", "c"])
+
+    assert done == ["a", "c"]
+    assert status.is_failure()
+    assert "2 of 3 object(s) processed, 1 failed: item bad: ValueError: refused by the service" in status.get_message()
+
+
+def test_a_preload_handler_that_returns_nothing_leaves_the_request_as_it_was(iris, module_class, monkeypatch):
+    preload = dataclasses.replace(module_class.hooks[0], name="on_preload_ioc_create", handler=lambda data, context: [])
+    monkeypatch.setattr(module_class, "hooks", (preload,))
+    iris.add_module(module_class, **{preload.toggle: True})
+    request = {"ioc_value": "203.0.113.7", "ioc_type_id": 1}
+
+    # IRIS takes element [0] of what a preload hook returns: [] would fail the analyst's request.
+    assert iris.call_hook(module_class, "on_preload_ioc_create", request) == request

@@ -61,8 +61,8 @@ def test_calls_keep_no_memory(make_module, tmp_path):
 
 
 def test_a_huge_evidence_file_is_streamed_not_read_whole(make_module, tmp_path):
-    lines = 250_000
-    with (tmp_path / "huge.csv").open("w") as huge:  # about 5 MB of indicators, one per line
+    lines = 100_000
+    with (tmp_path / "huge.csv").open("w") as huge:  # about 2 MB of indicators, one per line
         huge.write("type,value\n")
         huge.writelines("domain,evil.example\n" for _ in range(lines))
     size = (tmp_path / "huge.csv").stat().st_size

@@ -25,6 +25,7 @@ def line_counter(module_class, monkeypatch):
         return f"{len(path.read_bytes().splitlines())} line(s)"
 
     monkeypatch.setattr(module_class, "process_file", staticmethod(count_lines))
+    monkeypatch.setattr(module_class, "accepted_suffixes", ())  # any file
 
 
 def test_an_upload_is_saved_under_the_case_folder(make_module, tmp_path):
@@ -32,6 +33,17 @@ def test_an_upload_is_saved_under_the_case_folder(make_module, tmp_path):
 
     assert status.is_success(), status.get_message()
     assert (tmp_path / "Security.evtx").read_bytes() == b"line 1\nline 2\n"
+
+
+def test_an_upload_of_a_kind_the_pipeline_does_not_read_is_refused(make_module, module_class, tmp_path, monkeypatch):
+    monkeypatch.setattr(module_class, "accepted_suffixes", (".log", ".txt"))
+
+    refused = make_module().pipeline_files_upload(str(tmp_path), Upload("memory.raw"), "Customer", "#1", "true")
+    kept = make_module().pipeline_files_upload(str(tmp_path), Upload("Auth.LOG"), "Customer", "#1", "true")
+
+    assert refused.is_failure() and "reads .log, .txt files" in refused.get_message()
+    assert kept.is_success(), kept.get_message()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["Auth.LOG"]
 
 
 @pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "a/../../escape.txt"])
@@ -92,7 +104,9 @@ def test_a_failing_file_does_not_stop_the_others(make_module, module_class, tmp_
 
     assert status.is_failure()
     assert [r["ok"] for r in status.get_data()] == [True, False, True]
-    assert (tmp_path / "b.log").exists()  # kept for another run
+    assert "unparsable (moved to rejected/b.log)" in status.get_data()[1]["message"]
+    assert (tmp_path / "rejected" / "b.log").exists()
+    assert fake_iris.run_pipeline(make_module(), tmp_path).get_data() == []  # later runs do not fail on it again
 
 
 def test_a_missing_required_argument_stops_the_run(make_module, module_class, tmp_path, monkeypatch):

@@ -5,28 +5,16 @@ health check, each hook, each pipeline run), so nothing here may be slow or kept
 """
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
 
 from iris_interface.IrisInterfaceStatus import I2CodeError, I2CodeSuccess, IIStatus
 from iris_interface.IrisModuleInterface import IrisModuleInterface
 
+from .context import Context
 from .settings import Settings
 
 # The interface version IRIS 2.4 accepts (1.1 to 1.2.0), as a string: iris-interface
 # types it so, and IRIS parses it as a version.
 INTERFACE_VERSION = "1.2.0"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a handler function gets besides the data: settings, a logger, pipeline arguments."""
-
-    settings: Settings  # context.settings.<name>, for each entry of config.CONFIGURATION
-    server_settings: dict[str, Any]  # IRIS's own: http_proxy, https_proxy, ...
-    log: logging.Logger
-    hook: str = ""  # the IRIS hook being answered (processor modules)
-    args: dict[str, Any] = field(default_factory=dict)  # what the user typed (pipeline modules)
 
 
 class ModuleBase(IrisModuleInterface):
@@ -45,13 +33,15 @@ class ModuleBase(IrisModuleInterface):
         # IRIS answers with the raw entry list when it has no configuration for the module yet.
         return Settings(self._module_configuration, stored if isinstance(stored, dict) else {})
 
-    def context(self, hook="", args=None):
+    def context(self, hook="", args=None, case_id=None, user_id=None):
         return Context(
             settings=self.settings(),
             server_settings=self.server_dict_conf or {},
             log=self.log,
             hook=hook,
             args=dict(args or {}),
+            case_id=case_id,
+            user_id=user_id,
         )
 
     # iris-interface's I2Success / I2Error are shared objects that each call mutates, so

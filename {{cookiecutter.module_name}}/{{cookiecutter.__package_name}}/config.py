@@ -1,4 +1,4 @@
-"""What IRIS shows about the module, and the settings an admin fills in under Manage > Modules.
+"""What IRIS shows about the module, and the settings an admin fills in under Manage > Advanced > Modules.
 
 Each setting is an IRIS configuration entry. ``type`` is one of bool, int, string,
 sensitive_string, textfield_html, textfield_json, textfield_markdown; IRIS switches off a

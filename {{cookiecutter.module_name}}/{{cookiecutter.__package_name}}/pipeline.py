@@ -10,11 +10,14 @@ from .base import ModuleBase
 # Files done with move here, so the next run of the pipeline does not process them again:
 # IRIS keeps every upload of a case in the same folder and never cleans it.
 PROCESSED_FOLDER = "processed"
+REJECTED_FOLDER = "rejected"
 
 
 class PipelineModule(ModuleBase):
     _module_type = IrisModuleTypes.module_pipeline
     _pipeline_support = True
+
+    accepted_suffixes = ()  # set by the module class: the file kinds process_file reads; empty takes any
 
     @staticmethod
     def process_file(path, context):
@@ -23,6 +26,10 @@ class PipelineModule(ModuleBase):
 
     def pipeline_files_upload(self, base_path, file_handle, case_customer, case_name, is_update):
         """Called by IRIS in the web request for each uploaded file: save it, nothing more."""
+        suffix = Path(file_handle.filename).suffix.lower()
+        if self.accepted_suffixes and suffix not in self.accepted_suffixes:
+            kinds = ", ".join(self.accepted_suffixes)
+            return self.error(f"{file_handle.filename!r} was not saved: this pipeline reads {kinds} files")
         try:
             target = inside(Path(base_path), file_handle.filename)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +48,7 @@ class PipelineModule(ModuleBase):
         if missing:
             return self.error(f"Missing required pipeline argument(s): {', '.join(missing)}")
         folder = Path(pipeline_data["path"])
-        context = self.context(args=args)
+        context = self.context(args=args, case_id=pipeline_data.get("case_id"), user_id=pipeline_data.get("user_id"))
         results = [self._process(path, folder, context) for path in waiting_files(folder)]
         failed = sum(1 for result in results if not result["ok"])
         message = f"{len(results) - failed} of {len(results)} file(s) processed"
@@ -53,13 +60,22 @@ class PipelineModule(ModuleBase):
             summary = self.process_file(path, context)
         except Exception as error:  # one bad file must not stop the others
             self.log.exception(f"{path.name} failed")
-            return {"file": path.name, "ok": False, "message": f"{type(error).__name__}: {error}"}
+            message = f"{type(error).__name__}: {error}"
+            if context.settings.move_processed:  # or every later run would fail on it again
+                message += f" (moved to {move_aside(path, folder, REJECTED_FOLDER)})"
+            return {"file": path.name, "ok": False, "message": message}
         if context.settings.move_processed:
-            done = folder / PROCESSED_FOLDER
-            done.mkdir(exist_ok=True)
-            shutil.move(str(path), str(done / path.name))
+            move_aside(path, folder, PROCESSED_FOLDER)
         self.log.info(f"{path.name}: {summary}")
         return {"file": path.name, "ok": True, "message": str(summary)}
+
+
+def move_aside(path, folder, subfolder):
+    """Move ``path`` into ``folder/subfolder``, where later runs do not look; return where it went."""
+    target = folder / subfolder
+    target.mkdir(exist_ok=True)
+    shutil.move(str(path), str(target / path.name))
+    return f"{subfolder}/{path.name}"
 
 
 def waiting_files(folder):

@@ -7,6 +7,9 @@ from iris_interface.IrisModuleInterface import IrisModuleTypes
 
 from .base import ModuleBase
 
+# IRIS runs these hooks in the analyst's request and uses what they return as the request's data.
+PRELOAD = "on_preload_"
+
 
 @dataclass(frozen=True)
 class Hook:
@@ -43,16 +46,38 @@ class ProcessorModule(ModuleBase):
                 self.log.info(f"Deregistered from {hook.name}: {hook.toggle} is off")
 
     def hooks_handler(self, hook_name, hook_ui_name, data):
-        """Called by IRIS for each hook the module registered; never raises."""
+        """Called by IRIS for each hook the module registered; never raises.
+
+        IRIS saves what the handler changed on the objects whatever the status says: a
+        failed call is not rolled back.
+        """
         hook = next((row for row in self.hooks if row.name == hook_name), None)
         if hook is None:
             return self.error(f"{hook_name} is not in this module's hook table", data=data)
+        context = self.context(hook=hook_name)
+        if not getattr(context.settings, hook.toggle):
+            # IRIS does not save the deregistration when an admin switches a hook off, so the
+            # hook keeps coming until the module is disabled and enabled again.
+            return self.success(f"{hook_name} is switched off ({hook.toggle}): nothing done", data=data)
         try:
-            result = hook.handler(data, self.context(hook=hook_name))
+            result = hook.handler(data, context)
         except Exception as error:  # a hook must not raise into IRIS: report it instead
             self.log.exception(f"{hook.handler.__name__} failed on {hook_name}")
             return self.error(f"{hook_name} failed: {type(error).__name__}: {error}", data=data)
         if not isinstance(result, list):
             message = f"{hook.handler.__name__} returned {type(result).__name__}, not the list of objects"
             return self.error(message, data=data)
-        return self.success(f"{hook_name}: {len(result)} object(s) processed", data=result)
+        if PRELOAD in hook_name and not result:
+            # IRIS replaces the request's data with the first element, outside its error
+            # handling: an empty list would fail the analyst's request.
+            message = f"{hook.handler.__name__} returned no object for {hook_name}; the request goes on unchanged"
+            return self.error(message, data=data)
+        return self.outcome(hook_name, len(data), context.failures, result)
+
+    def outcome(self, hook_name, count, failures, result):
+        """A success, or an error naming each object that failed and why."""
+        if not failures:
+            return self.success(f"{hook_name}: {count} object(s) processed", data=result)
+        done = f"{count - len(failures)} of {count} object(s) processed, {len(failures)} failed"
+        reasons = "; ".join(f"{label}: {why}" for label, why in failures)
+        return self.error(f"{hook_name}: {done}: {reasons}", data=result)

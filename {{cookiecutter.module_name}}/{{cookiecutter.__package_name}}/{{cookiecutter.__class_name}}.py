@@ -37,4 +37,5 @@ class {{ cookiecutter.__class_name }}(PipelineModule):
     _pipeline_info = config.PIPELINE_INFO
 
     process_file = staticmethod(handler.process_file)
+    accepted_suffixes = handler.ACCEPTED_SUFFIXES
 {%- endif %}

@@ -1,24 +1,25 @@
-"""Triage alerts as they arrive: classify each one, then set its severity, tags, note and a triage tab.
+"""Triage alerts as they arrive: classify each one, then set its severity, tags and a note line.
 
 ``handle_alerts`` is called for the alert hooks in the module class's hook table with a list
 of IRIS ``Alert`` objects and a Context (``settings``, ``server_settings``, ``log``,
-``hook``). What it changes on the alerts is saved by IRIS. Your rules go in ``classify``.
+``hook``). IRIS saves what it changes on the alerts, even when the call fails, so each alert
+is changed only once its verdict is complete. Your rules go in ``classify``.
+
+IRIS 2.4's alerts have no custom attributes: the verdict goes in the alert's note, not in a tab.
 """
 
 from dataclasses import dataclass, field
 
 from . import enrichment
 
-# Severity ids as a fresh IRIS 2.4 creates them (Manage > Custom objects > Severities).
-SEVERITY_IDS = {"unspecified": 1, "informational": 2, "low": 3, "medium": 4, "high": 5, "critical": 6}
 TAG_PREFIX = "{{ cookiecutter.keyword }}"
 
 
 @dataclass
 class Verdict:
-    severity: str = ""  # a key of SEVERITY_IDS; empty leaves the alert's severity as it is
+    severity: str = ""  # an IRIS severity name, e.g. "High" (IRIS's API lists them: /manage/severities/list); empty keeps the alert's
     tags: list = field(default_factory=list)
-    reasons: list = field(default_factory=list)  # shown in the note and the triage tab
+    reasons: list = field(default_factory=list)  # shown in the alert's note
 
 
 def classify(alert, settings):
@@ -28,20 +29,30 @@ def classify(alert, settings):
     watched = [word.strip().lower() for word in settings.watched_words.split(",") if word.strip()]
     hits = [word for word in watched if word in text]
     if hits:
-        return Verdict("high", [f"{TAG_PREFIX}:watched"], [f"mentions {word!r}" for word in hits])
+        return Verdict("High", [f"{TAG_PREFIX}:watched"], [f"mentions {word!r}" for word in hits])
     return Verdict("", [f"{TAG_PREFIX}:routine"], ["no rule matched"])
 
 
 def handle_alerts(alerts, context):
-    """Classify each alert and record the verdict on it."""
+    """Classify each alert and record the verdict on it; an alert that fails does not stop the others."""
     for alert in alerts:
-        verdict = classify(alert, context.settings)
-        if verdict.severity:
-            alert.alert_severity_id = SEVERITY_IDS[verdict.severity]
-        enrichment.add_tags(alert, "alert_tags", verdict.tags)
-        enrichment.add_line(alert, "alert_note", f"Triage: {'; '.join(verdict.reasons)}")
-        fields = {"Severity": verdict.severity or "unchanged", "Reasons": "; ".join(verdict.reasons)}
-        html = enrichment.render_report(context.settings.report_template, title=alert.alert_title, fields=fields)
-        enrichment.set_report_tab(alert, context.settings.report_tab, html)
-        context.log.info(f"Alert {alert.alert_id}: {verdict.severity or 'severity unchanged'}, {verdict.tags}")
+        with context.isolate(f"alert {alert.alert_id}"):
+            verdict = classify(alert, context.settings)
+            severity_id = severity_row_id(verdict.severity) if verdict.severity else None
+            if severity_id is not None:
+                alert.alert_severity_id = severity_id
+            enrichment.add_tags(alert, "alert_tags", verdict.tags)
+            enrichment.add_line(alert, "alert_note", f"Triage: {'; '.join(verdict.reasons)}")
+            context.log.info(f"Alert {alert.alert_id}: {verdict.severity or 'severity unchanged'}, {verdict.tags}")
     return alerts
+
+
+def severity_row_id(name):
+    """The id of IRIS's severity called ``name``: ids differ from one IRIS database to another."""
+    # IRIS's own lookup; imported here because it exists only inside IRIS.
+    from app.datamgmt.manage.manage_common import search_severity_by_name
+
+    rows = search_severity_by_name(name, exact_match=True)
+    if not rows:
+        raise LookupError(f"IRIS has no alert severity named {name!r}; /manage/severities/list names those it has")
+    return rows[0].severity_id

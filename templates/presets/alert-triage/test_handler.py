@@ -1,6 +1,9 @@
-"""Triage end to end: alerts as IRIS sends them, through the module class, to a verdict on each."""
+"""Triage end to end: alerts as IRIS 2.4 sends them, through the module class, to a verdict on each."""
 
 import fake_iris
+import pytest
+
+from {{ cookiecutter.__package_name }} import handler
 
 TAG = "{{ cookiecutter.keyword }}"
 
@@ -12,22 +15,32 @@ def triage(module, *alerts):
 
 
 def test_an_alert_with_a_watched_word_is_raised_and_tagged(make_module):
-    alert = fake_iris.alert("Mimikatz run on DC01", alert_severity_id=2)
+    alert = fake_iris.alert("Mimikatz run on DC01", alert_severity_id=fake_iris.SEVERITIES["Low"])
 
     triage(make_module(watched_words="mimikatz, ransomware"), alert)
 
     # TODO: assert what your classify() decides for alerts like yours.
-    assert alert.alert_severity_id == 5
+    assert alert.alert_severity_id == fake_iris.SEVERITIES["High"]
     assert alert.alert_tags == f"{TAG}:watched"
     assert alert.alert_note == "Triage: mentions 'mimikatz'"
 
 
+def test_severities_are_found_by_name_whatever_their_ids(make_module, monkeypatch):
+    monkeypatch.setattr(fake_iris, "SEVERITIES", {"Critical": 11, "High": 12, "Low": 13, "Medium": 14})
+    alert = fake_iris.alert("ransomware note found", alert_severity_id=13)
+
+    triage(make_module(watched_words="ransomware"), alert)
+
+    assert alert.alert_severity_id == 12
+
+
 def test_a_routine_alert_keeps_its_severity(make_module):
-    alert = fake_iris.alert("Password changed", alert_severity_id=3)
+    alert = fake_iris.alert("Password changed", alert_severity_id=fake_iris.SEVERITIES["Informational"])
 
     triage(make_module(watched_words="mimikatz"), alert)
 
-    assert alert.alert_severity_id == 3 and alert.alert_tags == f"{TAG}:routine"
+    assert alert.alert_severity_id == fake_iris.SEVERITIES["Informational"]
+    assert alert.alert_tags == f"{TAG}:routine"
 
 
 def test_triaging_twice_adds_nothing_twice(make_module):
@@ -39,13 +52,30 @@ def test_triaging_twice_adds_nothing_twice(make_module):
 
     assert alert.alert_tags == f"edr,{TAG}:watched"
     assert alert.alert_note == "From EDR\nTriage: mentions 'ransomware'"
-    assert list(alert.custom_attributes) == ["Triage"]
 
 
-def test_alert_text_is_escaped_in_the_triage_tab(make_module):
-    alert = fake_iris.alert("<img src=x onerror=alert(1)>")
+def test_an_alert_that_cannot_be_triaged_is_reported_and_left_unchanged(make_module, monkeypatch):
+    unknown = handler.Verdict("Urgent", [f"{TAG}:watched"], ["mentions 'x'"])
+    routine = handler.Verdict(reasons=["no rule matched"])
+    monkeypatch.setattr(handler, "classify", lambda alert, settings: unknown if alert.alert_id == 1 else routine)
+    failing = fake_iris.alert("first", alert_id=1, alert_severity_id=fake_iris.SEVERITIES["Low"])
+    other = fake_iris.alert("second", alert_id=2)
 
-    triage(make_module(), alert)
+    status = make_module().hooks_handler("on_postload_alert_create", None, [failing, other])
 
-    html = alert.custom_attributes["Triage"]["Report"]["value"]
-    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert status.is_failure()
+    assert "1 of 2" in status.get_message() and "alert 1" in status.get_message()
+    assert "no alert severity named 'Urgent'" in status.get_message()
+    # IRIS saves whatever a failed call changed: the failing alert must be left as it was.
+    assert (failing.alert_severity_id, failing.alert_tags, failing.alert_note) == (fake_iris.SEVERITIES["Low"], "", "")
+    assert other.alert_note == "Triage: no rule matched"
+
+
+@pytest.mark.parametrize("hook", ["on_postload_alert_create", "on_manual_trigger_alert"])
+def test_alerts_carry_no_custom_attributes_and_get_no_tab(make_module, hook):
+    alert = fake_iris.alert("Mimikatz run on DC01")
+
+    status = make_module(watched_words="mimikatz").hooks_handler(hook, None, [alert])
+
+    assert status.is_success(), status.get_message()
+    assert not hasattr(alert, "custom_attributes")

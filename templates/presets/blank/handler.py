@@ -3,9 +3,12 @@
 
 Plain functions, importable without IRIS: each takes the list a hook carries and a Context
 (``settings``, ``server_settings``, ``log``, ``hook``: the hook's name) and returns the
-list, changed or not. Raise when something goes wrong: the module class turns the
-exception into an error status that IRIS shows in DIM tasks, and IRIS's data stays as it
-was. Which hook calls which function is the hook table in the module class.
+list, changed or not. Which hook calls which function is the hook table in the module class.
+
+Raise when something goes wrong: inside ``with context.isolate(...)`` the failure is
+reported for that one item and the loop goes on; elsewhere it fails the whole call. Either
+way IRIS shows it in DIM tasks, and IRIS saves what was already changed on the objects
+(nothing is rolled back): change an object last, once what can fail is done.
 """
 {%- for function in hook_plan(cookiecutter).functions %}
 
@@ -20,11 +23,13 @@ def {{ function.name }}({{ function.argument }}, context):
     """
     for {{ function.item }} in {{ function.argument }}:
 {%- if function.group == "objects" %}
-        context.log.info(f"{context.hook}: {{ function.kind.label }} {{ '{' }}{{ function.item }}.{{ function.kind.title }}!r}")
+        label = f"{{ function.kind.label }} {{ '{' }}{{ function.item }}.{{ function.kind.title }}!r}"
 {%- else %}
-        context.log.info(f"{context.hook}: {{ '{' }}{{ function.item }}!r}")
+        label = f"{{ function.kind.label }} {{ '{' }}{{ function.item }}!r}"
 {%- endif %}
-        # TODO: {% if function.group == "requests" %}check or change the fields; what you return replaces the request's data.{% elif function.group == "objects" %}act on the {{ function.kind.label }}, e.g. query your service and update its fields.{% else %}act on it, e.g. tell your service.{% endif %}
+        with context.isolate(label):  # if this one fails, report it and go on with the next
+            context.log.info(f"{context.hook}: {label}")
+            # TODO: {% if function.group == "requests" %}check or change the fields; what you return replaces the request's data.{% elif function.group == "objects" %}act on the {{ function.kind.label }}, e.g. query your service and update its fields.{% else %}act on it, e.g. tell your service.{% endif %}
     return {{ function.argument }}
 {%- endfor %}
 {%- else -%}
@@ -33,8 +38,11 @@ def {{ function.name }}({{ function.argument }}, context):
 A plain function, importable without IRIS. It gets the file's path and a Context
 (``settings``, ``server_settings``, ``log``, and ``args``: the pipeline arguments the user
 typed) and returns a one-line summary for the task log. Raise when the file cannot be
-processed: it is reported as failed, kept for another run, and the other files go on.
+processed: it is reported as failed, moved into rejected/, and the other files go on.
 """
+
+# The file kinds process_file reads, e.g. (".evtx",): other uploads are refused at once. Empty takes any file.
+ACCEPTED_SUFFIXES = ()
 
 
 def process_file(path, context):

@@ -1,0 +1,72 @@
+"""What the pipeline adds to the case in IRIS: evidence files and IOCs, each once.
+
+Each function goes through IRIS's own data layer, imported inside the function because it
+exists only inside IRIS (the tests' fake IRIS stands in for it). IRIS saves each addition
+at once.
+"""
+
+import hashlib
+
+DEFAULT_TLP = "amber"
+
+
+def register_evidence(case_id, user_id, path, description):
+    """Register the file as one of the case's evidences (name, size, SHA-256); False when it already was."""
+    from app.datamgmt.iris_engine.evidence_storage import EvidenceStorage
+
+    digest = sha256(path)
+    if EvidenceStorage.is_evidence_registered(case_id, digest):
+        return False
+    EvidenceStorage.add_evidence(case_id, path.name, description, path.stat().st_size, digest, None, user_id)
+    return True
+
+
+class CaseIocs:
+    """Adds IOCs to one case, each once. IRIS's IOC types and TLPs are named as in IRIS."""
+
+    def __init__(self, case_id, user_id):
+        from app.datamgmt.case.case_iocs_db import get_tlps_dict
+
+        self.case_id, self.user_id = case_id, user_id
+        self.tlp_ids = get_tlps_dict()
+        self.type_ids = {}  # read from IRIS on first use
+
+    def add(self, type_name, value, description="", tags="", tlp=DEFAULT_TLP):
+        """Add an IOC to the case; False when the case already has it."""
+        from app.datamgmt.case.case_iocs_db import add_ioc, add_ioc_link
+        from app.datamgmt.manage.manage_attribute_db import get_default_custom_attributes
+        from app.models import Ioc
+
+        if tlp not in self.tlp_ids:
+            raise LookupError(f"IRIS has no TLP {tlp!r}")
+        ioc = Ioc(
+            ioc_value=value,
+            ioc_type_id=self.type_id(type_name),
+            ioc_description=description,
+            ioc_tags=tags,
+            ioc_tlp_id=self.tlp_ids[tlp],
+        )
+        ioc.custom_attributes = get_default_custom_attributes("ioc")  # as IRIS's own IOC page does
+        # An IOC is shared by the cases that have its value and type: IRIS finds it or saves
+        # this one, then links it to the case. The link says whether the case had it already.
+        ioc, _existed = add_ioc(ioc, self.user_id, self.case_id)
+        already_linked = add_ioc_link(ioc.ioc_id, self.case_id)
+        return not already_linked
+
+    def type_id(self, type_name):
+        if type_name not in self.type_ids:
+            from app.datamgmt.case.case_iocs_db import get_ioc_type_id
+
+            row = get_ioc_type_id(type_name)
+            if row is None:
+                raise LookupError(f"IRIS has no IOC type {type_name!r}")
+            self.type_ids[type_name] = row.type_id
+        return self.type_ids[type_name]
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with path.open("rb") as evidence:
+        for chunk in iter(lambda: evidence.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,1 @@
+{% include "presets/" ~ cookiecutter.preset ~ "/iris_case.py" ignore missing %}
