@@ -25,7 +25,8 @@ tests check each document and variables set against OpenCTI's real schema.
 Run it as a local OpenCTI stand-in (for IRIS's end-to-end tests):
     python tests/fake_opencti.py --port 8088 --token <token>
 GET /fake/state answers the objects it holds (fake only). With FAKE_OPENCTI_RECORD set to a file
-path, every request is appended to that file as a JSON line.
+path, every request it gets over HTTP is appended to that file as a JSON line: the template's own
+tests check each against OpenCTI's schema.
 """
 
 import argparse
@@ -109,10 +110,6 @@ class FakeOpenCTI:
     # The HTTP side: POST /graphql with {"query", "variables"}, Authorization: Bearer <token>.
     def answer(self, body, authorization):
         self.requests.append(body)
-        record = os.environ.get("FAKE_OPENCTI_RECORD")
-        if record:
-            with open(record, "a", encoding="utf-8") as log:
-                log.write(json.dumps(body) + "\n")
         try:
             if authorization != f"Bearer {self.token}":
                 raise GraphQLError("You must be logged in to do this.", "AUTH_REQUIRED")
@@ -409,6 +406,9 @@ def serve(fake, port=0):
                 return self.send(404, {"error": "not found"})
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
             with lock:
+                if record:
+                    with open(record, "a", encoding="utf-8") as log:
+                        log.write(json.dumps(body) + "\n")
                 self.send(200, fake.answer(body, self.headers.get("Authorization")))
 
         def do_GET(self):
@@ -429,6 +429,7 @@ def serve(fake, port=0):
             pass
 
     lock = threading.Lock()
+    record = os.environ.get("FAKE_OPENCTI_RECORD")
     return ThreadingHTTPServer(("127.0.0.1", port), Handler)
 
 
