@@ -28,13 +28,15 @@ IP_TYPES = ("IPv4-Addr", "IPv6-Addr")  # either is chosen from the value itself
 
 # The values OpenCTI refuses ("Observable is not correctly formatted"), checked here first so that
 # the message names the value: DNS labels of letters, digits and hyphens (underscores too in host
-# names), dot-separated, nothing else; an email address's usual characters.
+# names), dot-separated, nothing else; an email address's usual characters, @, and labels of at
+# most 63 characters.
 DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?"
+EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 NAME_PATTERNS = {
     "Domain-Name": re.compile(rf"(?:{DOMAIN_LABEL}\.)*{DOMAIN_LABEL}"),
     "Hostname": re.compile(rf"(?:{HOST_LABEL}\.)*{HOST_LABEL}"),
-    "Email-Addr": re.compile(rf"[A-Za-z0-9.!#$%&'*+/=?^_`|~-]+@(?:{DOMAIN_LABEL}\.)*{DOMAIN_LABEL}"),
+    "Email-Addr": re.compile(rf"[A-Za-z0-9.!#$%&'*+/=?^_`|~-]+@(?:{EMAIL_LABEL}\.)*{EMAIL_LABEL}"),
 }
 
 FIND_OBSERVABLE = """

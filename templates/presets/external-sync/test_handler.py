@@ -1,6 +1,7 @@
 """Mirroring end to end: the hook table, the handler and the client against a fake OpenCTI as strict as OpenCTI."""
 
 import contextlib
+import importlib
 import json
 import logging
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import fake_iris
 import pytest
-from fake_opencti import FakeOpenCTI, Running
+from fake_opencti import FakeOpenCTI, Running, syntax_problem
 
 TOKEN = "opencti-token-0123456789"
 DIGEST = "d41d8cd98f00b204e9800998ecf8427e"
@@ -159,6 +160,28 @@ def test_values_opencti_would_refuse_are_reported_each_and_the_others_go_on(make
     assert all("ValueError" in message for _, message in context.failures), context.failures
     assert opencti.refused == []  # each was caught before OpenCTI had to refuse it
     assert sorted(obj["value"] for obj in opencti.observables()) == sorted(value for value, _ in good)
+
+
+TRICKY = ["evil.example", "evil.example.", "-evil.example", "ev_il.example", "evil..example", "wks 9", 'x"y', "a\\b",
+          "bücher.example", "xn--bcher-kva.example", "203.0.113.7", "999.1.1.1", "01.2.3.4", "1.2.3.4/33",
+          "2001:db8::1", "2001:db8::1/129", "::ffff:1.2.3.4", "a@b.example", "a@@b", "a@" + "x" * 64 + ".example",
+          "", " ", "evil.example\n", DIGEST, DIGEST + "0", "invoice.pdf|" + SHA256]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("observable_type", "iris_type"),
+    [("Domain-Name", "domain"), ("Hostname", "hostname"), ("IPv4-Addr", "ip-dst"), ("Email-Addr", "email-src"),
+     ("StixFile", "md5"), ("StixFile", "filename|sha256")],
+)  # fmt: skip
+def test_a_value_the_client_lets_through_is_one_opencti_takes(package, observable_type, iris_type):
+    client = importlib.import_module(f"{package.__name__}.client")
+    for value in TRICKY:
+        try:
+            chosen, fields = client.observable(observable_type, iris_type, value)
+        except ValueError:
+            continue
+        hashes = {entry["algorithm"]: entry["hash"] for entry in fields.get("hashes", [])}
+        assert syntax_problem(chosen, {**fields, "hashes": hashes}) is None, value
 
 
 def test_a_changed_value_moves_the_ioc_and_the_shared_observable_keeps_its_value(make, opencti):
