@@ -48,7 +48,11 @@ def make(make_module, opencti):
 
 
 def run(module, hook, *data):
-    """Run the hook's handler function, from the module's hook table, on ``data``; the Context it got."""
+    """Run the hook's handler function, from the module's hook table, on ``data``; the Context it got.
+
+    The Context is built here rather than inside hooks_handler so that the test reads which objects
+    failed; the glue's own tests cover how failures become IRIS's status.
+    """
     row = next(row for row in module.hooks if row.name == hook)
     context = module.context(hook=hook)
     if not hasattr(context, "isolate"):
