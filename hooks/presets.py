@@ -107,15 +107,15 @@ PRESETS = {
         hooks="case, ioc, asset, on_postload_case_delete, on_postload_ioc_delete, on_postload_asset_delete",
         functions=("handle_cases", "handle_iocs", "handle_assets", "handle_case_ids", "handle_ioc_ids",
                    "handle_asset_ids"),
-        files=("PACKAGE/client.py", *helper_files("ioc_types", "http", "report")),
+        files=("PACKAGE/client.py", "tests/fake_opencti.py", *helper_files("ioc_types", "http", "report")),
         settings=[
             setting("opencti_url", "OpenCTI URL", "The OpenCTI platform's address.", "string",
                     "https://opencti.example.org", mandatory=True, section="Connection"),
             setting("api_token", "API token", "An OpenCTI user's API token. Fill it in before enabling the module.",
                     "sensitive_string", None, mandatory=True, section="Connection"),
-            setting("delete_remote", "Delete observables too", "Delete in OpenCTI the observables of IOCs and assets"
-                    " deleted in IRIS; other sources may share them. Cases are always deleted.", "bool", False,
-                    mandatory=True, section="Sync"),
+            setting("delete_remote", "Follow IOC and asset deletions", "Take IOCs and assets deleted in IRIS out of"
+                    " their OpenCTI incident case. Their observables stay: OpenCTI shares them with every case and"
+                    " source. Cases are always deleted.", "bool", False, mandatory=True, section="Sync"),
             *HTTP_SETTINGS,
         ],  # fmt: skip
         dependencies=("requests>=2.25,<3", "jinja2>=3.0"),

@@ -4,54 +4,115 @@ pycti is not used: no pycti release installs into IRIS 2.4's environment (Python
 requests 2.31 and setuptools 70.3 pinned). Where IRIS runs Python 3.12 (2.5), pycti can
 take this file's place.
 
-Each object is created with a STIX id derived from its IRIS id, and with ``update: true``:
-creating it again updates it, and a delete hook, which gets only an id, can still name it.
+How OpenCTI keeps what the module sends:
+- An observable is one per value for the whole platform, shared by every case, source and
+  connector: creating a value that exists returns the existing observable. So an observable is
+  never renamed or deleted here. When an IOC's value changes, the IOC moves to the observable
+  of its new value; when it is deleted, it leaves its case's incident.
+- OpenCTI keeps a STIX id a client gives as an alias of the object, and finds the object by it.
+  Each IRIS object gets one, derived from its IRIS id: on its observable, and on the incident
+  case that lists it. A delete hook, which gets only an id, finds both by it.
+- The incident case mirroring an IRIS case belongs to IRIS alone: it follows the case's name
+  and description, and is deleted with it.
 """
 
+import ipaddress
+import re
 import uuid
 
 # Fixed for good: changing it orphans every object synced before.
 NAMESPACE = uuid.UUID("6f1c2b5e-4f0a-5c3d-9b7e-1a2d3c4e5f60")
 HASH_ALGORITHMS = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256"}
+HEX_LENGTHS = {"MD5": 32, "SHA-1": 40, "SHA-256": 64}
+IP_TYPES = ("IPv4-Addr", "IPv6-Addr")  # either is chosen from the value itself
 
-ADD_CASE = """
-mutation AddCase($input: CaseIncidentAddInput!) {
-  caseIncidentAdd(input: $input) { id }
+# The values OpenCTI refuses ("Observable is not correctly formatted"), checked here first so that
+# the message names the value: DNS labels of letters, digits and hyphens (underscores too in host
+# names), dot-separated, nothing else; an email address's usual characters, @, and labels of at
+# most 63 characters.
+DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?"
+EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+NAME_PATTERNS = {
+    "Domain-Name": re.compile(rf"(?:{DOMAIN_LABEL}\.)*{DOMAIN_LABEL}"),
+    "Hostname": re.compile(rf"(?:{HOST_LABEL}\.)*{HOST_LABEL}"),
+    "Email-Addr": re.compile(rf"[A-Za-z0-9.!#$%&'*+/=?^_`|~-]+@(?:{EMAIL_LABEL}\.)*{EMAIL_LABEL}"),
+}
+
+FIND_OBSERVABLE = """
+query FindObservable($id: String!) {
+  stixCyberObservable(id: $id) { id x_opencti_stix_ids }
 }"""
 ADD_OBSERVABLE = """
-mutation AddObservable($type: String!, $stix_id: StixId, $x_opencti_description: String, $update: Boolean,
+mutation AddObservable($type: String!, $x_opencti_description: String, $update: Boolean,
                        $IPv4Addr: IPv4AddrAddInput, $IPv6Addr: IPv6AddrAddInput, $DomainName: DomainNameAddInput,
                        $Hostname: HostnameAddInput, $Url: UrlAddInput, $EmailAddr: EmailAddrAddInput,
                        $StixFile: StixFileAddInput) {
-  stixCyberObservableAdd(type: $type, stix_id: $stix_id, x_opencti_description: $x_opencti_description,
-                         update: $update, IPv4Addr: $IPv4Addr, IPv6Addr: $IPv6Addr, DomainName: $DomainName,
-                         Hostname: $Hostname, Url: $Url, EmailAddr: $EmailAddr, StixFile: $StixFile) { id }
+  stixCyberObservableAdd(type: $type, x_opencti_description: $x_opencti_description, update: $update,
+                         IPv4Addr: $IPv4Addr, IPv6Addr: $IPv6Addr, DomainName: $DomainName, Hostname: $Hostname,
+                         Url: $Url, EmailAddr: $EmailAddr, StixFile: $StixFile) {
+    id x_opencti_stix_ids x_opencti_description
+  }
+}"""
+PATCH_OBSERVABLE = """
+mutation PatchObservable($id: ID!, $input: [EditInput]!) {
+  stixCyberObservableEdit(id: $id) { fieldPatch(input: $input) { id } }
+}"""
+FIND_CASE = """
+query FindCase($id: String!) {
+  caseIncident(id: $id) { id x_opencti_stix_ids }
+}"""
+ADD_CASE = """
+mutation AddCase($input: CaseIncidentAddInput!) {
+  caseIncidentAdd(input: $input) { id description }
+}"""
+PATCH_CASE = """
+mutation PatchCase($id: ID!, $input: [EditInput]!) {
+  stixDomainObjectEdit(id: $id) { fieldPatch(input: $input) { id } }
 }"""
 ADD_TO_CASE = """
 mutation AddToCase($id: ID!, $input: StixRefRelationshipAddInput!) {
   stixDomainObjectEdit(id: $id) { relationAdd(input: $input) { id } }
 }"""
+REMOVE_FROM_CASE = """
+mutation RemoveFromCase($id: ID!, $toId: StixRef!, $relationship_type: String) {
+  stixDomainObjectEdit(id: $id) { relationDelete(toId: $toId, relationship_type: $relationship_type) { id } }
+}"""
 DELETE_CASE = """
 mutation DeleteCase($id: ID!) {
   stixDomainObjectEdit(id: $id) { delete }
 }"""
-DELETE_OBSERVABLE = """
-mutation DeleteObservable($id: ID!) {
-  stixCyberObservableEdit(id: $id) { delete }
-}"""
 
 
-def stix_id(stix_type, kind, iris_id):
-    """The STIX id of the IRIS object ``kind`` number ``iris_id``, the same every time."""
-    return f"{stix_type}--{uuid.uuid5(NAMESPACE, f'dfir-iris:{kind}:{iris_id}')}"
+class OpenCTIError(RuntimeError):
+    """OpenCTI answered with GraphQL errors: refused, forbidden, or failed."""
+
+
+def iris_uuid(kind, iris_id):
+    """The UUID of the IRIS object ``kind`` number ``iris_id``, the same every time."""
+    return uuid.uuid5(NAMESPACE, f"dfir-iris:{kind}:{iris_id}")
 
 
 def case_stix_id(case_id):
-    return stix_id("case-incident", "case", case_id)
+    return f"case-incident--{iris_uuid('case', case_id)}"
+
+
+def stix_type(observable_type):
+    return "file" if observable_type == "StixFile" else observable_type.lower()
 
 
 def observable_stix_id(observable_type, kind, iris_id):
-    return stix_id("file" if observable_type == "StixFile" else observable_type.lower(), kind, iris_id)
+    """The alias of an IRIS IOC or asset on its observable."""
+    return f"{stix_type(observable_type)}--{iris_uuid(kind, iris_id)}"
+
+
+def listing_stix_id(kind, iris_id):
+    """The alias of an IRIS IOC or asset on the incident case that lists it."""
+    return f"case-incident--{iris_uuid(kind, iris_id)}"
+
+
+def is_alias_of(stix_id, kind, iris_id):
+    return stix_id.endswith(f"--{iris_uuid(kind, iris_id)}")
 
 
 class OpenCTI:
@@ -65,50 +126,175 @@ class OpenCTI:
         response.raise_for_status()
         answer = response.json()
         if answer.get("errors"):
-            raise RuntimeError("OpenCTI refused: " + "; ".join(str(e.get("message")) for e in answer["errors"]))
+            raise OpenCTIError("OpenCTI refused: " + "; ".join(describe(error) for error in answer["errors"]))
         return answer["data"]
 
+    # Incident cases
     def upsert_case(self, case_id, name, description):
         """Create or update the incident case that mirrors IRIS case ``case_id``; its OpenCTI id."""
-        case = {"stix_id": case_stix_id(case_id), "name": name, "description": description or "", "update": True}
-        return self.call(ADD_CASE, {"input": case})["caseIncidentAdd"]["id"]
+        case = {"stix_id": case_stix_id(case_id), "name": name, "description": description or None, "update": True}
+        answer = self.call(ADD_CASE, {"input": case})["caseIncidentAdd"]
+        if not description and answer.get("description"):  # an upsert leaves out empty fields: clear it
+            self.patch(PATCH_CASE, answer["id"], edit("description", [""]))
+        return answer["id"]
 
-    def upsert_observable(self, kind, iris_id, observable_type, iris_type, value, description):
-        """Create or update the observable that mirrors an IRIS IOC or asset; its OpenCTI id."""
-        variables = {
-            "type": observable_type,
-            "stix_id": observable_stix_id(observable_type, kind, iris_id),
-            "x_opencti_description": description or "",
-            "update": True,
-            observable_type.replace("-", ""): observable_fields(iris_type, value),
-        }
-        return self.call(ADD_OBSERVABLE, variables)["stixCyberObservableAdd"]["id"]
-
-    def add_to_case(self, case_id, object_id):
-        """List the object in the incident case mirroring IRIS case ``case_id``."""
-        relation = {"toId": object_id, "relationship_type": "object"}
-        self.call(ADD_TO_CASE, {"id": case_stix_id(case_id), "input": relation})
+    def find_case(self, stix_id):
+        """The incident case known by ``stix_id`` (its id and aliases), or None."""
+        return self.call(FIND_CASE, {"id": stix_id})["caseIncident"]
 
     def delete_case(self, case_id):
-        self.call(DELETE_CASE, {"id": case_stix_id(case_id)})
+        """Delete the incident case of IRIS case ``case_id``; False when it was never mirrored."""
+        case = self.find_case(case_stix_id(case_id))
+        if case is None:
+            return False
+        self.call(DELETE_CASE, {"id": case["id"]})
+        return True
 
-    def delete_observable(self, kind, iris_id, observable_types):
-        """Delete the observable mirroring IRIS object ``kind`` number ``iris_id``; whether one was found.
+    # Observables of IOCs and assets
+    def mirror_observable(self, kind, iris_id, wanted, description, previous_id=None, case_id=None,
+                          clear_description=False):  # fmt: skip
+        """Mirror IRIS object ``kind`` number ``iris_id`` as the observable ``wanted``; its OpenCTI id.
 
-        A delete hook does not say what type the object was: each of ``observable_types`` is tried.
+        The observable of the value is created, or found if the value exists. If the object was
+        mirrored to another observable before (``previous_id``, or its alias), it leaves that one:
+        its alias moves, and so does its place in the incident case of IRIS case ``case_id``.
         """
+        observable_type, fields = wanted
+        case = None if case_id is None else self.case_of(case_id)
+        alias = observable_stix_id(observable_type, kind, iris_id)
+        previous = self.find_observable(previous_id or alias)
+        current = self.add_observable(observable_type, fields, description)
+        if clear_description and not description and current.get("x_opencti_description"):
+            self.patch(PATCH_OBSERVABLE, current["id"], edit("x_opencti_description", [""]))
+        if previous is not None and previous["id"] != current["id"]:
+            if case is not None:
+                self.unlist(kind, iris_id, previous, case)
+            self.drop_aliases(kind, iris_id, previous)
+        if alias not in (current.get("x_opencti_stix_ids") or []):
+            self.patch(PATCH_OBSERVABLE, current["id"], edit("x_opencti_stix_ids", [alias], "add"))
+        if case is not None:
+            self.list_in_case(kind, iris_id, current["id"], case)
+        return current["id"]
+
+    def forget_observable(self, kind, iris_id, observable_types):
+        """Take deleted IRIS object ``kind`` number ``iris_id`` out of OpenCTI; the observable itself stays.
+
+        It leaves the incident case that lists it, and its aliases go. A delete hook does not say
+        what type the object was: the alias of each of ``observable_types`` is looked up.
+        Returns (observable, case) as found, each None when there was none.
+        """
+        observable = None
         for observable_type in observable_types:
-            try:
-                self.call(DELETE_OBSERVABLE, {"id": observable_stix_id(observable_type, kind, iris_id)})
-            except RuntimeError:  # not of that type
-                continue
-            return True
-        return False
+            observable = self.find_observable(observable_stix_id(observable_type, kind, iris_id))
+            if observable is not None:
+                break
+        listing = listing_stix_id(kind, iris_id)
+        case = self.find_case(listing)
+        if case is not None:
+            if observable is not None:
+                self.unlist(kind, iris_id, observable, case)
+            self.patch(PATCH_CASE, case["id"], edit("x_opencti_stix_ids", [listing], "remove"))
+        if observable is not None:
+            self.drop_aliases(kind, iris_id, observable)
+        return observable, case
+
+    def find_observable(self, some_id):
+        """The observable known by ``some_id`` (its id or an alias): its id and aliases, or None."""
+        return self.call(FIND_OBSERVABLE, {"id": some_id})["stixCyberObservable"]
+
+    def add_observable(self, observable_type, fields, description):
+        variables = {
+            "type": observable_type,
+            "x_opencti_description": description or None,
+            "update": True,
+            observable_type.replace("-", ""): fields,
+        }
+        return self.call(ADD_OBSERVABLE, variables)["stixCyberObservableAdd"]
+
+    def case_of(self, case_id):
+        case = self.find_case(case_stix_id(case_id))
+        if case is None:
+            raise LookupError(
+                f"IRIS case {case_id} has no incident case in OpenCTI: it was never mirrored (its case hooks"
+                " were off, or failed). Update the case in IRIS to mirror it, then this object again."
+            )
+        return case
+
+    def list_in_case(self, kind, iris_id, observable_id, case):
+        relation = {"toId": observable_id, "relationship_type": "object"}
+        self.call(ADD_TO_CASE, {"id": case["id"], "input": relation})
+        listing = listing_stix_id(kind, iris_id)
+        if listing not in (case.get("x_opencti_stix_ids") or []):
+            self.patch(PATCH_CASE, case["id"], edit("x_opencti_stix_ids", [listing], "add"))
+
+    def unlist(self, kind, iris_id, observable, case):
+        """Take ``observable`` out of ``case``, unless another IRIS object of the case is mirrored to it."""
+        others = {stix_id.partition("--")[2] for stix_id in observable.get("x_opencti_stix_ids") or []}
+        others.discard(str(iris_uuid(kind, iris_id)))
+        listed = case.get("x_opencti_stix_ids") or []
+        if not any(f"case-incident--{other}" in listed for other in others):
+            variables = {"id": case["id"], "toId": observable["id"], "relationship_type": "object"}
+            self.call(REMOVE_FROM_CASE, variables)
+
+    def drop_aliases(self, kind, iris_id, observable):
+        aliases = [alias for alias in observable.get("x_opencti_stix_ids") or [] if is_alias_of(alias, kind, iris_id)]
+        if aliases:
+            self.patch(PATCH_OBSERVABLE, observable["id"], edit("x_opencti_stix_ids", aliases, "remove"))
+
+    def patch(self, document, object_id, edits):
+        self.call(document, {"id": object_id, "input": edits})
 
 
-def observable_fields(iris_type, value):
-    """The observable's fields for an IRIS type and value: a hash for hash types, else the value."""
+def edit(key, values, operation="replace"):
+    """A fieldPatch input: set, add to or remove from the object's field ``key``."""
+    return [{"key": key, "value": values, "operation": operation}]
+
+
+def describe(error):
+    code = (error.get("extensions") or {}).get("code")
+    return f"{error.get('message')} ({code})" if code else str(error.get("message"))
+
+
+def observable(observable_type, iris_type, value):
+    """``(type, fields)`` of the observable an IRIS value makes, checked as OpenCTI checks it.
+
+    IPv4-Addr or IPv6-Addr is chosen from the value, whichever of them is asked. Raises
+    ValueError, naming the value and the rule, for a value OpenCTI would refuse.
+    """
+    value = value.strip()
+    if not value:
+        raise ValueError(f"the value is empty: OpenCTI refuses an empty {observable_type}")
     _, _, digest_type = iris_type.rpartition("|")
     if digest_type in HASH_ALGORITHMS:
-        return {"hashes": [{"algorithm": HASH_ALGORITHMS[digest_type], "hash": value.rpartition("|")[2]}]}
-    return {"value": value}
+        return "StixFile", file_fields(HASH_ALGORITHMS[digest_type], value)
+    if observable_type in IP_TYPES:
+        return ip_type(value), {"value": value}
+    pattern = NAME_PATTERNS.get(observable_type)
+    if pattern is not None and not pattern.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid {observable_type}: OpenCTI takes only letters, digits, hyphens"
+            f"{' and underscores' if observable_type == 'Hostname' else ''} in dot-separated names"
+            f"{' after a local part and @' if observable_type == 'Email-Addr' else ''} (no spaces, quotes or"
+            " other characters; write an international name in its xn-- form)"
+        )
+    return observable_type, {"value": value}
+
+
+def ip_type(value):
+    try:
+        address = ipaddress.ip_interface(value)  # an address, or a network in CIDR notation
+    except ValueError:
+        raise ValueError(f"{value!r} is not an IP address or CIDR network: OpenCTI refuses it") from None
+    return "IPv4-Addr" if address.version == 4 else "IPv6-Addr"
+
+
+def file_fields(algorithm, value):
+    """A file's hash, and its name for composite types such as ``filename|sha256``."""
+    name, _, digest = value.rpartition("|")
+    digest = digest.strip()
+    if len(digest) != HEX_LENGTHS[algorithm] or not all(char in "0123456789abcdefABCDEF" for char in digest):
+        raise ValueError(f"{digest!r} is not a {algorithm} hash: OpenCTI takes {HEX_LENGTHS[algorithm]} hex digits")
+    fields = {"hashes": [{"algorithm": algorithm, "hash": digest}]}
+    if name.strip():
+        fields["name"] = name.strip()
+    return fields

@@ -1,137 +1,395 @@
-"""Mirroring end to end: the module class, the handler and the client against a fake OpenCTI."""
+"""Mirroring end to end: the hook table, the handler and the client against a fake OpenCTI as strict as OpenCTI."""
+
+import importlib
+import json
+import logging
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
 
 import fake_iris
 import pytest
-from fake_service import FakeService
+from fake_opencti import FakeOpenCTI, Running, syntax_problem
 
 TOKEN = "opencti-token-0123456789"
-
-
-class FakeOpenCTI:
-    """OpenCTI's GraphQL mutations the client uses, with objects kept by id."""
-
-    def __init__(self):
-        self.objects = {}  # id -> {"type": ..., "fields": ..., "objects": [ids]}
-        self.queries = []
-
-    def graphql(self, body):
-        query, variables = body["query"], body["variables"]
-        self.queries.append(query)
-        if "caseIncidentAdd" in query:
-            case = variables["input"]
-            return self.upsert(case["stix_id"], "Case-Incident", case, "caseIncidentAdd")
-        if "stixCyberObservableAdd" in query:
-            fields = variables[variables["type"].replace("-", "")]
-            return self.upsert(variables["stix_id"], variables["type"], fields, "stixCyberObservableAdd")
-        target = self.objects.get(variables["id"])
-        if target is None:
-            return 200, {"errors": [{"message": "Cannot find the object"}], "data": None}
-        if "relationAdd" in query:
-            target["objects"].append(variables["input"]["toId"])
-            return 200, {"data": {"stixDomainObjectEdit": {"relationAdd": {"id": "relation"}}}}
-        del self.objects[variables["id"]]
-        return 200, {"data": {"edit": {"delete": variables["id"]}}}
-
-    def upsert(self, object_id, object_type, fields, operation):
-        known = self.objects.setdefault(object_id, {"type": object_type, "objects": []})
-        known["fields"] = {key: value for key, value in fields.items() if key not in ("stix_id", "update")}
-        return 200, {"data": {operation: {"id": object_id}}}
+DIGEST = "d41d8cd98f00b204e9800998ecf8427e"
+SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 @pytest.fixture
 def opencti():
-    fake = FakeOpenCTI()
-    with FakeService() as service:
-        service.answer_posts("/graphql", fake.graphql)
-        fake.service = service
+    fake = FakeOpenCTI(token=TOKEN)
+    with Running(fake) as url:
+        fake.url = url
         yield fake
 
 
 @pytest.fixture
 def make(make_module, opencti):
-    return lambda **settings: make_module(opencti_url=opencti.service.url, api_token=TOKEN, retries=0, **settings)
+    return lambda **settings: make_module(opencti_url=opencti.url, api_token=TOKEN, retries=0, **settings)
+
+
+def run(module, hook, *data):
+    """Run the hook's handler function, from the module's hook table, on ``data``; the Context it got.
+
+    The Context is built here rather than inside hooks_handler so that the test reads which objects
+    failed; the glue's own tests cover how failures become IRIS's status.
+    """
+    row = next(row for row in module.hooks if row.name == hook)
+    context = module.context(hook=hook)
+    assert row.handler(list(data), context) == list(data)
+    return context
 
 
 def call(module, hook, *data):
-    status = module.hooks_handler(hook, None, list(data))
-    assert status.is_success(), status.get_message()
-    return status
+    """Run the hook and expect every object to succeed."""
+    context = run(module, hook, *data)
+    assert context.failures == []
+    return context
 
 
-def test_a_case_is_mirrored_once_and_follows_its_updates(make, opencti):
+def observable(opencti, value):
+    (found,) = [obj for obj in opencti.observables() if obj.get("value") == value or obj.get("name") == value]
+    return found
+
+
+def case_of(opencti, name):
+    (found,) = [case for case in opencti.cases() if case["name"] == name]
+    return found
+
+
+def listed(opencti, case):
+    return sorted(opencti.objects[object_id].get("value") for object_id in case["objects"])
+
+
+def tab_id(obj):
+    return obj.custom_attributes["OpenCTI"]["id"]["value"]
+
+
+def test_a_case_is_mirrored_once_and_follows_its_updates_cleared_description_included(make, opencti):
     case = fake_iris.case("#7 - Phishing wave", description="first")
 
     call(make(), "on_postload_case_create", case)
     case.description = "second"
     call(make(), "on_postload_case_update", case)
+    (remote,) = opencti.cases()
+    assert (remote["name"], remote["description"]) == ("#7 - Phishing wave", "second")
 
-    ((remote_id, remote),) = opencti.objects.items()
-    assert remote["type"] == "Case-Incident"
-    assert remote["fields"] == {"name": "#7 - Phishing wave", "description": "second"}
-    assert case.custom_attributes["OpenCTI"]["id"]["value"] == remote_id
-    assert all(headers["Authorization"] == f"Bearer {TOKEN}" for _, _, headers in opencti.service.requests)
+    case.description = ""
+    call(make(), "on_postload_case_update", case)
+
+    assert opencti.cases() == [remote] and remote["description"] == ""
+    assert tab_id(case) == remote["id"]  # OpenCTI's own id, not the STIX id the module chose
+    assert not tab_id(case).startswith("case-incident--")
+    assert all(request["query"].lstrip().startswith(("query", "mutation")) for request in opencti.requests)
+
+
+def test_each_request_carries_the_token_and_a_wrong_token_is_an_error(make, make_module, opencti):
+    call(make(), "on_postload_case_create", fake_iris.case())
+
+    wrong = make_module(opencti_url=opencti.url, api_token="not-the-token", retries=0)
+    context = run(wrong, "on_postload_case_create", fake_iris.case(case_id=2))
+
+    ((label, message),) = context.failures
+    assert "You must be logged in" in message and "not-the-token" not in message
 
 
 def test_iocs_become_observables_by_exact_type(make, opencti):
-    digest = "d41d8cd98f00b204e9800998ecf8427e"
-    iocs = [fake_iris.ioc("203.0.113.7", "ip-dst"), fake_iris.ioc(digest, "md5", ioc_id=2),
+    iocs = [fake_iris.ioc("203.0.113.7", "ip-dst"), fake_iris.ioc(DIGEST, "md5", ioc_id=2),
             fake_iris.ioc("someone@example.org|x", "email-body", ioc_id=3)]  # fmt: skip
 
     call(make(), "on_postload_ioc_create", *iocs)
     call(make(), "on_postload_ioc_update", *iocs)
 
     # TODO: assert the observables your OBSERVABLES mapping makes of your IOC types.
-    fields = sorted((remote["type"], str(remote["fields"])) for remote in opencti.objects.values())
-    assert fields == [
-        ("IPv4-Addr", "{'value': '203.0.113.7'}"),
-        ("StixFile", "{'hashes': [{'algorithm': 'MD5', 'hash': '" + digest + "'}]}"),
-    ]
+    kept = sorted((obj["entity_type"], obj.get("value") or obj["hashes"]) for obj in opencti.observables())
+    assert kept == [("IPv4-Addr", "203.0.113.7"), ("StixFile", {"MD5": DIGEST})]
     assert "OpenCTI" not in iocs[2].custom_attributes
 
 
+def test_an_ip_address_becomes_ipv4_or_ipv6_by_its_value(make, opencti):
+    iocs = [fake_iris.ioc("2001:db8::7", "ip-src"), fake_iris.ioc("198.51.100.0/24", "ip-dst", ioc_id=2)]
+
+    call(make(), "on_postload_ioc_create", *iocs)
+
+    assert observable(opencti, "2001:db8::7")["entity_type"] == "IPv6-Addr"
+    assert observable(opencti, "198.51.100.0/24")["entity_type"] == "IPv4-Addr"
+
+
+def test_a_file_name_and_hash_become_one_file(make, opencti):
+    call(make(), "on_postload_ioc_create", fake_iris.ioc(f"invoice.pdf.exe|{SHA256}", "filename|sha256"))
+
+    (file,) = opencti.observables()
+    assert (file["entity_type"], file["name"], file["hashes"]) == ("StixFile", "invoice.pdf.exe", {"SHA-256": SHA256})
+
+
 def test_ioc_values_travel_as_variables_never_in_the_query(make, opencti):
-    hostile = 'x" }) { delete } #'
+    hostile = 'https://example.org/x" }) { delete } #'
 
-    call(make(), "on_postload_ioc_create", fake_iris.ioc(hostile, "domain"))
+    call(make(), "on_postload_ioc_create", fake_iris.ioc(hostile, "url"))
 
-    assert not any(hostile in query for query in opencti.queries)
-    (remote,) = opencti.objects.values()
-    assert remote["fields"] == {"value": hostile}
-
-
-def test_assets_and_iris_2_5_iocs_are_listed_in_their_case(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case(case_id=3))
-
-    call(make(), "on_postload_asset_create", fake_iris.asset("WKS-9", case_id=3, asset_description=""))
-    call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", case_id=3))
-
-    (case,) = [remote for remote in opencti.objects.values() if remote["type"] == "Case-Incident"]
-    assert len(case["objects"]) == 2
+    assert not any(hostile in request["query"] for request in opencti.requests)
+    assert observable(opencti, hostile)["entity_type"] == "Url"
 
 
-def test_a_deleted_case_is_deleted_in_opencti_from_its_id_alone(make, opencti):
+def test_values_opencti_would_refuse_are_reported_each_and_the_others_go_on(make, opencti):
+    bad = [("WKS 9", "hostname"), ('evil".example', "domain"), ("bücher.example", "domain"), ("300.1.2.3", "ip-dst"),
+           ("not-an-ip", "ip-src"), ("xyz", "md5"), ("someone@", "email-src"), ("  ", "url")]  # fmt: skip
+    good = [("wks-9", "hostname"), ("evil.example", "domain"), ("203.0.113.9", "ip-dst")]
+    iocs = [fake_iris.ioc(value, type_name, ioc_id=number) for number, (value, type_name) in enumerate(bad + good)]
+
+    context = run(make(), "on_postload_ioc_create", *iocs)
+
+    assert [label for label, _ in context.failures] == [f"IOC {value!r}" for value, _ in bad]
+    assert all("ValueError" in message for _, message in context.failures), context.failures
+    assert opencti.refused == []  # each was caught before OpenCTI had to refuse it
+    assert sorted(obj["value"] for obj in opencti.observables()) == sorted(value for value, _ in good)
+
+
+TRICKY = ["evil.example", "evil.example.", "-evil.example", "ev_il.example", "evil..example", "wks 9", 'x"y', "a\\b",
+          "bücher.example", "xn--bcher-kva.example", "203.0.113.7", "999.1.1.1", "01.2.3.4", "1.2.3.4/33",
+          "2001:db8::1", "2001:db8::1/129", "::ffff:1.2.3.4", "a@b.example", "a@@b", "a@" + "x" * 64 + ".example",
+          "", " ", "evil.example\n", DIGEST, DIGEST + "0", "invoice.pdf|" + SHA256]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("observable_type", "iris_type"),
+    [("Domain-Name", "domain"), ("Hostname", "hostname"), ("IPv4-Addr", "ip-dst"), ("Email-Addr", "email-src"),
+     ("StixFile", "md5"), ("StixFile", "filename|sha256")],
+)  # fmt: skip
+def test_a_value_the_client_lets_through_is_one_opencti_takes(package, observable_type, iris_type):
+    client = importlib.import_module(f"{package.__name__}.client")
+    for value in TRICKY:
+        try:
+            chosen, fields = client.observable(observable_type, iris_type, value)
+        except ValueError:
+            continue
+        hashes = {entry["algorithm"]: entry["hash"] for entry in fields.get("hashes", [])}
+        assert syntax_problem(chosen, {**fields, "hashes": hashes}) is None, value
+
+
+def test_a_changed_value_moves_the_ioc_and_the_shared_observable_keeps_its_value(make, opencti):
+    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3), fake_iris.case("#4", case_id=4))
+    mine = fake_iris.ioc("evil.example", "domain", ioc_id=1, case_id=3)
+    theirs = fake_iris.ioc("evil.example", "domain", ioc_id=2, case_id=4)
+    call(make(), "on_postload_ioc_create", mine, theirs)
+    shared = observable(opencti, "evil.example")
+
+    mine.ioc_value = "other.example"
+    call(make(), "on_postload_ioc_update", mine)
+
+    assert opencti.renamed == [] and opencti.merged == []
+    assert observable(opencti, "evil.example") is shared
+    assert listed(opencti, case_of(opencti, "#4")) == ["evil.example"]
+    assert listed(opencti, case_of(opencti, "#3")) == ["other.example"]
+    assert tab_id(mine) == observable(opencti, "other.example")["id"]
+
+
+def test_a_value_changed_to_one_that_exists_joins_it_and_merges_nothing(make, opencti):
+    first, second = fake_iris.ioc("a.example", "domain", ioc_id=1), fake_iris.ioc("b.example", "domain", ioc_id=2)
+    call(make(), "on_postload_ioc_create", first, second)  # IRIS 2.4: no case_id, listed in no case
+
+    first.ioc_value = "b.example"
+    call(make(), "on_postload_ioc_update", first)
+
+    assert opencti.merged == [] and opencti.renamed == []
+    assert sorted(obj["value"] for obj in opencti.observables()) == ["a.example", "b.example"]
+    assert observable(opencti, "a.example")["x_opencti_stix_ids"] == []  # the IOC's alias left it
+    assert len(observable(opencti, "b.example")["x_opencti_stix_ids"]) == 2
+    assert opencti.cases() == []
+
+
+def test_a_changed_type_leaves_no_orphan(make, opencti):
+    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3))
+    ioc = fake_iris.ioc("198.51.100.1", "ip-dst", ioc_id=1, case_id=3)
+    call(make(), "on_postload_ioc_create", ioc)
+
+    ioc.ioc_value, ioc.ioc_type.type_name = "evil.example", "domain"
+    call(make(), "on_postload_ioc_update", ioc)
+
+    assert observable(opencti, "198.51.100.1")["x_opencti_stix_ids"] == []
+    assert listed(opencti, case_of(opencti, "#3")) == ["evil.example"]
+
+    call(make(delete_remote=True), "on_postload_ioc_delete", 1)
+
+    assert listed(opencti, case_of(opencti, "#3")) == []
+    assert all(obj["x_opencti_stix_ids"] == [] for obj in opencti.observables())
+    assert len(case_of(opencti, "#3")["x_opencti_stix_ids"]) == 1  # its own alias; the IOC's went
+
+
+def test_a_deleted_ioc_leaves_its_case_and_its_shared_observable_stays(make, opencti):
+    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3), fake_iris.case("#4", case_id=4))
+    call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=5, case_id=3),
+         fake_iris.ioc("evil.example", "domain", ioc_id=6, case_id=4))  # fmt: skip
+
+    call(make(), "on_postload_ioc_delete", 5)
+    assert listed(opencti, case_of(opencti, "#3")) == ["evil.example"]  # delete_remote is off
+
+    call(make(delete_remote=True), "on_postload_ioc_delete", 5)
+
+    assert listed(opencti, case_of(opencti, "#3")) == []
+    assert listed(opencti, case_of(opencti, "#4")) == ["evil.example"]
+    assert len(observable(opencti, "evil.example")["x_opencti_stix_ids"]) == 1  # IOC 6's alias
+
+
+def test_a_deleted_ioc_leaves_the_observable_in_its_case_while_an_asset_of_the_case_is_it(make, opencti):
+    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3))
+    call(make(), "on_postload_asset_create", fake_iris.asset("wks-9", asset_id=1, case_id=3, asset_description=""))
+    call(make(), "on_postload_ioc_create", fake_iris.ioc("wks-9", "hostname", ioc_id=7, case_id=3))
+
+    call(make(delete_remote=True), "on_postload_ioc_delete", 7)
+    assert listed(opencti, case_of(opencti, "#3")) == ["wks-9"]
+
+    call(make(delete_remote=True), "on_postload_asset_delete", 1)
+    assert listed(opencti, case_of(opencti, "#3")) == []
+    assert observable(opencti, "wks-9")["x_opencti_stix_ids"] == []
+
+
+def test_deleting_what_was_never_mirrored_succeeds_and_says_so(make, opencti, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
+
+    call(make(), "on_postload_case_delete", 4)
+    call(make(delete_remote=True), "on_postload_ioc_delete", 8)
+
+    assert sum("never mirrored to OpenCTI, nothing to" in message for message in caplog.messages) == 2
+
+
+def test_a_deleted_case_is_deleted_in_opencti_and_its_observables_stay(make, opencti):
     call(make(), "on_postload_case_create", fake_iris.case(case_id=9))
+    call(make(), "on_postload_asset_create", fake_iris.asset("wks-1", case_id=9, asset_description=""))
 
     call(make(), "on_postload_case_delete", 9)
 
-    assert opencti.objects == {}
+    assert opencti.cases() == []
+    assert [obj["value"] for obj in opencti.observables()] == ["wks-1"]
 
 
-def test_a_deleted_ioc_is_kept_in_opencti_unless_asked(make, opencti):
-    call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=5))
+def test_a_permission_error_is_reported_not_taken_for_a_missing_object(make, opencti):
+    call(make(), "on_postload_case_create", fake_iris.case(case_id=9))
+    call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=5, case_id=9))
+    opencti.capabilities -= {"KNOWLEDGE", "KNOWLEDGE_KNUPDATE_KNDELETE"}
 
-    call(make(), "on_postload_ioc_delete", 5)
-    assert len(opencti.objects) == 1
+    ioc_delete = run(make(delete_remote=True), "on_postload_ioc_delete", 5)
+    case_delete = run(make(), "on_postload_case_delete", 9)
 
-    call(make(delete_remote=True), "on_postload_ioc_delete", 5)
-    assert opencti.objects == {}
+    for context, label in ((ioc_delete, "ioc 5"), (case_delete, "case 9")):
+        ((failed, message),) = context.failures
+        assert failed == label and "You are not allowed to do this. (FORBIDDEN_ACCESS)" in message
+        assert TOKEN not in message
+    assert len(opencti.cases()) == 1 and listed(opencti, opencti.cases()[0]) == ["evil.example"]
 
 
-def test_an_opencti_error_gives_an_error_status_without_the_token(make, opencti):
-    ids = [4]
+def test_an_asset_of_a_case_never_mirrored_is_reported_and_the_others_go_on(make, opencti):
+    call(make(), "on_postload_case_create", fake_iris.case("#1", case_id=1))
+    orphan = fake_iris.asset("wks-2", asset_id=2, case_id=5, asset_description="")
+    mirrored = fake_iris.asset("wks-3", asset_id=3, case_id=1, asset_description="")
 
-    status = make().hooks_handler("on_postload_case_delete", None, ids)  # OpenCTI has no such case
+    context = run(make(), "on_postload_asset_create", orphan, mirrored)
 
-    assert status.is_failure() and "Cannot find the object" in status.get_message()
-    assert status.get_data() is ids
-    assert TOKEN not in status.get_message() + "".join(status.get_logs())
+    ((label, message),) = context.failures
+    assert label == "asset 'wks-2'" and "IRIS case 5 has no incident case in OpenCTI" in message
+    assert listed(opencti, case_of(opencti, "#1")) == ["wks-3"]
+
+
+def test_a_description_emptied_by_an_update_is_emptied_but_a_new_ioc_keeps_a_shared_one(make, opencti):
+    ioc = fake_iris.ioc("evil.example", "domain", ioc_description="C2 of the campaign")
+    call(make(), "on_postload_ioc_create", ioc)
+    call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=2))
+    assert observable(opencti, "evil.example")["x_opencti_description"] == "C2 of the campaign"
+
+    ioc.ioc_description = ""
+    call(make(), "on_postload_ioc_update", ioc)
+
+    assert observable(opencti, "evil.example")["x_opencti_description"] == ""
+
+
+# The fake's own claims about OpenCTI, each from OpenCTI's source (see fake_opencti.py).
+def ask(fake, query, **variables):
+    return fake.answer({"query": query, "variables": variables}, f"Bearer {fake.token}")
+
+
+ADD_DOMAIN = """
+mutation Add($type: String!, $stix_id: StixId, $DomainName: DomainNameAddInput) {
+  stixCyberObservableAdd(type: $type, stix_id: $stix_id, DomainName: $DomainName) { id x_opencti_stix_ids }
+}"""
+FIND = "query Find($id: String!) { stixCyberObservable(id: $id) { id } }"
+RELATE = """
+mutation Relate($id: ID!, $input: StixRefRelationshipAddInput!) {
+  stixDomainObjectEdit(id: $id) { relationAdd(input: $input) { id } }
+}"""
+ALIAS_1 = "domain-name--6b3f2b64-5c1c-4a4e-9a55-0d7b8a1e2f01"
+ALIAS_2 = "domain-name--6b3f2b64-5c1c-4a4e-9a55-0d7b8a1e2f02"
+
+
+def test_the_fake_keeps_one_observable_per_value_with_each_stix_id_as_an_alias():
+    fake = FakeOpenCTI()
+
+    first = ask(fake, ADD_DOMAIN, type="Domain-Name", stix_id=ALIAS_1, DomainName={"value": "evil.example"})
+    second = ask(fake, ADD_DOMAIN, type="Domain-Name", stix_id=ALIAS_2, DomainName={"value": "evil.example"})
+
+    created = first["data"]["stixCyberObservableAdd"]
+    assert second["data"]["stixCyberObservableAdd"] == {"id": created["id"], "x_opencti_stix_ids": [ALIAS_1, ALIAS_2]}
+    assert not created["id"].startswith("domain-name--")
+    assert ask(fake, FIND, id=ALIAS_2)["data"]["stixCyberObservable"] == {"id": created["id"]}
+
+
+def test_the_fake_renames_or_merges_as_opencti_does_when_an_alias_names_another_value():
+    fake = FakeOpenCTI()
+    ask(fake, ADD_DOMAIN, type="Domain-Name", stix_id=ALIAS_1, DomainName={"value": "a.example"})
+    ask(fake, ADD_DOMAIN, type="Domain-Name", DomainName={"value": "b.example"})
+
+    ask(fake, ADD_DOMAIN, type="Domain-Name", stix_id=ALIAS_1, DomainName={"value": "c.example"})
+    ask(fake, ADD_DOMAIN, type="Domain-Name", stix_id=ALIAS_1, DomainName={"value": "b.example"})
+
+    assert [(old, new) for _, old, new in fake.renamed] == [("a.example", "c.example")]
+    assert len(fake.merged) == 1 and len(fake.observables()) == 1
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"type": "Domain-Name", "DomainName": {"value": "two words.example"}}, "Observable is not correctly formatted"),
+        ({"type": "Domain-Name", "stix_id": "evil.example", "DomainName": {"value": "e.example"}}, "not a valid STIX ID"),
+        ({"type": "Domain-Name", "stix_id": "domain-name--1234", "DomainName": {"value": "e.example"}}, "UUID not valid"),
+    ],
+)  # fmt: skip
+def test_the_fake_refuses_what_opencti_refuses(variables, message):
+    answer = ask(FakeOpenCTI(), ADD_DOMAIN, **variables)
+
+    assert message in answer["errors"][0]["message"] and answer["data"] is None
+
+
+def test_the_fake_tells_not_found_from_forbidden():
+    fake = FakeOpenCTI()
+    assert ask(fake, FIND, id=ALIAS_1) == {"data": {"stixCyberObservable": None}}
+    relation = {"toId": "9c5b94b1-35ad-49bb-b118-8e8fc137f8e3", "relationship_type": "object"}
+    unknown_case = "case-incident--9c5b94b1-35ad-49bb-b118-8e8fc137f8e3"
+    (error,) = ask(fake, RELATE, id=unknown_case, input=relation)["errors"]
+    assert error["message"] == "Cannot add the relation, Stix-Domain-Object cannot be found."
+
+    fake.capabilities.clear()
+
+    assert ask(fake, FIND, id=ALIAS_1)["errors"][0]["extensions"] == {"code": "FORBIDDEN_ACCESS"}
+
+
+def test_the_fake_runs_alone_as_a_local_server(tmp_path):
+    record = tmp_path / "requests.jsonl"
+    script = Path(__file__).with_name("fake_opencti.py")
+    environment = {"FAKE_OPENCTI_RECORD": str(record), "PATH": ""}
+    server = subprocess.Popen([sys.executable, str(script), "--port", "0", "--token", TOKEN], stdout=subprocess.PIPE,
+                              text=True, env=environment)  # fmt: skip
+    try:
+        url = server.stdout.readline().split()[-1]
+        body = json.dumps({"query": FIND, "variables": {"id": ALIAS_1}}).encode()
+        request = urllib.request.Request(
+            url, body, {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert json.load(answer) == {"data": {"stixCyberObservable": None}}
+        with urllib.request.urlopen(url.replace("/graphql", "/fake/state"), timeout=10) as answer:
+            assert json.load(answer) == []
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert [json.loads(line)["query"] for line in record.read_text().splitlines()] == [FIND]

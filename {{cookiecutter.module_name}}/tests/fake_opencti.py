@@ -1,0 +1,1 @@
+{% include "presets/external-sync/fake_opencti.py" %}
