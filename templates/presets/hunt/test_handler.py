@@ -157,7 +157,7 @@ def test_a_bad_hash_fails_its_own_ioc_and_the_others_are_hunted(configure, veloc
     short = fake_iris.ioc(sha256(EVIL)[:63], "sha256")
     good = fake_iris.ioc(md5(EVIL), "md5")
 
-    hunt(configure(), smuggled, quoted, short, good)
+    run(configure(), smuggled, quoted, short, good)  # the call fails, naming each failed IOC
 
     failures = dict(contexts[-1].failures)
     assert list(failures) == [f"IOC {ioc.ioc_value!r}" for ioc in (smuggled, quoted, short)]
@@ -172,7 +172,7 @@ def test_a_hash_type_the_artifact_does_not_take_fails_its_ioc(configure, velocir
     monkeypatch.setattr(client, "ARTIFACT", client.LOCAL_HASHES)  # it matches MD5s only
     by_md5, by_sha256 = fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(sha256(EVIL), "sha256")
 
-    hunt(configure(), by_md5, by_sha256)
+    run(configure(), by_md5, by_sha256)
 
     ((label, message),) = contexts[-1].failures
     assert label == f"IOC {by_sha256.ioc_value!r}" and "does not take sha256 hashes, only md5" in message
