@@ -55,12 +55,16 @@ def handle_iocs(iocs, context):
 
 
 def check_settings(settings):
-    """Refuse, before anything is sent, settings Velociraptor would refuse."""
-    if settings.hunt_hours is None or settings.hunt_hours < 1:
-        raise client.ConfigError(
-            f"Hunt duration (h) (hunt_hours) is {settings.hunt_hours}: set 1 or more."
-            " Velociraptor refuses a hunt that expires now or earlier."
-        )
+    """Refuse, before anything is sent, settings that Velociraptor or the wait cannot work with."""
+    minimums = {
+        "hunt_hours": ("Hunt duration (h)", 1, "Velociraptor refuses a hunt that expires now or earlier."),
+        "timeout": ("Timeout (s)", 1, "A query needs time to answer."),
+        "wait_seconds": ("Wait for first hits (s)", 0, "0 starts the hunt without waiting."),
+    }
+    for name, (human, minimum, why) in minimums.items():
+        value = getattr(settings, name)
+        if value is None or value < minimum:
+            raise client.ConfigError(f"{human} ({name}) is {value}: set {minimum} or more. {why}")
 
 
 def report_fields(hunt_id, hosts, problem):

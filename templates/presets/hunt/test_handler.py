@@ -204,12 +204,21 @@ def test_a_refused_hunt_reports_the_reason_the_server_logged(configure, velocira
     assert velociraptor.hunts == {} and report(ioc) == ""
 
 
-@pytest.mark.parametrize("hours", [0, -2])
-def test_a_hunt_that_would_expire_at_once_is_refused_before_anything_is_sent(configure, velociraptor, hours):
-    status = run(configure(hunt_hours=hours), fake_iris.ioc(md5(EVIL), "md5"))
+UNWORKABLE = {
+    "a hunt that expires at once": ({"hunt_hours": 0}, "Hunt duration (h) (hunt_hours) is 0: set 1 or more"),
+    "a hunt that expired": ({"hunt_hours": -2}, "Hunt duration (h) (hunt_hours) is -2: set 1 or more"),
+    "no time to answer": ({"timeout": 0}, "Timeout (s) (timeout) is 0: set 1 or more"),
+    "a negative wait": ({"wait_seconds": -1}, "Wait for first hits (s) (wait_seconds) is -1: set 0 or more"),
+}
 
-    assert status.is_failure()
-    assert f"Hunt duration (h) (hunt_hours) is {hours}: set 1 or more" in status.get_message()
+
+@pytest.mark.parametrize("case", UNWORKABLE)
+def test_unworkable_settings_are_refused_before_anything_is_sent(configure, velociraptor, case):
+    values, expected = UNWORKABLE[case]
+
+    status = run(configure(**values), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure() and expected in status.get_message()
     assert velociraptor.requests == []
 
 
