@@ -420,9 +420,12 @@ class FakeVelociraptor(api_pb2_grpc.APIServicer):
             logs.clear()
             for part, payload in enumerate(_parts(rows, request.max_row)):
                 seconds = int(time.monotonic() - started)
-                yield _log(f"Time {seconds}: {query.Name}: Sending response part {part} ({len(payload)} rows).")
+                text = json.dumps(payload)
+                yield _log(
+                    f"Time {seconds}: {query.Name}: Sending response part {part} {len(text)} B ({len(payload)} rows)."
+                )
                 yield api_pb2.VQLResponse(
-                    Response=json.dumps(payload),
+                    Response=text,
                     Columns=list(payload[0]) if payload else [],
                     Query=query,
                     part=part,
@@ -503,7 +506,7 @@ class Scope:
         elif head in self.env:
             value = self.env[head]  # env values are plain strings (api/query.go:101-103)
         else:
-            self.log(f"Symbol {head} not found.")
+            self.log(f"ERROR:Symbol {head} not found. Current Scope is {sorted(self.env)}")  # vfilter.go:1773
             return None
         for attribute in path:
             value = value.get(attribute) if isinstance(value, dict) else None
@@ -516,7 +519,8 @@ class Scope:
             return [{}]
         if name == "hunt_results":
             return self.hunt_results(values)
-        raise VQLError(f"Plugin {name} not found")
+        self.log(f"ERROR:Plugin {name} not found. Current Scope is {sorted(self.env)}")  # vfilter.go:1202
+        return []
 
     def hunt(self, values):
         """vql/server/hunts/create.go ScheduleHuntFunction: null and a log line whenever it refuses."""

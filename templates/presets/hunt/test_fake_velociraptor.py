@@ -68,13 +68,19 @@ def test_hunt_refusals_are_null_and_a_log_line(server):
 def test_missing_variables_are_null_and_logged(server):
     answer = ask(server, "SELECT Nothing AS Value FROM scope()")
 
-    assert answer.rows == [{"Value": None}] and "Symbol Nothing not found" in answer.reasons()
+    assert answer.rows == [{"Value": None}] and "ERROR:Symbol Nothing not found" in answer.reasons()
 
 
 def test_vql_it_does_not_understand_is_a_vql_error_log_line(server):
     answer = ask(server, "SELECT * FROM info() WHERE TRUE")
 
     assert answer.rows == [] and "VQL Error" in answer.reasons()
+
+
+def test_an_unknown_plugin_is_no_rows_and_a_log_line(server):
+    answer = ask(server, "SELECT * FROM no_such_plugin()")
+
+    assert answer.rows == [] and "ERROR:Plugin no_such_plugin not found" in answer.reasons()
 
 
 def test_rows_come_in_parts_of_max_row_each_announced_by_a_log_line(server, monkeypatch):
