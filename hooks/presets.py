@@ -85,17 +85,27 @@ PRESETS = {
         "hunts new hash IOCs on every Velociraptor client through pyvelociraptor; IOC values go in as VQL variables",
         hooks="on_postload_ioc_create",
         functions=("handle_iocs",),
-        files=("PACKAGE/client.py", *helper_files("ioc_types", "report")),
+        files=("PACKAGE/client.py", "tests/fake_velociraptor.py", "tests/test_fake_velociraptor.py",
+               *helper_files("ioc_types", "report")),
         settings=[
-            setting("api_config", "API client config", "The content of the api.config.yaml that `velociraptor config"
-                    " api_client` writes (YAML or JSON). Fill it in before enabling the module.", "textfield_json", None,
-                    mandatory=True, section="Velociraptor"),
+            setting("api_config", "API client config", "The api.config.yaml that `velociraptor config api_client`"
+                    " writes, as one line: the output of `base64 -w0 api.config.yaml` (its YAML or JSON works too"
+                    " where newlines are kept). It holds the client's private key: IRIS masks it, the module never"
+                    " logs it. Fill it in before enabling the module.", "sensitive_string", None, mandatory=True,
+                    section="Velociraptor"),
+            setting("server_name", "Server certificate name", "The name the server's certificate is issued to: the"
+                    " server config's Client.pinned_server_name. Empty: the API config's pinned_server_name, else"
+                    " VelociraptorServer.", "string", "", section="Velociraptor"),
+            setting("org_id", "Org id", "The Velociraptor org to hunt in; empty for the root org.", "string", "",
+                    section="Velociraptor"),
             setting("timeout", "Timeout (s)", "Seconds each query to the server may take.", "int", 60,
                     section="Velociraptor"),
-            setting("hunt_hours", "Hunt duration (h)", "Hours each hunt stays open for clients.", "int", 5,
+            setting("hunt_hours", "Hunt duration (h)", "Hours each hunt stays open for clients; 1 or more.", "int", 5,
                     section="Velociraptor"),
-            setting("wait_seconds", "Wait for first hits (s)", "Seconds to poll for first results, with growing"
-                    " waits; 0 starts the hunt without waiting.", "int", 60, section="Velociraptor"),
+            setting("wait_seconds", "Wait for first hits (s)", "Seconds the call waits for first hits after the"
+                    " hunt starts: it polls at 5, 15, 35, 75... s and a last time at exactly this second (a poll may"
+                    " take up to Timeout), or stops sooner once every hash has a host. 0 starts the hunt without"
+                    " waiting.", "int", 60, section="Velociraptor"),
             *REPORT_SETTINGS,
         ],  # fmt: skip
         dependencies=("pyvelociraptor>=0.1.14", "jinja2>=3.0"),

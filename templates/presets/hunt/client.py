@@ -1,94 +1,269 @@
 """Velociraptor's API through pyvelociraptor: the only code that talks to the server.
 
-Values that come from IRIS (an IOC, a description) reach VQL as query variables (``env``),
-never pasted into the query's text, so no value can change what the query does.
+Values that come from IRIS (hashes, a description) reach VQL as query variables (``env``),
+never pasted into the query's text, so no value can change what the query does. The
+server reports what goes wrong inside a query (a refused hunt, a missing permission) as
+log lines of the query, not as gRPC errors: they are kept and shown.
 """
 
+import base64
+import binascii
 import json
-from time import sleep
+import string
+from dataclasses import dataclass, field
+from time import monotonic, sleep
 
-# TODO: the artifact your hunts run, and its parameter. LocalHashes matches MD5 hashes
-# against each client's hash database (run Generic.Forensic.LocalHashes.Glob first).
-ARTIFACT = "Generic.Forensic.LocalHashes.Query"
-START_HUNT = (
-    "SELECT hunt(description=Description, artifacts=[Artifact], expires=now() + {seconds},"
-    " spec=dict(`{artifact}`=dict(Hashes=Hashes))) AS Hunt FROM scope()"
+
+@dataclass(frozen=True)
+class Artifact:
+    """An artifact hunts run: its parameter for each hash type, and the hashes a result row matched."""
+
+    name: str
+    lists: dict  # hash type -> the parameter taking a list of such hashes, one a line
+    matched: str  # VQL of the hash(es) a result row matched: one value, or a dict of them
+    header: str = ""  # a line before the list: the header of a CSV parameter
+    parameters: dict = field(default_factory=dict)  # other parameters, the same for every hunt
+
+
+# Looks for the hashes among the files under TargetGlob (C:/Users/**/* unless you set it in
+# parameters) on every client, hashing them as it goes.
+HASH_HUNTER = Artifact(
+    "Generic.Detection.HashHunter", {"md5": "MD5List", "sha1": "SHA1List", "sha256": "SHA256List"}, matched="Hash"
 )
-HUNT_RESULTS = "SELECT * FROM hunt_results(hunt_id=HuntId, artifact=Artifact)"
+# Looks MD5s up in each client's hash database, which Generic.Forensic.LocalHashes.Glob fills.
+LOCAL_HASHES = Artifact("Generic.Forensic.LocalHashes.Query", {"md5": "Hashes"}, matched="MD5", header="Hash\n")
+# TODO: the artifact your hunts run: one of the above, or your own declared the same way.
+ARTIFACT = HASH_HUNTER
+
+HASH_LENGTHS = {"md5": 32, "sha1": 40, "sha256": 64}
+START_HUNT = (
+    "SELECT hunt(description=Description, artifacts=[ArtifactName], expires=now() + {seconds},"
+    " spec=dict(`{artifact}`=dict({parameters}))) AS Hunt FROM scope()"
+)
+# One row per client: which client, and the hashes its rows matched; never whole rows.
+HOSTS_WITH_HITS = (
+    "SELECT ClientId, Fqdn, enumerate(items={matched}) AS Hashes"
+    " FROM hunt_results(hunt_id=HuntId, artifact=ArtifactName) GROUP BY ClientId"
+)
+MAX_ROW = 1000  # rows per response part
+
+# The name Velociraptor issues its server certificate to, unless its config's
+# Client.pinned_server_name says another (constants.PinnedServerName).
+PINNED_SERVER_NAME = "VelociraptorServer"
+CONFIG_KEYS = ("api_connection_string", "ca_certificate", "client_cert", "client_private_key")
+CONFIG_SETTING = "API client config (api_config)"
+
+
+class VelociraptorError(Exception):
+    """The server refused, failed or could not be reached; the message says which and why."""
+
+
+class ConfigError(ValueError):
+    """A setting the module cannot use; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    rows: list
+    log: list  # the query's log lines
+
+    def reasons(self):
+        """The log lines that say something went wrong, joined."""
+        return "; ".join(line for line in self.log if not _routine(line))
+
+
+def _routine(line):
+    """A line the server logs for every query (api/query.go streamQuery): not a reason for anything."""
+    return line == "Starting query execution." or (line.startswith("Time ") and ": Sending response part " in line)
+
+
+@dataclass(frozen=True)
+class Host:
+    client_id: str
+    fqdn: str
+    hashes: frozenset  # the hashes its rows matched, lowercase
+
+    @property
+    def name(self):
+        return self.fqdn or self.client_id
 
 
 class Velociraptor:
-    """Hunts on a Velociraptor server; ``query(vql, env)`` returns the rows of one VQL query."""
+    """Hunts on a Velociraptor server; ``query(vql, env)`` returns the Answer to one VQL query."""
 
-    def __init__(self, query):
+    def __init__(self, query, artifact=None):
         self.query = query
+        self.artifact = artifact or ARTIFACT
 
     def start_hunt(self, hashes, description, expires_in):
-        """Start a hunt for ``hashes`` on every client; its hunt id."""
-        vql = START_HUNT.format(seconds=int(expires_in), artifact=ARTIFACT)
-        env = {"Description": description, "Artifact": ARTIFACT, "Hashes": "Hash\n" + "\n".join(hashes) + "\n"}
-        rows = self.query(vql, env)
-        hunt = rows[0].get("Hunt") if rows else None
-        if not hunt:
-            raise RuntimeError("Velociraptor did not start the hunt: see the server's log")
+        """Start one hunt on every client for ``hashes`` ({hash type: [hash, ...]}); its hunt id."""
+        artifact = self.artifact
+        lists = {artifact.lists[kind]: artifact.header + "\n".join(values) for kind, values in hashes.items()}
+        values = {**artifact.parameters, **lists}
+        env = {"Description": description, "ArtifactName": artifact.name, **values}
+        names = ", ".join(f"{name}={name}" for name in values)  # parameter names are code, never IRIS data
+        answer = self.query(START_HUNT.format(seconds=int(expires_in), artifact=artifact.name, parameters=names), env)
+        hunt = answer.rows[0].get("Hunt") if answer.rows else None
+        if not hunt:  # hunt() returns null and logs why (vql/server/hunts/create.go)
+            raise VelociraptorError(f"Velociraptor did not start the hunt: {answer.reasons() or 'no reason logged'}")
         return hunt["HuntId"]
 
-    def hunt_results(self, hunt_id):
-        """The rows the hunt's clients have sent back so far."""
-        return self.query(HUNT_RESULTS, {"HuntId": hunt_id, "Artifact": ARTIFACT})
+    def hosts_with_hits(self, hunt_id):
+        """The clients that sent rows so far, with the hashes they matched."""
+        vql = HOSTS_WITH_HITS.format(matched=self.artifact.matched)
+        answer = self.query(vql, {"HuntId": hunt_id, "ArtifactName": self.artifact.name})
+        if not answer.rows and answer.reasons():
+            raise VelociraptorError(answer.reasons())
+        return [Host(row["ClientId"], row.get("Fqdn") or "", matched_hashes(row.get("Hashes"))) for row in answer.rows]
 
 
-def backoff_delays(total, first=5):
-    """Waits of ``first``, twice that, and so on, adding up to at most ``total`` seconds."""
-    delays, delay = [], first
-    while sum(delays) + delay <= total:
-        delays.append(delay)
-        delay *= 2
-    return delays
+def matched_hashes(values):
+    """Every hash in a list of values or dicts of them, lowercase."""
+    found = set()
+    for value in values or ():
+        found.update(str(item).lower() for item in (value.values() if isinstance(value, dict) else [value]) if item)
+    return frozenset(found)
 
 
-def wait_for_rows(fetch, delays):
-    """``fetch()`` after each delay until it returns rows or the delays run out: a bounded backoff."""
-    for delay in delays:
-        sleep(delay)
-        rows = fetch()
-        if rows:
-            return rows
-    return []
+def checked_hash(hash_type, value):
+    """``value`` in lowercase if it is a ``hash_type`` hash the artifact takes; ValueError saying why not."""
+    digest = value.strip()
+    length = HASH_LENGTHS[hash_type]
+    if len(digest) != length or not all(char in string.hexdigits for char in digest):
+        raise ValueError(
+            f"not a valid {hash_type} hash: {length} hexadecimal digits expected, got {len(digest)} characters"
+        )
+    if hash_type not in ARTIFACT.lists:
+        raise ValueError(
+            f"{ARTIFACT.name} does not take {hash_type} hashes, only {', '.join(ARTIFACT.lists)}:"
+            " hunt it with another artifact (client.ARTIFACT)"
+        )
+    return digest.lower()
 
 
-def connect(api_config, timeout):
-    """A ``query(vql, env)`` function for the server an API client config describes.
+def poll_times(budget, first=5):
+    """Seconds after the hunt starts to poll at: ``first``, then doubling gaps, and ``budget`` itself."""
+    times, at, gap = [], first, first
+    while at < budget:
+        times.append(at)
+        gap *= 2
+        at += gap
+    return [*times, budget] if budget > 0 else []
 
-    ``api_config`` is the text of the file ``velociraptor config api_client`` writes
-    (api.config.yaml).
+
+def wait_for_hits(poll, wanted, budget, log):
+    """Poll at poll_times(budget) until every hash in ``wanted`` has a host or the budget is spent.
+
+    A poll that fails is logged and the next one tried: the hunt goes on in Velociraptor.
+    Returns the hosts of the last poll that answered, and why the last poll failed, if it did.
     """
+    start, hosts, problem = monotonic(), [], None
+    for at in poll_times(budget):
+        sleep(max(0.0, start + at - monotonic()))
+        try:
+            hosts, problem = poll(), None
+        except VelociraptorError as error:
+            problem = str(error)
+            log.warning(f"Poll at {at} s failed; the hunt goes on: {error}")
+            continue
+        if wanted <= set().union(*(host.hashes for host in hosts)):
+            break
+    return hosts, problem
+
+
+def read_api_config(text):
+    """The api.config.yaml `velociraptor config api_client` writes, from its text, its JSON or its base64."""
+    import yaml  # pyvelociraptor's own dependency
+
+    config = _mapping(text or "", yaml)
+    if config is None:
+        try:
+            decoded = base64.b64decode((text or "").strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        config = _mapping(decoded, yaml)
+    if config is None:
+        # Never quote the text: it holds the private key.
+        raise ConfigError(
+            f"{CONFIG_SETTING} is not an api.config.yaml: neither its YAML or JSON nor their base64."
+            " Paste the output of `base64 -w0 api.config.yaml`."
+        )
+    missing = [key for key in CONFIG_KEYS if not isinstance(config.get(key), str) or not config[key].strip()]
+    if missing:
+        raise ConfigError(
+            f"{CONFIG_SETTING} lacks {', '.join(missing)}: paste the whole file `velociraptor config api_client` writes."
+        )
+    for key in CONFIG_KEYS[1:]:
+        if "-----BEGIN " not in config[key]:
+            raise ConfigError(f"{CONFIG_SETTING}: {key} is not a PEM block (-----BEGIN ...).")
+    if "ENCRYPTED" in config["client_private_key"]:
+        raise ConfigError(
+            f"{CONFIG_SETTING}: client_private_key is protected by a password, which the module cannot type."
+            " Create the API client without --password."
+        )
+    return config
+
+
+def _mapping(text, yaml):
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    return loaded if isinstance(loaded, dict) else None
+
+
+def connect(settings):
+    """A ``query(vql, env)`` function answering from the server the module's settings describe."""
     # Imported here: IRIS builds the module for every call, and only hunts need gRPC.
     import grpc
-    import yaml
     from pyvelociraptor import api_pb2, api_pb2_grpc
 
-    config = yaml.safe_load(api_config)
+    config = read_api_config(settings.api_config)
     credentials = grpc.ssl_channel_credentials(
         root_certificates=config["ca_certificate"].encode(),
         private_key=config["client_private_key"].encode(),
         certificate_chain=config["client_cert"].encode(),
     )
     # The server's certificate is issued to this name, whatever its address.
-    options = (("grpc.ssl_target_name_override", "VelociraptorServer"),)
+    server_name = settings.server_name or config.get("pinned_server_name") or PINNED_SERVER_NAME
+    options = (("grpc.ssl_target_name_override", server_name),)
+    address = config["api_connection_string"]
 
     def query(vql, env):
         request = api_pb2.VQLCollectorArgs(
+            org_id=settings.org_id or "",
             max_wait=1,
-            max_row=1000,
+            max_row=MAX_ROW,
+            timeout=settings.timeout,
             Query=[api_pb2.VQLRequest(Name="iris", VQL=vql)],
             env=[api_pb2.VQLEnv(key=key, value=str(value)) for key, value in env.items()],
         )
-        rows = []
-        with grpc.secure_channel(config["api_connection_string"], credentials, options) as channel:
-            for response in api_pb2_grpc.APIStub(channel).Query(request, timeout=timeout):
-                if response.Response:  # other messages carry the server's log lines
-                    rows.extend(json.loads(response.Response))
-        return rows
+        rows, log = [], []
+        try:
+            with grpc.secure_channel(address, credentials, options) as channel:
+                for response in api_pb2_grpc.APIStub(channel).Query(request, timeout=settings.timeout):
+                    if response.log:
+                        log.append(response.log.rstrip("\n"))
+                    if response.Response:
+                        rows.extend(json.loads(response.Response))
+        except grpc.RpcError as error:
+            raise VelociraptorError(_explain(error, address, server_name, settings)) from None
+        return Answer(rows, log)
 
     return query
+
+
+def _explain(error, address, server_name, settings):
+    code, details = error.code(), error.details() or ""
+    if code.name == "DEADLINE_EXCEEDED":
+        return f"Velociraptor at {address} did not answer within {settings.timeout} s (Timeout)"
+    if "Hostname Verification" in details or "Peer name" in details:
+        return (
+            f"the certificate of Velociraptor at {address} is not issued to {server_name!r}: set Server certificate"
+            " name (server_name) to the server config's Client.pinned_server_name"
+        )
+    if details == "Org not found":  # services/orgs.go
+        return f"Velociraptor at {address} has no org {settings.org_id!r}: correct Org id (org_id)"
+    if code.name == "UNAVAILABLE":
+        return f"cannot reach Velociraptor at {address}: {details}"
+    return f"Velociraptor at {address} answered {code.name}: {details}"

@@ -1,43 +1,83 @@
-"""Hunt for new hash IOCs on every Velociraptor client; write what comes back on the IOC.
+"""Hunt for new hash IOCs on every Velociraptor client; write what comes back on the IOCs.
 
 ``handle_iocs`` is called for the IOC hooks in the module class's hook table with the list
-of IRIS ``Ioc`` objects and a Context (``settings``, ``server_settings``, ``log``, ``hook``).
-What it changes on the IOCs is saved by IRIS. Hunts run for hours: the module starts one
-per IOC, waits a bounded while for first hits, and records the hunt id to follow it up.
+of IRIS ``Ioc`` objects and a Context (``settings``, ``log``, ``isolate``, ``hook``). What
+it changes on the IOCs is saved by IRIS. One hunt covers the hash IOCs of a call: its id
+goes on each IOC as soon as it starts, then the module waits ``wait_seconds`` at most for
+first hits. The hunt itself stays open ``hunt_hours``: follow it in Velociraptor.
 """
 
 from . import client, enrichment, ioc_types
 
-# IRIS's exact IOC type names the artifact can hunt for, and the hash each one gives.
-# TODO: match these to client.ARTIFACT (LocalHashes matches MD5 only).
-HUNTED_TYPES = {"md5": "md5", "filename|md5": "md5"}
+# IRIS's exact IOC type names that hold a hash, and which hash.
+HASH_TYPES = {
+    "md5": "md5", "sha1": "sha1", "sha256": "sha256",
+    "filename|md5": "md5", "filename|sha1": "sha1", "filename|sha256": "sha256",
+}  # fmt: skip
 TAG_PREFIX = "{{ cookiecutter.keyword }}"
 
 
 def handle_iocs(iocs, context):
-    """Start a hunt for each IOC of a type in HUNTED_TYPES."""
-    settings = context.settings
-    wanted = [ioc for ioc in iocs if ioc_types.choose(ioc, HUNTED_TYPES, context.log)]
-    if not wanted:
+    """Start one hunt for the hash IOCs among ``iocs``; report on each the hosts that have its hash."""
+    hunted = []  # (ioc, hash type, hash)
+    for ioc in iocs:
+        hash_type = ioc_types.choose(ioc, HASH_TYPES, context.log)
+        if hash_type:
+            with context.isolate(f"IOC {ioc.ioc_value!r}"):  # a bad value fails its IOC only
+                _, value = ioc_types.split_composite(ioc)
+                hunted.append((ioc, hash_type, client.checked_hash(hash_type, value)))
+    if not hunted:
         return iocs
-    velociraptor = client.Velociraptor(client.connect(settings.api_config, settings.timeout))
-    for ioc in wanted:
-        _, digest = ioc_types.split_composite(ioc)
-        hunt_id = velociraptor.start_hunt([digest], f"IRIS IOC {ioc.ioc_value}", settings.hunt_hours * 3600)
+    settings = context.settings
+    check_settings(settings)
+    velociraptor = client.Velociraptor(client.connect(settings))
+    hashes = {}
+    for _, hash_type, digest in hunted:
+        hashes.setdefault(hash_type, {})[digest] = None  # each hash once, in order
+    description = "IRIS: " + ", ".join(ioc.ioc_value for ioc, _, _ in hunted)
+    hunt_id = velociraptor.start_hunt(
+        {kind: list(digests) for kind, digests in hashes.items()}, description[:200], settings.hunt_hours * 3600
+    )
+    context.log.info(f"Hunt {hunt_id} started for {len(hunted)} IOC(s)")
+    for ioc, _, _ in hunted:  # recorded now: waiting may fail, the hunt runs on anyway
         enrichment.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:hunted"])
-        context.log.info(f"IOC {ioc.ioc_value!r}: hunt {hunt_id} started")
-        delays = client.backoff_delays(settings.wait_seconds)
-        rows = client.wait_for_rows(lambda hunt=hunt_id: velociraptor.hunt_results(hunt), delays)
-        if rows:
+        write_report(ioc, settings, report_fields(hunt_id, None, None))
+    wanted = {digest for _, _, digest in hunted}
+    hosts, problem = client.wait_for_hits(
+        lambda: velociraptor.hosts_with_hits(hunt_id), wanted, settings.wait_seconds, context.log
+    )
+    for ioc, _, digest in hunted:
+        seen = sorted(host.name for host in hosts if digest in host.hashes)
+        if seen:
             enrichment.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:seen"])
-        fields = report_fields(hunt_id, rows)
-        html = enrichment.render_report(settings.report_template, title=ioc.ioc_value, fields=fields)
-        enrichment.set_report_tab(ioc, settings.report_tab, html)
+        write_report(ioc, settings, report_fields(hunt_id, seen, problem))
     return iocs
 
 
-def report_fields(hunt_id, rows):
-    """The rows of the report tab: the hunt, and the hosts that had the hash."""
-    # TODO: the columns of your artifact's results analysts need to see.
-    hosts = sorted({str(row.get("Fqdn") or row.get("ClientId")) for row in rows})
-    return {"Hunt": hunt_id, "Hits so far": len(rows), "Hosts": ", ".join(hosts) or "none yet"}
+def check_settings(settings):
+    """Refuse, before anything is sent, settings that Velociraptor or the wait cannot work with."""
+    minimums = {
+        "hunt_hours": ("Hunt duration (h)", 1, "Velociraptor refuses a hunt that expires now or earlier."),
+        "timeout": ("Timeout (s)", 1, "A query needs time to answer."),
+        "wait_seconds": ("Wait for first hits (s)", 0, "0 starts the hunt without waiting."),
+    }
+    for name, (human, minimum, why) in minimums.items():
+        value = getattr(settings, name)
+        if value is None or value < minimum:
+            raise client.ConfigError(f"{human} ({name}) is {value}: set {minimum} or more. {why}")
+
+
+def report_fields(hunt_id, hosts, problem):
+    """The rows of the report tab: the hunt, and the hosts that had the hash by the end of the wait."""
+    # TODO: more of what your artifact's rows hold, if analysts need it (select it in client.HOSTS_WITH_HITS).
+    if hosts is None:
+        return {"Hunt": hunt_id, "Hosts": "hunt started, no rows yet"}
+    fields = {"Hunt": hunt_id, "Hosts with the hash": len(hosts), "Hosts": ", ".join(hosts) or "none yet"}
+    if problem:
+        fields["Last poll"] = f"failed ({problem}); the hunt goes on: follow it in Velociraptor"
+    return fields
+
+
+def write_report(ioc, settings, fields):
+    html = enrichment.render_report(settings.report_template, title=ioc.ioc_value, fields=fields)
+    enrichment.set_report_tab(ioc, settings.report_tab, html)

@@ -1,88 +1,403 @@
-"""Hunting end to end: the module class, the handler and the client against a fake Velociraptor."""
+"""Hunting end to end: the module class, the handler and the client against a fake Velociraptor
+that speaks pyvelociraptor's gRPC over mutual TLS, as the real server does (tests/fake_velociraptor.py)."""
+
+import base64
+import hashlib
+import json
+import time
 
 import fake_iris
 import pytest
 
-from {{ cookiecutter.__package_name }} import client
+pytest.importorskip("pyvelociraptor", reason="pyvelociraptor is not installed here: `make dev` installs it")
+import fake_velociraptor  # noqa: E402  (these need pyvelociraptor and its dependencies)
+import yaml  # noqa: E402
 
-DIGEST = "79e7ccb7d9f9acb5fcb84e408cca72eb"
+from {{ cookiecutter.__package_name }} import client  # noqa: E402
+
 TAG = "{{ cookiecutter.keyword }}"
+EVIL, OTHER, NOWHERE = b"MZ evil payload", b"MZ other tool", b"on no client"
+CERTIFICATES = fake_velociraptor.Certificates()  # one CA for the whole file: RSA keys take time to make
 
 
-class FakeVelociraptor:
-    """Answers VQL as a server would: a hunt id for hunt(), then scripted hunt_results rows."""
-
-    def __init__(self, results=()):
-        self.queries = []  # (vql, env)
-        self.results = list(results)  # rows returned by each hunt_results call in turn
-
-    def query(self, vql, env):
-        self.queries.append((vql, env))
-        if "hunt(" in vql:
-            return [{"Hunt": {"HuntId": "H.C42", "Request": {}}}]
-        return self.results.pop(0) if self.results else []
+def md5(data):
+    return hashlib.md5(data).hexdigest()
 
 
-@pytest.fixture
-def velociraptor(monkeypatch):
-    fake = FakeVelociraptor()
-    monkeypatch.setattr(client, "connect", lambda api_config, timeout: fake.query)
-    monkeypatch.setattr(client, "sleep", lambda seconds: None)
-    return fake
+def sha1(data):
+    return hashlib.sha1(data).hexdigest()
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def one_line(api_config):
+    """The API config as the setting takes it: `base64 -w0 api.config.yaml`."""
+    return base64.b64encode(api_config.encode()).decode()
 
 
 @pytest.fixture
-def module(make_module):
-    return make_module(api_config="api_connection_string: velociraptor:8001", wait_seconds=35)
+def velociraptor():
+    with fake_velociraptor.FakeVelociraptor(certificates=CERTIFICATES) as server:
+        server.add_client("C.1", "WKS-001", EVIL)
+        server.add_client("C.2", "WKS-002", OTHER)
+        yield server
+
+
+class Clock:
+    """The client's clock: sleep() moves it on at once, and each sleep's end is noted."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.woken = []  # the time at the end of each sleep: when each poll starts
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+        self.woken.append(self.now)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(client, "monotonic", clock.monotonic)
+    monkeypatch.setattr(client, "sleep", clock.sleep)
+    return clock
+
+
+@pytest.fixture
+def contexts(module_class, monkeypatch):
+    """Each Context the module builds, in order."""
+    built = []
+    build = module_class.context
+
+    def context(self, *args, **kwargs):
+        built.append(build(self, *args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(module_class, "context", context)
+    return built
+
+
+@pytest.fixture
+def configure(make_module, velociraptor, contexts, clock):
+    """The module, with settings stored as IRIS stores them; the API config is the fake's."""
+
+    def configure(**settings):
+        settings.setdefault("api_config", one_line(velociraptor.api_config()))
+        return make_module(**settings)
+
+    return configure
+
+
+def run(module, *iocs):
+    return module.hooks_handler("on_postload_ioc_create", None, list(iocs))
 
 
 def hunt(module, *iocs):
-    status = module.hooks_handler("on_postload_ioc_create", None, list(iocs))
+    status = run(module, *iocs)
     assert status.is_success(), status.get_message()
     return status
 
 
-def test_a_hash_ioc_starts_a_hunt_and_records_the_hits(module, velociraptor):
-    velociraptor.results = [[], [{"Fqdn": "WKS-001", "ClientId": "C.1"}]]
-    ioc = fake_iris.ioc(DIGEST, "md5")
+def report(ioc):
+    return ioc.custom_attributes.get("Report", {}).get("Report", {}).get("value", "")
 
-    hunt(module, ioc)
 
-    (vql, env), *polls = velociraptor.queries
-    assert env["Hashes"] == f"Hash\n{DIGEST}\n" and len(polls) == 2
+def test_one_hunt_covers_every_hash_type_and_each_ioc_names_its_hosts(configure, velociraptor):
+    by_md5 = fake_iris.ioc(md5(EVIL).upper(), "md5")  # HashHunter compares lowercase hex
+    by_sha1 = fake_iris.ioc(sha1(OTHER), "sha1")
+    by_sha256 = fake_iris.ioc(f"evil.exe|{sha256(EVIL)}", "filename|sha256")
+    nowhere = fake_iris.ioc(sha256(NOWHERE), "sha256")
+
+    hunt(configure(), by_md5, by_sha1, by_sha256, nowhere)
+
+    (started,) = velociraptor.hunts.values()
+    assert started.parameters["Generic.Detection.HashHunter"] == {
+        "MD5List": md5(EVIL), "SHA1List": sha1(OTHER), "SHA256List": f"{sha256(EVIL)}\n{sha256(NOWHERE)}",
+    }  # fmt: skip
+    assert "WKS-001" in report(by_md5) and "WKS-002" not in report(by_md5)
+    assert "WKS-002" in report(by_sha1) and "WKS-001" not in report(by_sha1)
+    assert "WKS-001" in report(by_sha256)
+    assert "none yet" in report(nowhere) and started.hunt_id in report(nowhere)
     # TODO: assert what your report_fields() shows.
-    assert "WKS-001" in ioc.custom_attributes["Report"]["Report"]["value"]
-    assert ioc.ioc_tags == f"{TAG}:hunted,{TAG}:seen"
+    assert by_md5.ioc_tags == f"{TAG}:hunted,{TAG}:seen" and nowhere.ioc_tags == f"{TAG}:hunted"
 
 
-def test_ioc_values_reach_vql_as_variables_never_as_query_text(module, velociraptor):
+def test_a_bad_hash_fails_its_own_ioc_and_the_others_are_hunted(configure, velociraptor, contexts):
+    # A second line would be a second hash in the artifact's list: the value must never get there.
+    smuggled = fake_iris.ioc(f"{md5(NOWHERE)}\n{md5(OTHER)}", "md5")
+    quoted = fake_iris.ioc(f'"{md5(NOWHERE)[:30]}"', "md5")
+    short = fake_iris.ioc(sha256(EVIL)[:63], "sha256")
+    good = fake_iris.ioc(md5(EVIL), "md5")
+
+    run(configure(), smuggled, quoted, short, good)  # the call fails, naming each failed IOC
+
+    failures = dict(contexts[-1].failures)
+    assert list(failures) == [f"IOC {ioc.ioc_value!r}" for ioc in (smuggled, quoted, short)]
+    assert "not a valid md5 hash: 32 hexadecimal digits expected" in failures[f"IOC {smuggled.ioc_value!r}"]
+    (started,) = velociraptor.hunts.values()
+    assert started.parameters["Generic.Detection.HashHunter"] == {"MD5List": md5(EVIL)}
+    assert "WKS-001" in report(good)
+    assert report(smuggled) == "" and smuggled.ioc_tags == ""
+
+
+def test_a_hash_type_the_artifact_does_not_take_fails_its_ioc(configure, velociraptor, contexts, monkeypatch):
+    monkeypatch.setattr(client, "ARTIFACT", client.LOCAL_HASHES)  # it matches MD5s only
+    by_md5, by_sha256 = fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(sha256(EVIL), "sha256")
+
+    run(configure(), by_md5, by_sha256)
+
+    ((label, message),) = contexts[-1].failures
+    assert label == f"IOC {by_sha256.ioc_value!r}" and "does not take sha256 hashes, only md5" in message
+    (started,) = velociraptor.hunts.values()
+    assert started.parameters["Generic.Forensic.LocalHashes.Query"] == {"Hashes": f"Hash\n{md5(EVIL)}"}
+    assert "WKS-001" in report(by_md5)
+
+
+def test_the_artifacts_own_parameters_go_with_every_hunt(configure, velociraptor, monkeypatch):
+    linux = client.Artifact(**{**vars(client.HASH_HUNTER), "parameters": {"TargetGlob": "/home/**/*"}})
+    monkeypatch.setattr(client, "ARTIFACT", linux)
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    (started,) = velociraptor.hunts.values()
+    assert started.parameters["Generic.Detection.HashHunter"]["TargetGlob"] == "/home/**/*"
+    assert "WKS-001" not in report(ioc)  # its file is under C:/Users
+
+
+def test_a_refused_hunt_reports_the_reason_the_server_logged(configure, velociraptor):
+    api_config = velociraptor.api_config("no-hunts", fake_velociraptor.INVESTIGATOR - {"START_HUNT"})
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    status = run(configure(api_config=one_line(api_config)), ioc)
+
+    assert status.is_failure()
+    assert "did not start the hunt: hunt: PermissionDenied: Permission denied: [START_HUNT]" in status.get_message()
+    assert velociraptor.hunts == {} and report(ioc) == ""
+
+
+UNWORKABLE = {
+    "a hunt that expires at once": ({"hunt_hours": 0}, "Hunt duration (h) (hunt_hours) is 0: set 1 or more"),
+    "a hunt that expired": ({"hunt_hours": -2}, "Hunt duration (h) (hunt_hours) is -2: set 1 or more"),
+    "no time to answer": ({"timeout": 0}, "Timeout (s) (timeout) is 0: set 1 or more"),
+    "a negative wait": ({"wait_seconds": -1}, "Wait for first hits (s) (wait_seconds) is -1: set 0 or more"),
+}
+
+
+@pytest.mark.parametrize("case", UNWORKABLE)
+def test_unworkable_settings_are_refused_before_anything_is_sent(configure, velociraptor, case):
+    values, expected = UNWORKABLE[case]
+
+    status = run(configure(**values), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure() and expected in status.get_message()
+    assert velociraptor.requests == []
+
+
+def test_the_hunt_is_on_the_iocs_before_waiting_and_failed_polls_are_no_rows_yet(
+    configure, velociraptor, clock, monkeypatch
+):
+    velociraptor.drop_polls = 100  # every poll breaks after its first part
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+    reports_before_polls = []
+
+    def sleep(seconds):
+        reports_before_polls.append(report(ioc))
+        clock.sleep(seconds)
+
+    monkeypatch.setattr(client, "sleep", sleep)
+
+    hunt(configure(wait_seconds=35), ioc)
+
+    (started,) = velociraptor.hunts.values()
+    assert started.hunt_id in reports_before_polls[0] and "no rows yet" in reports_before_polls[0]
+    assert started.hunt_id in report(ioc) and "none yet" in report(ioc)
+    assert "Last poll" in report(ioc) and "Socket closed" in report(ioc)
+    assert len(clock.woken) == 3  # every poll was tried
+
+
+def test_a_poll_that_fails_is_followed_by_the_next(configure, velociraptor):
+    velociraptor.drop_polls = 1
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    assert "WKS-001" in report(ioc) and "Last poll" not in report(ioc)
+
+
+def test_waiting_polls_at_set_times_and_ends_at_the_budget(configure, velociraptor, clock, monkeypatch):
+    slow_poll = client.Velociraptor.hosts_with_hits
+
+    def poll_taking_seven_seconds(self, hunt_id):
+        clock.now += 7
+        return slow_poll(self, hunt_id)
+
+    monkeypatch.setattr(client.Velociraptor, "hosts_with_hits", poll_taking_seven_seconds)
+
+    hunt(configure(wait_seconds=60), fake_iris.ioc(md5(NOWHERE), "md5"))
+
+    assert clock.woken == [5, 15, 35, 60]  # the schedule holds however long polls take
+    assert client.poll_times(60) == [5, 15, 35, 60] and client.poll_times(5) == [5]
+    assert client.poll_times(3) == [3] and client.poll_times(0) == []
+    polls = [request for _, request in velociraptor.requests if "hunt_results" in request.Query[0].VQL]
+    assert len(polls) == 4
+
+
+def test_waiting_stops_once_every_hash_has_a_host(configure, velociraptor, clock):
+    velociraptor.clients[0].answers_after = 1  # WKS-001's rows show from the second poll on
+
+    hunt(configure(wait_seconds=600), fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(OTHER), "md5"))
+
+    assert clock.woken == [5, 15]
+
+
+def test_polls_fetch_one_row_per_client_with_only_what_is_used(configure, velociraptor, monkeypatch):
+    monkeypatch.setattr(client, "MAX_ROW", 1)  # the server splits the rows over several responses
+    velociraptor.add_client("C.3", "WKS-003", EVIL, OTHER, EVIL + b"!")
+    iocs = [fake_iris.ioc(md5(data), "md5") for data in (EVIL, OTHER, EVIL + b"!")]
+
+    hunt(configure(), *iocs)
+
+    polls = [sent for sent in velociraptor.sent if sent.Response and "hunt_results" in sent.Query.VQL]
+    rows = [row for sent in polls for row in json.loads(sent.Response)]
+    assert len(polls) >= 3 and all(len(json.loads(sent.Response)) <= 1 for sent in polls)
+    assert sorted(row["ClientId"] for row in rows) == ["C.1", "C.2", "C.3"]  # one row per client, not per file
+    assert all(set(row) == {"ClientId", "Fqdn", "Hashes"} for row in rows)
+    assert "WKS-003" in report(iocs[2]) and "WKS-001" in report(iocs[0]) and "WKS-002" in report(iocs[1])
+
+
+def test_ioc_values_reach_vql_only_as_variables(configure, velociraptor):
     hostile = "x' ) FROM scope() ; SELECT * FROM execve(argv=['rm']) --"
-    ioc = fake_iris.ioc(f"{hostile}|{DIGEST}", "filename|md5")
+    ioc = fake_iris.ioc(f"{hostile}|{md5(EVIL)}", "filename|md5")
 
-    hunt(module, ioc)
+    hunt(configure(), ioc)
 
-    for vql in [vql for vql, _ in velociraptor.queries]:
-        assert hostile not in vql and DIGEST not in vql
-    assert hostile in velociraptor.queries[0][1]["Description"]
-
-
-def test_waiting_for_hits_is_bounded(module, velociraptor):
-    hunt(module, fake_iris.ioc(DIGEST, "md5"))
-
-    assert client.backoff_delays(35) == [5, 10, 20]
-    assert len(velociraptor.queries) == 1 + 3  # the hunt, then one poll per delay, no more
+    for _, request in velociraptor.requests:
+        assert hostile not in request.Query[0].VQL and md5(EVIL) not in request.Query[0].VQL
+    env = {pair.key: pair.value for pair in velociraptor.requests[0][1].env}
+    assert hostile in env["Description"]
 
 
-def test_other_ioc_types_start_no_hunt(module, velociraptor):
-    hunt(module, fake_iris.ioc("evil.example", "domain"), fake_iris.ioc("a" * 64, "sha256"))
+def test_other_ioc_types_start_no_hunt(configure, velociraptor, contexts):
+    hunt(configure(), fake_iris.ioc("evil.example", "domain"), fake_iris.ioc("a" * 128, "sha512"))
 
-    assert velociraptor.queries == []
+    assert velociraptor.requests == [] and contexts[-1].failures == []
 
 
-def test_a_hunt_the_server_refuses_gives_an_error_status(module, velociraptor, monkeypatch):
-    monkeypatch.setattr(velociraptor, "query", lambda vql, env: [])
-    iocs = [fake_iris.ioc(DIGEST, "md5")]
+def test_the_api_config_is_a_secret_never_logged_nor_returned(configure, velociraptor, module_class, caplog):
+    (entry,) = [entry for entry in module_class._module_configuration if entry["param_name"] == "api_config"]
+    api_config = velociraptor.api_config()
+    key_lines = [line for line in yaml.safe_load(api_config)["client_private_key"].splitlines() if "-----" not in line]
+    refusing = velociraptor.api_config("refused", fake_velociraptor.INVESTIGATOR - {"START_HUNT"})
 
-    status = module.hooks_handler("on_postload_ioc_create", None, iocs)
+    statuses = [
+        run(configure(api_config=one_line(api_config)), fake_iris.ioc(md5(EVIL), "md5")),
+        run(configure(api_config=one_line(refusing)), fake_iris.ioc(md5(EVIL), "md5")),
+        run(configure(api_config=api_config.replace("ca_certificate", "ca")), fake_iris.ioc(md5(EVIL), "md5")),
+    ]
 
-    assert status.is_failure() and "did not start the hunt" in status.get_message()
+    assert entry["type"] == "sensitive_string"  # IRIS shows it masked
+    shown = caplog.text + "".join(status.get_message() + "".join(status.get_logs()) for status in statuses)
+    assert statuses[1].is_failure() and statuses[2].is_failure()
+    assert one_line(api_config) not in shown and one_line(refusing) not in shown
+    assert not any(line in shown for line in key_lines)
+
+
+MALFORMED = {
+    "empty": ("", "is not an api.config.yaml"),
+    "plain text": ("just a sentence", "is not an api.config.yaml"),
+    "broken YAML": ("ca_certificate: [unclosed", "is not an api.config.yaml"),
+    "a JSON list": ('["api_connection_string"]', "is not an api.config.yaml"),
+    "keys missing": ('{"api_connection_string": "velociraptor:8001"}', "lacks ca_certificate, client_cert, client_private_key"),
+    "not PEM": (None, "ca_certificate is not a PEM block"),
+    "key with a password": (None, "protected by a password"),
+    "YAML with its newlines lost": (None, "Paste the output of `base64 -w0 api.config.yaml`"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_malformed_api_config_says_what_is_wrong(configure, velociraptor, case):
+    text, expected = MALFORMED[case]
+    good = velociraptor.api_config()
+    config = yaml.safe_load(good)
+    if case == "not PEM":
+        text = json.dumps({**config, "ca_certificate": "MIIB"})
+    elif case == "key with a password":
+        locked = config["client_private_key"].replace("KEY-----\n", "KEY-----\nProc-Type: 4,ENCRYPTED\n", 1)
+        text = json.dumps({**config, "client_private_key": locked})
+    elif case == "YAML with its newlines lost":  # what a one-line field makes of a pasted file
+        text = good.replace("\n", " ")
+
+    status = run(configure(api_config=text), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure()
+    assert "API client config (api_config)" in status.get_message() and expected in status.get_message()
+    assert "TypeError" not in status.get_message() and velociraptor.requests == []
+
+
+@pytest.mark.parametrize("form", ["base64", "YAML", "JSON on one line"])
+def test_the_api_config_is_read_in_each_form(configure, velociraptor, form):
+    api_config = velociraptor.api_config()
+    text = {
+        "base64": one_line(api_config), "YAML": api_config, "JSON on one line": json.dumps(yaml.safe_load(api_config)),
+    }[form]  # fmt: skip
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(api_config=text), ioc)
+
+    assert "WKS-001" in report(ioc)
+
+
+def test_the_pinned_server_name_is_a_setting(configure):
+    with fake_velociraptor.FakeVelociraptor(server_name="velo.internal", certificates=CERTIFICATES) as server:
+        server.add_client("C.1", "WKS-001", EVIL)
+        api_config = one_line(server.api_config())
+        ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+        refused = run(configure(api_config=api_config), ioc)
+        hunt(configure(api_config=api_config, server_name="velo.internal"), ioc)
+
+    assert refused.is_failure()
+    assert "not issued to 'VelociraptorServer': set Server certificate name (server_name)" in refused.get_message()
+    assert "WKS-001" in report(ioc)
+
+
+def test_the_api_configs_own_pinned_server_name_is_used(configure):
+    with fake_velociraptor.FakeVelociraptor(server_name="velo.internal", certificates=CERTIFICATES) as server:
+        server.add_client("C.1", "WKS-001", EVIL)
+        config = {**yaml.safe_load(server.api_config()), "pinned_server_name": "velo.internal"}
+        ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+        hunt(configure(api_config=json.dumps(config)), ioc)
+
+    assert "WKS-001" in report(ioc)
+
+
+def test_the_org_id_selects_the_org_hunted_in(configure):
+    with fake_velociraptor.FakeVelociraptor(orgs=["O123"], certificates=CERTIFICATES) as server:
+        server.add_client("C.1", "WKS-ROOT", EVIL)
+        server.add_client("C.2", "WKS-ORG", EVIL, org="O123")
+        api_config = one_line(server.api_config())
+        ioc, elsewhere = fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(EVIL), "md5")
+
+        hunt(configure(api_config=api_config, org_id="O123"), ioc)
+        unknown = run(configure(api_config=api_config, org_id="O999"), elsewhere)
+
+    (started,) = server.hunts.values()
+    assert started.org == "O123" and "WKS-ORG" in report(ioc) and "WKS-ROOT" not in report(ioc)
+    assert unknown.is_failure() and "has no org 'O999': correct Org id (org_id)" in unknown.get_message()
+
+
+def test_a_slow_server_is_cut_off_by_the_timeout(configure, velociraptor):
+    velociraptor.delay = 5
+    started = time.monotonic()
+
+    status = run(configure(timeout=1), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure() and "did not answer within 1 s (Timeout)" in status.get_message()
+    assert time.monotonic() - started < 3

@@ -1,0 +1,1 @@
+{% include "presets/" ~ cookiecutter.preset ~ "/fake_velociraptor.py" ignore missing %}

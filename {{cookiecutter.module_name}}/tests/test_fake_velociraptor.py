@@ -1,0 +1,1 @@
+{% include "presets/" ~ cookiecutter.preset ~ "/test_fake_velociraptor.py" ignore missing %}
