@@ -44,6 +44,11 @@ HTTP_SETTINGS = [
             mandatory=True, section="Connection"),
     setting("ca_bundle", "CA bundle path", "A PEM file of the CAs to trust, for a private CA; empty trusts the usual ones.",
             "string", "", section="Connection"),
+    setting("requests_per_minute", "Requests a minute", "The most requests a minute the service takes; requests are"
+            " spaced to stay under it. 0: no limit.", "int", 0, section="Connection"),
+    setting("time_budget", "Time budget (s)", "Seconds one hook call may spend waiting for the rate limit and retries;"
+            " an object whose request would wait longer fails, saying so. IRIS sets its worker no limit.", "int", 300,
+            section="Connection"),
 ]  # fmt: skip
 REPORT_SETTINGS = [
     setting("report_tab", "Report tab", "The tab the report is written to on each object.", "string", "Report",
@@ -53,7 +58,7 @@ REPORT_SETTINGS = [
 ]  # fmt: skip
 HELPERS = {
     "ioc_types": ("PACKAGE/ioc_types.py", "tests/test_ioc_types.py"),
-    "http": ("PACKAGE/http_session.py", "tests/test_http_session.py", "tests/fake_service.py"),
+    "http": ("PACKAGE/http_session.py", "tests/test_http_session.py", "tests/fake_service.py", "tests/fake_clock.py"),
     "report": ("PACKAGE/enrichment.py", "PACKAGE/report.html", "tests/test_enrichment.py"),
 }
 

@@ -2,7 +2,10 @@
 
 import fake_iris
 import pytest
+from fake_clock import FakeClock
 from fake_service import FakeService
+
+from {{ cookiecutter.__package_name }} import http_session
 
 API_KEY = "k-0123456789abcdef"
 TAG = "{{ cookiecutter.keyword }}"
@@ -12,6 +15,11 @@ TAG = "{{ cookiecutter.keyword }}"
 def service():
     with FakeService() as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    return FakeClock.install(monkeypatch, http_session)
 
 
 @pytest.fixture
