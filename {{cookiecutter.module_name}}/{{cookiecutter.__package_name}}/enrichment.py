@@ -21,7 +21,7 @@ def render_report(template, links=None, raw=None, **values):
     """
     from jinja2.sandbox import SandboxedEnvironment  # IRIS ships Jinja2; imported when a report is made
 
-    environment = SandboxedEnvironment(autoescape=True)
+    environment = SandboxedEnvironment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     source = template or DEFAULT_TEMPLATE.read_text(encoding="utf-8")
     links = [(name, address if is_web_address(address) else None) for name, address in (links or {}).items()]
     if raw is not None and not isinstance(raw, str):
