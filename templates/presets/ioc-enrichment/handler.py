@@ -44,6 +44,7 @@ def handle_iocs(iocs, context):
 
 
 def enrich(ioc, client, context):
+    """Look one IOC up; leave its report tab and verdict tag."""
     collection = ioc_types.choose(ioc, COLLECTIONS, context.log)
     if collection is None:
         return
