@@ -15,15 +15,19 @@ from jinja2.ext import Extension
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
 
-def _load_answers():
-    path = TEMPLATE_DIR / "hooks" / "answers.py"
-    spec = importlib.util.spec_from_file_location("iris_skeleton_answers", path)
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-answers = _load_answers()
+answers = _load("iris_skeleton_answers", TEMPLATE_DIR / "hooks" / "answers.py")
+# The baked project's own writer of README's settings table: the table is written by the
+# same code at bake time and after a user changes config.py.
+readme_settings = _load(
+    "iris_skeleton_readme_settings", TEMPLATE_DIR / "{{cookiecutter.module_name}}" / "tests" / "readme_settings.py"
+)
 
 
 def python_literal(value):
@@ -50,12 +54,6 @@ def toml_string(value):
     return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def markdown_cell(value):
-    """``value`` as code in a Markdown table cell."""
-    text = "" if value is None else json.dumps(value) if isinstance(value, bool) else str(value)
-    return "`" + text.replace("`", "'").replace("|", "\\|") + "`" if text else ""
-
-
 def refuse_bad_answers(context):
     """Stop the bake while cookiecutter renders the derived names, before any folder exists.
 
@@ -76,7 +74,6 @@ class AnswerFilters(Extension):
         environment.filters["python_literal"] = python_literal
         environment.filters["toml_string"] = toml_string
         environment.filters["refuse_bad_answers"] = refuse_bad_answers
-        environment.filters["markdown_cell"] = markdown_cell
         environment.filters["package_name"] = lambda module_name: answers.package_name(str(module_name))
         environment.filters["class_name"] = lambda keyword: answers.class_name(str(keyword))
         # Cookiecutter's own _repo_dir is relative for a local template; hooks run elsewhere.
@@ -84,6 +81,7 @@ class AnswerFilters(Extension):
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
         environment.globals["hook_plan"] = lambda context: answers.hook_selection.plan(context["hooks"])
         environment.globals["module_settings"] = answers.module_settings
+        environment.globals["settings_table"] = readme_settings.table
         environment.globals["preset_hooks"] = lambda name: answers.presets.PRESETS.get(str(name), answers.presets.PRESETS["blank"]).hooks
         environment.globals["preset"] = lambda context: answers.presets.PRESETS[context["preset"]]
         environment.globals["unused_files"] = answers.unused_files

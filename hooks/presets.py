@@ -38,12 +38,17 @@ def setting(name, human, description, setting_type, default, mandatory=False, se
 HTTP_SETTINGS = [
     setting("timeout", "Timeout (s)", "Seconds to wait to connect, and again for each answer.", "int", 30,
             section="Connection"),
-    setting("retries", "Retries", "Retries after a 429 or 5xx answer, with growing waits (Retry-After is obeyed).",
-            "int", 3, section="Connection"),
+    setting("retries", "Retries", "Retries after a failed connection, a 429 or a 5xx answer; the waits are what"
+            " Retry-After asks, else growing ones.", "int", 3, section="Connection"),
     setting("verify_tls", "Verify TLS certificates", "Switch off only for a test server.", "bool", True,
             mandatory=True, section="Connection"),
     setting("ca_bundle", "CA bundle path", "A PEM file of the CAs to trust, for a private CA; empty trusts the usual ones.",
             "string", "", section="Connection"),
+    setting("requests_per_minute", "Requests a minute", "The most requests a minute the service takes; requests are"
+            " spaced to stay under it. 0: no limit.", "int", 0, section="Connection"),
+    setting("time_budget", "Time budget (s)", "Seconds one hook call may spend waiting for the rate limit and retries;"
+            " an object whose request would wait longer fails, saying so. IRIS sets its worker no limit.", "int", 300,
+            section="Connection"),
 ]  # fmt: skip
 REPORT_SETTINGS = [
     setting("report_tab", "Report tab", "The tab the report is written to on each object.", "string", "Report",
@@ -51,9 +56,19 @@ REPORT_SETTINGS = [
     setting("report_template", "Report template", "A Jinja template of the report's HTML; values are escaped."
             " Empty uses the module's report.html.", "textfield_html", "", section="Report"),
 ]  # fmt: skip
+
+
+def with_defaults(settings, **defaults):
+    """``settings`` with some defaults of a preset's own: one definition, and the default that fits."""
+    unknown = set(defaults) - {entry["param_name"] for entry in settings}
+    if unknown:
+        raise KeyError(f"no setting {', '.join(sorted(unknown))} to change the default of")
+    return [{**entry, "default": defaults.get(entry["param_name"], entry["default"])} for entry in settings]
+
+
 HELPERS = {
     "ioc_types": ("PACKAGE/ioc_types.py", "tests/test_ioc_types.py"),
-    "http": ("PACKAGE/http_session.py", "tests/test_http_session.py", "tests/fake_service.py"),
+    "http": ("PACKAGE/http_session.py", "tests/test_http_session.py", "tests/fake_service.py", "tests/fake_clock.py"),
     "report": ("PACKAGE/enrichment.py", "PACKAGE/report.html", "tests/test_enrichment.py"),
 }
 
@@ -66,16 +81,22 @@ PRESETS = {
     BLANK: Preset("any", "an empty module: a handler function with a TODO per hook, or a file handler"),
     "ioc-enrichment": Preset(
         "processor",
-        "looks IOCs up in a web service by exact IRIS type; writes an escaped report tab and tags",
+        "looks IOCs up in VirusTotal (API v3) by exact IRIS type; an escaped report tab and a verdict tag that replaces"
+        " the last",
         hooks="on_postload_ioc_create, on_postload_ioc_update, on_manual_trigger_ioc",
         functions=("handle_iocs",),
-        files=("PACKAGE/client.py", *helper_files("ioc_types", "http", "report")),
+        files=("PACKAGE/client.py", "tests/fake_virustotal.py", *helper_files("ioc_types", "http", "report")),
         settings=[
-            setting("api_url", "API URL", "The service's API root.", "string", "https://api.example.org/v1",
-                    mandatory=True, section="Connection"),
-            setting("api_key", "API key", "The service's API key. Fill it in before enabling the module.",
-                    "sensitive_string", None, mandatory=True, section="Connection"),
-            *HTTP_SETTINGS,
+            setting("api_url", "API URL", "VirusTotal's API v3 root. Another service needs client.py changed too.",
+                    "string", "https://www.virustotal.com/api/v3", mandatory=True, section="Connection"),
+            setting("api_key", "API key", "A VirusTotal API key (your account's API key page). Fill it in before"
+                    " enabling the module.", "sensitive_string", None, mandatory=True, section="Connection"),
+            # VT's public API takes 4 requests a minute (and 500 a day).
+            *with_defaults(HTTP_SETTINGS, requests_per_minute=4),
+            setting("malicious_threshold", "Malicious from (engines)", "Engines that must find an IOC malicious for the"
+                    " malicious verdict.", "int", 3, section="Verdict"),
+            setting("suspicious_threshold", "Suspicious from (engines)", "Engines that must find it malicious or"
+                    " suspicious for the suspicious verdict, below the malicious one.", "int", 1, section="Verdict"),
             *REPORT_SETTINGS,
         ],  # fmt: skip
         dependencies=("requests>=2.25,<3", "jinja2>=3.0"),

@@ -5,15 +5,17 @@ These run the baked project against the real iris-interface from PyPI, with only
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHOICES, code_variants, variant_id
+from conftest import CHOICES, code_variants, load_rules, run_baked_suite, variant_id
 
 TYPES = CHOICES["module_type"]
+PRESETS = load_rules().presets.PRESETS
 VARIANTS = code_variants()
 # IRIS 2.4 runs modules on Python 3.9: CI points IRIS_PYTHON at one when the machine has it.
 IRIS_PYTHON = os.environ.get("IRIS_PYTHON") or sys.executable
@@ -81,3 +83,26 @@ def test_the_wheel_installs_and_loads_in_a_fresh_environment(bake, iris_venv, va
     assert "site-packages" in installed
     assert " passed" in tests_in_venv
     assert not any(Path(installed).parent.parent.glob("tests")), "tests must not ship in the wheel"
+
+
+@pytest.mark.parametrize("preset", [name for name, preset in PRESETS.items() if preset.module_type != "pipeline"])
+def test_switching_every_hook_off_by_default_keeps_the_baked_suite_green(bake, preset, tmp_path):
+    # As a user would: flip each hook's default in config.py, see the README's table go
+    # stale, write it again, and the baked tests still pass: they set the switches they need.
+    folder = shutil.copytree(bake(preset=preset, keyword="flipped"), tmp_path / "flipped")
+    package = "iris_flipped_module"
+    config = folder / package / "config.py"
+    switches = [entry["param_name"] for entry in load_rules().hook_selection.plan(PRESETS[preset].hooks)["switches"]]
+    text = config.read_text(encoding="utf-8")
+    for name in switches:
+        text, flipped = re.subn(rf'("param_name": "{name}",.*?"default": )True', r"\1False", text, count=1, flags=re.DOTALL)
+        assert flipped == 1, name
+    config.write_text(text, encoding="utf-8")
+
+    stale = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder,
+                           capture_output=True, text=True, check=False)  # fmt: skip
+    assert stale.returncode == 1
+    assert re.findall(r"FAILED (\S+)", stale.stdout) == ["tests/test_readme.py::test_the_readme_lists_the_settings_of_config_py"]
+    run(["tests/readme_settings.py", package], cwd=folder)
+    assert f"| `{switches[0]}` | bool | `false` |" in (folder / "README.md").read_text(encoding="utf-8")
+    run_baked_suite(folder)

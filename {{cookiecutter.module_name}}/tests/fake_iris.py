@@ -370,6 +370,11 @@ def _fits(value, setting_type):
     return isinstance(value, str)
 
 
+def switches(module_class, on=True):
+    """Every hook switch of the module, set: for tests that must hold whatever config.py's defaults are."""
+    return {hook.toggle: on for hook in getattr(module_class, "hooks", ())}
+
+
 def unset_mandatory(settings):
     """Mandatory settings with no default: IRIS switches the module off until an admin fills them."""
     return [s["param_name"] for s in settings if s.get("mandatory") and s.get("default") in (None, "")]

@@ -1,4 +1,4 @@
-"""Reports escape remote data, tabs are replaced, tags are added once."""
+"""Reports escape remote data and link only to web addresses, tabs are replaced, tags are added once or replaced."""
 
 import fake_iris
 import pytest
@@ -24,6 +24,39 @@ def test_an_admin_template_is_escaped_and_sandboxed():
 {%- endraw %}
 
 
+def test_links_are_escaped_and_only_web_addresses_become_links():
+    links = {
+        "VirusTotal": "https://www.virustotal.com/gui/domain/evil.example?a=1&b=2",
+        "Plain": "http://example.org/x",
+        "Script": "javascript:alert(1)",
+        "Data": "data:text/html,<script>alert(1)</script>",
+        "Relative": "/gui/domain/evil.example",
+        HOSTILE: 'https://example.org/"><script>alert(1)</script>',
+    }
+
+    html = enrichment.render_report("", title="t", fields={}, links=links)
+
+    assert '<a href="https://www.virustotal.com/gui/domain/evil.example?a=1&amp;b=2"' in html
+    assert '<a href="http://example.org/x"' in html
+    assert "javascript:" not in html and "data:" not in html and 'href="/gui' not in html
+    assert "<li>Script</li>" in html and "<li>Relative</li>" in html  # named, not linked
+    assert "<script>" not in html and "&#34;&gt;&lt;script&gt;" in html
+
+
+def test_the_raw_answer_is_shown_folded_and_escaped():
+    html = enrichment.render_report("", title="t", fields={}, raw={"b": HOSTILE, "a": [1, 2]})
+
+    folded = html[html.index("<details>") : html.index("</details>")]
+    assert "<summary>" in folded and "&#34;a&#34;: [\n    1," in folded
+    assert "<script>" not in html and "&lt;script&gt;" in folded
+
+
+def test_no_links_or_raw_answer_no_empty_blocks():
+    html = enrichment.render_report("", title="t", fields={"a": 1})
+
+    assert "<ul>" not in html and "<details>" not in html
+
+
 def test_the_report_tab_is_replaced_not_added_again(iris):
     ioc = fake_iris.ioc()
 
@@ -40,6 +73,15 @@ def test_tags_are_added_once_whatever_their_case():
     enrichment.add_tags(ioc, "ioc_tags", ["new"])
 
     assert ioc.ioc_tags == "phishing,VT:malicious,new"
+
+
+def test_a_new_verdict_replaces_the_family_and_keeps_other_tags():
+    ioc = fake_iris.ioc(tags="phishing, VT:Malicious,vt:suspicious, vtx:kept, campaign-7")
+
+    enrichment.replace_tags(ioc, "ioc_tags", "vt", ["vt:harmless"])
+    enrichment.replace_tags(ioc, "ioc_tags", "vt", ["vt:harmless"])
+
+    assert ioc.ioc_tags == "phishing,vtx:kept,campaign-7,vt:harmless"
 
 
 def test_a_note_line_is_added_once():

@@ -11,13 +11,8 @@ def test_every_hook_is_one_iris_has_and_is_switched_by_a_bool_setting(module_cla
     assert len({hook.name for hook in module_class.hooks}) == len(module_class.hooks), "a hook is listed twice"
 
 
-def switches(module_class, on=True):
-    """Every hook switch set explicitly, so the tests hold whatever the defaults in config.py are."""
-    return {hook.toggle: on for hook in module_class.hooks}
-
-
 def test_each_hook_registers_while_its_switch_is_on(iris, module_class):
-    iris.add_module(module_class, **switches(module_class))
+    iris.add_module(module_class, **fake_iris.switches(module_class))
 
     assert set(iris.hooks) == {hook.name for hook in module_class.hooks}
     for hook in module_class.hooks:
@@ -25,7 +20,7 @@ def test_each_hook_registers_while_its_switch_is_on(iris, module_class):
 
 
 def test_a_hook_switched_off_when_added_is_not_registered(iris, module_class):
-    iris.add_module(module_class, **switches(module_class, on=False))
+    iris.add_module(module_class, **fake_iris.switches(module_class, on=False))
 
     assert iris.hooks == {}
 
@@ -34,7 +29,7 @@ def test_a_hook_switched_off_later_is_not_run_though_iris_keeps_calling_it(iris,
     calls = []
     _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: calls.append(hook.name) or data)
     for hook in module_class.hooks:
-        iris.add_module(module_class, **switches(module_class))
+        iris.add_module(module_class, **fake_iris.switches(module_class))
 
         iris.save_setting(module_class, hook.toggle, False)
         data = fake_iris.hook_data(hook.name)
@@ -50,7 +45,7 @@ def test_a_hook_switched_off_later_is_not_run_though_iris_keeps_calling_it(iris,
 
 def test_disabling_and_enabling_the_module_removes_a_hook_switched_off(iris, module_class):
     hook = module_class.hooks[0]
-    iris.add_module(module_class, **switches(module_class))
+    iris.add_module(module_class, **fake_iris.switches(module_class))
     iris.save_setting(module_class, hook.toggle, False)
 
     iris.disable()
@@ -84,7 +79,7 @@ def test_every_hook_reaches_its_handler_with_the_data_and_its_name(make_module, 
     for hook in module_class.hooks:
         data = fake_iris.hook_data(hook.name)
 
-        status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+        status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
 
         assert status.is_success(), status.get_message()
         assert status.get_data() is data
@@ -99,7 +94,7 @@ def test_a_handler_that_raises_gives_an_error_status(make_module, module_class, 
     hook = _with_handler(module_class, monkeypatch, lambda hook: broken)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
 
     assert status.is_failure()
     assert "service unreachable" in status.get_message()
@@ -112,7 +107,7 @@ def test_a_handler_that_returns_no_list_gives_an_error_status(make_module, modul
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: returned)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
 
     assert status.is_failure()
     assert status.get_data() is data
@@ -128,8 +123,8 @@ def test_two_calls_share_no_data_or_logs(make_module, module_class, monkeypatch)
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: context.log.info(data) or data)
     first_data, second_data = fake_iris.hook_data(hook.name), fake_iris.hook_data(hook.name)
 
-    first = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, first_data)
-    second = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, second_data)
+    first = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, first_data)
+    second = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, second_data)
 
     assert first is not second
     assert first.get_data() is first_data and second.get_data() is second_data
@@ -147,8 +142,9 @@ def test_one_object_that_fails_is_reported_and_the_others_are_processed(make_mod
 
     done = []
     hook = _with_handler(module_class, monkeypatch, lambda hook: one_fails)
+    module = make_module(**fake_iris.switches(module_class))
 
-    status = make_module(**switches(module_class)).hooks_handler(hook.name, hook.menu_label, ["a", "bad", "c"])
+    status = module.hooks_handler(hook.name, hook.menu_label, ["a", "bad", "c"])
 
     assert done == ["a", "c"]
     assert status.is_failure()

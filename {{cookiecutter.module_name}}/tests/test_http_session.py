@@ -1,14 +1,17 @@
-"""The HTTP session follows IRIS's proxy settings, the module's timeout, TLS and retry settings."""
+"""The HTTP session follows IRIS's proxy settings, the module's timeout, TLS, retry, rate and time settings."""
 
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from types import SimpleNamespace
 
 import pytest
+from fake_clock import WALL_CLOCK_START, FakeClock
 from fake_service import FakeService
 
 from {{ cookiecutter.__package_name }} import http_session
-from {{ cookiecutter.__package_name }}.http_session import new_session
+from {{ cookiecutter.__package_name }}.http_session import OutOfTime, new_session
 
-SETTINGS = SimpleNamespace(timeout=7, retries=2, verify_tls=True, ca_bundle="")
+SETTINGS = SimpleNamespace(timeout=7, retries=2, verify_tls=True, ca_bundle="", requests_per_minute=0, time_budget=300)
 
 
 def settings(**changes):
@@ -19,6 +22,11 @@ def settings(**changes):
 def service():
     with FakeService() as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    return FakeClock.install(monkeypatch, http_session)
 
 
 def test_proxies_come_from_iris_lowercase_settings_each_for_its_scheme(monkeypatch):
@@ -58,20 +66,105 @@ def test_every_request_gets_the_timeout(service, monkeypatch):
     assert sent == [7, 1]
 
 
-def test_429_and_5xx_are_retried_then_answered(service, monkeypatch):
-    monkeypatch.setattr(http_session, "BACKOFF_FACTOR", 0.01)  # the same waits, a hundred times shorter
-    service.answer("/busy", (429, {}, {"Retry-After": "0"}), (503, {}, {"Retry-After": "0"}), (200, {"ok": True}))
+def test_requests_are_spaced_under_the_limit_across_the_call(service, clock, caplog):
+    caplog.set_level("INFO")
+    session = new_session(settings(requests_per_minute=4), {})
 
-    response = new_session(settings(retries=2), {}).get(f"{service.url}/busy")
+    for path in ("/a", "/b", "/c"):
+        session.get(f"{service.url}{path}")
 
-    assert response.status_code == 200
+    assert clock.waits == [15, 15]  # the first request goes at once
     assert len(service.requests) == 3
+    assert "Waiting 15 s to stay under 4 requests a minute (285 s of the time budget left)" in caplog.text
 
 
-def test_retries_stop_at_the_setting(service):
+def test_no_limit_means_no_wait(service, clock):
+    session = new_session(settings(requests_per_minute=0), {})
+
+    session.get(f"{service.url}/a")
+    session.get(f"{service.url}/b")
+
+    assert clock.waits == []
+
+
+def test_a_429_waits_as_its_retry_after_asks(service, clock, caplog):
+    caplog.set_level("INFO")
+    service.answer("/busy", (429, {}, {"Retry-After": "7"}), (200, {"ok": True}))
+
+    response = new_session(SETTINGS, {}).get(f"{service.url}/busy")
+
+    assert response.status_code == 200 and len(service.requests) == 2
+    assert clock.waits == [7]
+    assert "Waiting 7 s before retry 1 of 2: the service answered 429" in caplog.text
+
+
+def test_a_retry_after_date_is_waited_until(service, clock):
+    when = datetime.fromtimestamp(WALL_CLOCK_START + 42, tz=timezone.utc)
+    service.answer("/busy", (429, {}, {"Retry-After": format_datetime(when, usegmt=True)}), (200, {}))
+
+    new_session(SETTINGS, {}).get(f"{service.url}/busy")
+
+    assert clock.waits == [42]
+
+
+def test_a_429_without_retry_after_waits_a_minute(service, clock):
+    service.answer("/busy", (429, {}), (200, {}))
+
+    new_session(SETTINGS, {}).get(f"{service.url}/busy")
+
+    assert clock.waits == [http_session.QUOTA_WAIT] == [60]
+
+
+def test_5xx_is_retried_after_growing_waits(service, clock):
+    service.answer("/flaky", (503, {}), (502, {}), (200, {"ok": True}))
+
+    response = new_session(settings(retries=2), {}).get(f"{service.url}/flaky")
+
+    assert response.status_code == 200 and len(service.requests) == 3
+    assert clock.waits == [2, 4]
+
+
+def test_retries_stop_at_the_setting(service, clock):
     service.answer("/down", (503, {}))
 
     response = new_session(settings(retries=1), {}).get(f"{service.url}/down")
 
     assert response.status_code == 503
     assert len(service.requests) == 2
+
+
+def test_a_post_is_repeated_after_a_429_but_not_after_a_5xx(service, clock):
+    answers = {"/refused": [(429, {}), (200, {"done": 1})], "/broken": [(500, {}), (200, {"done": 2})]}
+    for path, script in answers.items():
+        service.answer_posts(path, lambda body, script=script: script.pop(0))
+    session = new_session(SETTINGS, {})
+
+    assert session.post(f"{service.url}/refused", json={}).json() == {"done": 1}
+    assert session.post(f"{service.url}/broken", json={}).status_code == 500  # it may have done the work
+
+
+def test_a_wait_past_the_time_budget_fails_at_once_and_says_why(service, clock):
+    service.answer("/busy", (429, {}, {"Retry-After": "600"}), (200, {}))
+
+    with pytest.raises(OutOfTime, match=r"would wait 600 s .* 300 s left of its time budget \(300 s, the time_budget"):
+        new_session(SETTINGS, {}).get(f"{service.url}/busy")
+
+    assert clock.waits == [] and len(service.requests) == 1
+
+
+def test_the_rate_limit_stops_when_the_time_budget_is_spent(service, clock):
+    session = new_session(settings(requests_per_minute=4, time_budget=20), {})
+    session.get(f"{service.url}/a")
+    session.get(f"{service.url}/b")
+
+    left = "would wait 15 s to stay under 4 requests a minute, and this call has 5 s left"
+    with pytest.raises(OutOfTime, match=left):
+        session.get(f"{service.url}/c")
+
+    assert clock.waits == [15] and len(service.requests) == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [("time_budget", None), ("time_budget", 0), ("requests_per_minute", -1)])
+def test_a_missing_or_impossible_setting_is_named(name, value):
+    with pytest.raises(ValueError, match=f"The {name} setting is {value!r}: set it to a number"):
+        new_session(settings(**{name: value}), {})

@@ -8,16 +8,22 @@ from {{ cookiecutter.__package_name }} import handler
 TAG = "{{ cookiecutter.keyword }}"
 
 
+@pytest.fixture
+def make(make_module, module_class):
+    """The module with every hook switched on, whatever config.py's defaults are."""
+    return lambda **settings: make_module(**fake_iris.switches(module_class), **settings)
+
+
 def triage(module, *alerts):
     status = module.hooks_handler("on_postload_alert_create", None, list(alerts))
     assert status.is_success(), status.get_message()
     return status
 
 
-def test_an_alert_with_a_watched_word_is_raised_and_tagged(make_module):
+def test_an_alert_with_a_watched_word_is_raised_and_tagged(make):
     alert = fake_iris.alert("Mimikatz run on DC01", alert_severity_id=fake_iris.SEVERITIES["Low"])
 
-    triage(make_module(watched_words="mimikatz, ransomware"), alert)
+    triage(make(watched_words="mimikatz, ransomware"), alert)
 
     # TODO: assert what your classify() decides for alerts like yours.
     assert alert.alert_severity_id == fake_iris.SEVERITIES["High"]
@@ -25,27 +31,27 @@ def test_an_alert_with_a_watched_word_is_raised_and_tagged(make_module):
     assert alert.alert_note == "Triage: mentions 'mimikatz'"
 
 
-def test_severities_are_found_by_name_whatever_their_ids(make_module, monkeypatch):
+def test_severities_are_found_by_name_whatever_their_ids(make, monkeypatch):
     monkeypatch.setattr(fake_iris, "SEVERITIES", {"Critical": 11, "High": 12, "Low": 13, "Medium": 14})
     alert = fake_iris.alert("ransomware note found", alert_severity_id=13)
 
-    triage(make_module(watched_words="ransomware"), alert)
+    triage(make(watched_words="ransomware"), alert)
 
     assert alert.alert_severity_id == 12
 
 
-def test_a_routine_alert_keeps_its_severity(make_module):
+def test_a_routine_alert_keeps_its_severity(make):
     alert = fake_iris.alert("Password changed", alert_severity_id=fake_iris.SEVERITIES["Informational"])
 
-    triage(make_module(watched_words="mimikatz"), alert)
+    triage(make(watched_words="mimikatz"), alert)
 
     assert alert.alert_severity_id == fake_iris.SEVERITIES["Informational"]
     assert alert.alert_tags == f"{TAG}:routine"
 
 
-def test_triaging_twice_adds_nothing_twice(make_module):
+def test_triaging_twice_adds_nothing_twice(make):
     alert = fake_iris.alert("ransomware note found", alert_tags="edr", alert_note="From EDR")
-    module = make_module(watched_words="ransomware")
+    module = make(watched_words="ransomware")
 
     triage(module, alert)
     module.hooks_handler("on_manual_trigger_alert", None, [alert])
@@ -54,14 +60,14 @@ def test_triaging_twice_adds_nothing_twice(make_module):
     assert alert.alert_note == "From EDR\nTriage: mentions 'ransomware'"
 
 
-def test_an_alert_that_cannot_be_triaged_is_reported_and_left_unchanged(make_module, monkeypatch):
+def test_an_alert_that_cannot_be_triaged_is_reported_and_left_unchanged(make, monkeypatch):
     unknown = handler.Verdict("Urgent", [f"{TAG}:watched"], ["mentions 'x'"])
     routine = handler.Verdict(reasons=["no rule matched"])
     monkeypatch.setattr(handler, "classify", lambda alert, settings: unknown if alert.alert_id == 1 else routine)
     failing = fake_iris.alert("first", alert_id=1, alert_severity_id=fake_iris.SEVERITIES["Low"])
     other = fake_iris.alert("second", alert_id=2)
 
-    status = make_module().hooks_handler("on_postload_alert_create", None, [failing, other])
+    status = make().hooks_handler("on_postload_alert_create", None, [failing, other])
 
     assert status.is_failure()
     assert "1 of 2" in status.get_message() and "alert 1" in status.get_message()
@@ -72,10 +78,10 @@ def test_an_alert_that_cannot_be_triaged_is_reported_and_left_unchanged(make_mod
 
 
 @pytest.mark.parametrize("hook", ["on_postload_alert_create", "on_manual_trigger_alert"])
-def test_alerts_carry_no_custom_attributes_and_get_no_tab(make_module, hook):
+def test_alerts_carry_no_custom_attributes_and_get_no_tab(make, hook):
     alert = fake_iris.alert("Mimikatz run on DC01")
 
-    status = make_module(watched_words="mimikatz").hooks_handler(hook, None, [alert])
+    status = make(watched_words="mimikatz").hooks_handler(hook, None, [alert])
 
     assert status.is_success(), status.get_message()
     assert not hasattr(alert, "custom_attributes")

@@ -83,12 +83,12 @@ def contexts(module_class, monkeypatch):
 
 
 @pytest.fixture
-def configure(make_module, velociraptor, contexts, clock):
-    """The module, with settings stored as IRIS stores them; the API config is the fake's."""
+def configure(make_module, module_class, velociraptor, contexts, clock):
+    """The module, with settings stored as IRIS stores them; the API config is the fake's; every hook on."""
 
     def configure(**settings):
         settings.setdefault("api_config", one_line(velociraptor.api_config()))
-        return make_module(**settings)
+        return make_module(**{**fake_iris.switches(module_class), **settings})
 
     return configure
 
