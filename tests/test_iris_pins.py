@@ -10,6 +10,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 
 import pytest
 from conftest import ROOT, code_variants, load_rules, variant_id
@@ -61,6 +62,16 @@ def test_every_project_carries_the_pins_with_their_release(bake):
     assert baked == PINS.constraints_file().read_text(encoding="utf-8")
     assert f"IRIS {PINS.RELEASE}" in baked.splitlines()[0]
     assert makefile_value(folder, "IRIS_PYTHON_VERSION") == [PINS.PYTHON[PINS.RELEASE]]
+
+
+@pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
+def test_what_make_install_adds_is_declared_by_the_project_in_the_same_range(bake, variant):
+    folder = bake(**variant, keyword="fits")
+
+    declared = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    added = makefile_value(folder, "EXTRA_PACKAGES") + makefile_value(folder, "EXTRA_NO_DEPS")
+
+    assert set(added) <= set(declared)
 
 
 @pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
