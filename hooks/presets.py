@@ -65,7 +65,7 @@ HELPERS = {
 # imports) pip must refuse it. So IRIS gets the client without its declared dependencies, pinned
 # because that makes us answer for them, plus what its modules import (read from 0.1.14's wheel):
 # grpc and google.protobuf (its generated code refuses grpcio<1.80 and protobuf<6.31.1; grpcio 1.80
-# is the last for Python 3.9, protobuf 7 is not for 3.9 and warns on 6.x code), yaml, and
+# is the last for Python 3.9; protobuf stays on the generated code's major, 6), yaml, and
 # cryptography, which IRIS pins >=39.0.1 (its own floor, not the client's 46.0.7, so IRIS's stays).
 VELOCIRAPTOR_CLIENT = "pyvelociraptor==0.1.14"
 VELOCIRAPTOR_IMPORTS = ("grpcio>=1.80", "protobuf>=6.31.1,<7", "pyyaml>=6", "cryptography>=39.0.1")
