@@ -85,4 +85,7 @@ class AnswerFilters(Extension):
         environment.globals["preset_hooks"] = lambda name: answers.presets.PRESETS.get(str(name), answers.presets.PRESETS["blank"]).hooks
         environment.globals["preset"] = lambda context: answers.presets.PRESETS[context["preset"]]
         environment.globals["unused_files"] = answers.unused_files
+        # IRIS's own pins (templates/iris/<release>/constraints.txt) and the Python it runs modules on.
+        environment.globals["iris_release"] = answers.iris_pins.RELEASE
+        environment.globals["iris_python"] = answers.iris_pins.PYTHON[answers.iris_pins.RELEASE]
         environment.globals["pipeline_args"] = lambda context: answers.settings_spec.pipeline_args(context["pipeline_args"])

@@ -27,6 +27,7 @@ def _rules_beside(name):
 hook_selection = _rules_beside("hook_selection")
 presets = _rules_beside("presets")
 settings_spec = _rules_beside("settings_spec")
+iris_pins = _rules_beside("iris_pins")
 
 MODULE_TYPES = ("processor", "pipeline")
 LICENSES = ("LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary")

@@ -18,8 +18,11 @@ class Preset:
     functions: tuple = ()  # handler functions it implements; empty: whatever the hooks need
     files: tuple = ()  # package and test files it keeps, beyond the type's own
     settings: list = field(default_factory=list)  # IRIS configuration entries, before the user's
-    dependencies: tuple = ()  # requirements beyond iris-interface; IRIS ships requests and jinja2
-    extra_installs: tuple = ()  # what IRIS's containers lack and `make install` adds
+    # What the code imports beyond iris-interface: pyproject.toml's dependencies, for the module's own
+    # environment. IRIS gets the wheel with --no-deps, so what it lacks is listed again below.
+    dependencies: tuple = ()
+    extra_installs: tuple = ()  # what IRIS lacks: `make install` adds it under IRIS's pins
+    no_deps_installs: tuple = ()  # pinned ==, added without its declared dependencies (say why)
 
 
 def setting(name, human, description, setting_type, default, mandatory=False, section=None):
@@ -71,6 +74,16 @@ HELPERS = {
     "http": ("PACKAGE/http_session.py", "tests/test_http_session.py", "tests/fake_service.py", "tests/fake_clock.py"),
     "report": ("PACKAGE/enrichment.py", "PACKAGE/report.html", "tests/test_enrichment.py"),
 }
+
+# pyvelociraptor declares grpcio-tools, which only generates code, and every grpcio-tools from 1.80
+# needs setuptools>=77: beside IRIS 2.4.20 (setuptools~=70.3.0, whose pkg_resources IRIS's gunicorn
+# imports) pip must refuse it. So IRIS gets the client without its declared dependencies, pinned
+# because that makes us answer for them, plus what its modules import (read from 0.1.14's wheel):
+# grpc and google.protobuf (its generated code refuses grpcio<1.80 and protobuf<6.31.1; grpcio 1.80
+# is the last for Python 3.9; protobuf stays on the generated code's major, 6), yaml, and
+# cryptography, which IRIS pins >=39.0.1 (its own floor, not the client's 46.0.7, so IRIS's stays).
+VELOCIRAPTOR_CLIENT = "pyvelociraptor==0.1.14"
+VELOCIRAPTOR_IMPORTS = ("grpcio>=1.80", "protobuf>=6.31.1,<7", "pyyaml>=6", "cryptography>=39.0.1")
 
 
 def helper_files(*names):
@@ -129,8 +142,9 @@ PRESETS = {
                     " waiting.", "int", 60, section="Velociraptor"),
             *REPORT_SETTINGS,
         ],  # fmt: skip
-        dependencies=("pyvelociraptor>=0.1.14", "jinja2>=3.0"),
-        extra_installs=("pyvelociraptor>=0.1.14",),
+        dependencies=(VELOCIRAPTOR_CLIENT, *VELOCIRAPTOR_IMPORTS, "jinja2>=3.0"),
+        extra_installs=VELOCIRAPTOR_IMPORTS,
+        no_deps_installs=(VELOCIRAPTOR_CLIENT,),
     ),
     "external-sync": Preset(
         "processor",

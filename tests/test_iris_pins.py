@@ -1,0 +1,141 @@
+"""IRIS's pins as data, baked as iris-constraints.txt, and `make check`'s resolution against them.
+
+The resolution runs pip for IRIS 2.4's Python against the package index; without one, those tests
+skip and say so. `make install` under the pins is in test_make_install.py.
+"""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from conftest import ROOT, code_variants, load_rules, variant_id
+from iris_target import require_index
+from packaging.requirements import Requirement
+
+PINS = load_rules().iris_pins
+# iris-web's source, where the facts come from: beside this checkout (CI) or beside its worktree.
+IRIS_SOURCES = [path / "shared" / f"iris-web-{PINS.RELEASE}" / "source" for path in (ROOT.parent, ROOT.parent.parent)]
+
+
+def make(folder, *arguments, env=None):
+    command = ["make", *arguments, f"PYTHON={sys.executable}"]
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, env=env)
+
+
+def makefile_value(folder, variable):
+    """A variable of the baked Makefile, split as the shell splits it."""
+    show = f"show: ; @echo {variable}=$({variable})"
+    done = subprocess.run(["make", "-s", f"--eval={show}", "show"], cwd=folder, capture_output=True, text=True)
+    return shlex.split(done.stdout.strip().split("=", 1)[1])
+
+
+def test_the_data_holds_every_requirement_of_iris_web():
+    source = next((path / "requirements.txt" for path in IRIS_SOURCES if path.is_dir()), None)
+    if source is None:
+        pytest.skip("iris-web's source is not beside this checkout")
+    expected = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        wheel = re.fullmatch(r"dependencies/([^-]+)-([^-]+)-.+\.whl", line)
+        if wheel:
+            line = f"{wheel[1]}=={wheel[2]}"
+        if line and not line.startswith("#"):
+            requirement = Requirement(line)
+            expected[PINS.canonical(requirement.name)] = str(requirement.specifier)
+
+    pinned = {name: str(Requirement(line).specifier) for name, line in PINS.pins().items()}
+
+    assert pinned == expected
+    assert pinned["setuptools"] == "~=70.3.0" and pinned["iris-interface"] == "==1.2.0"
+
+
+def test_every_project_carries_the_pins_with_their_release(bake):
+    folder = bake(keyword="pinned")
+
+    baked = (folder / "iris-constraints.txt").read_text(encoding="utf-8")
+
+    assert baked == PINS.constraints_file().read_text(encoding="utf-8")
+    assert f"IRIS {PINS.RELEASE}" in baked.splitlines()[0]
+    assert makefile_value(folder, "IRIS_PYTHON_VERSION") == [PINS.PYTHON[PINS.RELEASE]]
+
+
+@pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
+def test_what_make_install_adds_is_declared_by_the_project_in_the_same_range(bake, variant):
+    folder = bake(**variant, keyword="fits")
+
+    declared = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    added = makefile_value(folder, "EXTRA_PACKAGES") + makefile_value(folder, "EXTRA_NO_DEPS")
+
+    assert set(added) <= set(declared)
+
+
+@pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
+def test_make_check_resolves_what_make_install_adds_beside_iris_pins(bake, variant):
+    folder = bake(**variant, keyword="fits")
+    extras = makefile_value(folder, "EXTRA_PACKAGES") + makefile_value(folder, "EXTRA_NO_DEPS")
+    if extras:
+        require_index()
+
+    done = make(folder, "check")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    if not extras:
+        assert "OK    make install adds nothing beside IRIS" in done.stdout
+        return
+    assert f"OK    what make install adds fits beside IRIS's pins on Python {PINS.PYTHON[PINS.RELEASE]}" in done.stdout
+    resolved = json.loads((folder / "dist" / "iris-check.json").read_text(encoding="utf-8"))["install"]
+    versions = {PINS.canonical(item["metadata"]["name"]): item["metadata"]["version"] for item in resolved}
+    assert {Requirement(extra).name.lower() for extra in extras} <= versions.keys()
+    pins = PINS.pins()
+    moved = {name: version for name, version in versions.items() if name in pins
+             and not Requirement(pins[name]).specifier.contains(version, prereleases=True)}  # fmt: skip
+    assert not moved, f"IRIS's pins would move: {moved}"
+    if variant["preset"] == "hunt":  # the client without grpcio-tools, which needs setuptools>=77
+        assert {"pyvelociraptor", "grpcio", "protobuf", "pyyaml", "cryptography"} <= versions.keys()
+        assert "grpcio-tools" not in versions and "setuptools" not in versions
+
+
+def test_make_check_names_the_pin_a_conflicting_package_would_move(bake):
+    folder = bake(keyword="conflicts")
+    require_index()
+
+    done = make(folder, "check", "EXTRA_PACKAGES='requests==2.32.3'")
+
+    assert done.returncode != 0
+    assert "OK    IRIS will accept this module" in done.stdout  # the loader's part still ran
+    assert "IRIS pins requests==2.31.0 (iris-constraints.txt)" in done.stdout
+    assert "the module asks for requests==2.32.3" in done.stdout
+    assert "Way out" in done.stdout
+
+
+def test_make_check_explains_why_the_velociraptor_client_cannot_bring_its_dependencies(bake):
+    """The issue's own case: pyvelociraptor -> grpcio-tools -> setuptools>=77, against IRIS's setuptools~=70.3.0."""
+    folder = bake(preset="hunt", keyword="conflicts")
+    require_index()
+
+    done = make(folder, "check", "EXTRA_PACKAGES='pyvelociraptor==0.1.14'", "EXTRA_NO_DEPS=")
+
+    assert done.returncode != 0
+    assert "IRIS pins setuptools~=70.3.0 (iris-constraints.txt)" in done.stdout
+    assert re.search(r"grpcio-tools \S+ depends on setuptools>=77", done.stdout), done.stdout
+    way_out = done.stdout[done.stdout.index("Ways out") :]
+    assert "never imports grpcio-tools" in way_out and "(EXTRA_NO_DEPS, pinned ==)" in way_out
+
+
+def test_make_check_says_so_and_skips_the_resolution_without_a_package_index(bake):
+    folder = bake(preset="hunt", keyword="offline")
+    # No configuration file, no local wheels, and an index nothing listens on.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_INDEX_URL="http://127.0.0.1:9/simple")
+
+    done = make(folder, "check", env=env)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "OK    IRIS will accept this module" in done.stdout
+    assert "SKIP  no package index reachable, so not checked" in done.stdout
+    assert "Connection refused" in done.stdout  # what pip said
