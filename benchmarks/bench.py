@@ -30,7 +30,7 @@ def bake_seconds(variant, output):
         start = time.perf_counter()
         with quiet():  # the post-generation hook prints the next steps each time
             cookiecutter(str(ROOT), no_input=True, output_dir=str(output / str(run)),
-                         extra_context={**variant, "keyword": "bench", "init_git": False})  # fmt: skip
+                         extra_context={**variant, "keyword": "bench", "_init_git": False})  # fmt: skip
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

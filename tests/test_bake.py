@@ -90,14 +90,14 @@ def test_the_licence_is_the_chosen_one(project):
         "MIT": "MIT License", "Apache-2.0": "Apache License", "GPL-3.0-or-later": "GNU GENERAL PUBLIC LICENSE",
         "LGPL-3.0-or-later": "GNU LESSER GENERAL PUBLIC LICENSE", "Proprietary": "All rights reserved",
     }  # fmt: skip
-    assert first_words[answers["license"]] in text
-    if answers["license"] == "LGPL-3.0-or-later":  # the LGPL is a set of permissions on top of the GPL
+    assert first_words[answers["_license"]] in text
+    if answers["_license"] == "LGPL-3.0-or-later":  # the LGPL is a set of permissions on top of the GPL
         assert "GNU GENERAL PUBLIC LICENSE" in text
 
 
 def test_hostile_free_text_is_kept_exactly(bake):
     text = "It's \"quoted\" \\ and — ünïcode ‏RTL 😀\\"
-    folder = bake(module_description=text, author=text, module_human_name=text, keyword="hostile")
+    folder = bake(module_description=text, author=text, _module_human_name=text, keyword="hostile")
 
     config = subprocess.run(
         [sys.executable, "-c", "import json, iris_hostile_module.config as c; print(json.dumps([c.MODULE_NAME, c.MODULE_DESCRIPTION]))"],
@@ -114,7 +114,7 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
     # Typed answers are not rendered by cookiecutter (unlike --no-input values), so braces survive.
     text = "It's {{ braced }} {% raw %} — ok"
     prompts = [name for name in CONTEXT if not name.startswith("_")]
-    answers = {name: "" for name in prompts} | {"keyword": "braces", "module_description": text, "init_git": "n"}
+    answers = {name: "" for name in prompts} | {"keyword": "braces", "module_description": text}
     subprocess.run(
         [sys.executable, "-m", "cookiecutter", "-o", str(tmp_path), str(ROOT)],
         input="\n".join(answers.values()) + "\n", capture_output=True, text=True, check=True,

@@ -20,8 +20,8 @@ def tree(folder):
 
 @pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
 def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, variant):
-    answers = dict(variant, keyword="again", settings="Extra/site_secret:sensitive_string!", organization="CERT",
-                   module_description="It's \"quoted\" \\ — ünïcode", init_git=False)  # fmt: skip
+    answers = dict(variant, keyword="again", settings="Extra/site_secret:sensitive_string!", _organization="CERT",
+                   module_description="It's \"quoted\" \\ — ünïcode", _init_git=False)  # fmt: skip
     first = tmp_path / "first"
     cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(first))
     recorded = json.loads((first / "iris-again-module" / ".cruft.json").read_text("utf-8"))
