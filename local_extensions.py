@@ -7,6 +7,7 @@ given in ``cookiecutter.json``'s ``_extensions``.
 import importlib.util
 import json
 import os
+import shlex
 from pathlib import Path
 
 from cookiecutter.exceptions import FailedHookException
@@ -144,6 +145,7 @@ class AnswerFilters(Extension):
         environment.filters["markdown_cell"] = markdown_cell
         environment.filters["package_name"] = lambda module_name: answers.package_name(str(module_name))
         environment.filters["class_name"] = lambda keyword: answers.class_name(str(keyword))
+        environment.filters["shell_word"] = lambda value: shlex.quote(str(value))
         environment.filters["keyword_slug"] = lambda keyword: answers.keyword_slug(str(keyword))
         # Cookiecutter's own _repo_dir is relative for a local template; hooks run elsewhere.
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
