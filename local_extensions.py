@@ -1,7 +1,7 @@
 """Jinja filters for the template: safe literals for free text, and the derived names.
 
-Cookiecutter puts the template folder on ``sys.path`` and loads this file by the name
-given in ``cookiecutter.json``'s ``_extensions``.
+Cookiecutter loads the extension named in ``cookiecutter.json``'s ``_extensions``,
+``iris_skeleton_extension.py``, which loads this file from disk (see there why).
 """
 
 import importlib.util
