@@ -11,7 +11,7 @@ import shlex
 from pathlib import Path
 
 from cookiecutter.exceptions import FailedHookException
-from jinja2 import pass_environment
+from jinja2 import TemplateError, pass_environment
 from jinja2.ext import Extension
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
@@ -77,7 +77,10 @@ def refusal(environment, given, problems, folder, options):
     """The refusal message, once the answers are written where the printed command reads them."""
 
     def render(raw, values):
-        return environment.from_string(raw).render(cookiecutter=values)
+        try:
+            return environment.from_string(raw).render(cookiecutter=values)
+        except (TemplateError, ValueError):  # a default that cannot be made from bad answers was not taken
+            return None
 
     path, asked, reset = retry.write(folder, given, problems, render, suggestions(given))
     return retry.message(problems, path, asked, reset, retry.command(path, TEMPLATE_DIR, options))

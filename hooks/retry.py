@@ -45,7 +45,8 @@ def field(problem):
 def plan(answers, problems, render, suggestions):
     """``(kept, asked, reset)``: the answers kept, the prompts asked again, the private answers set back to their default.
 
-    ``render(raw, answers)`` renders a default of cookiecutter.json with ``answers``;
+    ``render(raw, answers)`` renders a default of cookiecutter.json with ``answers``, None when
+    it cannot be made from them;
     ``suggestions`` maps a bad field to a better default than the template's.
     """
     context = template_context()
@@ -57,7 +58,7 @@ def plan(answers, problems, render, suggestions):
         for key, sources in MADE_FROM.items():
             if key in redo or not redo.intersection(sources):
                 continue
-            taken = key.startswith("__") or answers.get(key) == _rendered(context[key], answers, render)
+            taken = key.startswith("__") or answers.get(key) == render(context[key], answers)
             if taken:
                 redo.add(key)
                 changed = True
@@ -72,13 +73,6 @@ def plan(answers, problems, render, suggestions):
         raw = suggestions.get(key, context[key])
         defaults[key] = restore + raw if isinstance(raw, str) and "{" in raw else raw
     return kept, asked, reset, defaults
-
-
-def _rendered(raw, answers, render):
-    try:
-        return render(raw, answers)
-    except Exception:  # a default that cannot be made from bad answers was not taken
-        return None
 
 
 def write(folder, answers, problems, render, suggestions):
