@@ -161,6 +161,7 @@ class AnswerFilters(Extension):
         environment.globals["hook_plan"] = lambda context: answers.hook_selection.plan(answers.hooks_answer(context))
         environment.globals["module_settings"] = answers.module_settings
         environment.globals["undescribed_settings"] = answers.undescribed_settings
+        environment.globals["own_settings"] = lambda context: answers.settings_spec.settings(context["settings"])
         environment.globals["human_name"] = answers.human_name
         environment.globals["preset"] = lambda context: answers.presets.PRESETS[context["preset"]]
         environment.globals["unused_files"] = answers.unused_files
