@@ -22,11 +22,13 @@ def load(path, name):
 
 
 def main():
-    filters = load(TEMPLATE_DIR / "local_extensions.py", "iris_skeleton_filters")
-    problems = filters.answers.problems(ANSWERS)
+    problems = load(TEMPLATE_DIR / "hooks" / "answers.py", "iris_skeleton_answers").problems(ANSWERS)
     if not problems:
         return 0
+    # Only to refuse: the filters render the defaults of the prompts the retry asks again.
     from jinja2 import Environment, StrictUndefined
+
+    filters = load(TEMPLATE_DIR / "local_extensions.py", "iris_skeleton_filters")
 
     environment = Environment(extensions=[filters.AnswerFilters], undefined=StrictUndefined)
     output_dir = str(Path.cwd().parent)  # this hook runs in the project folder, which is removed

@@ -1,5 +1,7 @@
 """Bad answers are refused with a message naming the field, and leave nothing behind."""
 
+import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,13 @@ from cookiecutter.generate import generate_files
 from cookiecutter.main import cookiecutter
 
 rules = load_rules()
+
+
+def rules_beside(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 DEFAULTS = {
     "keyword": "vt", "module_type": "processor", "module_name": "iris-vt-module", "_module_human_name": "IrisVT",
     "module_description": "VirusTotal insights", "author": "A", "email": "a@example.org", "_module_version": "0.1.0",
@@ -208,3 +217,23 @@ def test_the_pre_generation_hook_refuses_what_skips_the_prompts(tmp_path, capfd,
 
     assert "keyword: '1bad'" in capfd.readouterr().err
     assert [path.name for path in tmp_path.iterdir()] == ["iris-module-answers.json"]  # no project folder
+
+
+def test_a_retry_keeps_what_was_typed_and_asks_again_what_was_made_from_a_refused_answer(tmp_path):
+    retry = rules_beside("retry")
+    answers = dict(DEFAULTS, keyword="Bad", module_name="iris-bad-module", module_description="Typed by hand")
+    problems = rules.problems(answers)
+
+    def render(raw, values):  # the two defaults made from the keyword, as cookiecutter.json writes them
+        return {"module_name": f"iris-{rules.keyword_slug(values['keyword'])}-module"}.get(
+            next((key for key, value in CONTEXT.items() if value == raw), None))
+
+    path, asked, reset = retry.write(tmp_path, answers, problems, render, {"keyword": "bad"})
+    saved = json.loads(path.read_text("utf-8"))
+
+    assert asked == ["keyword", "module_name"]  # the name took the default made from the keyword
+    assert saved["cookiecutter"]["module_description"] == "Typed by hand"  # typed: kept
+    assert "keyword" not in saved["cookiecutter"] and "__class_name" not in saved["cookiecutter"]
+    assert saved["default_context"]["keyword"] == "bad"
+    assert saved["default_context"]["module_name"].startswith("{% set cookiecutter = with_answers(cookiecutter, {")
+    assert reset == []

@@ -141,3 +141,4 @@ def test_the_next_steps_name_the_project_by_its_path_and_count_the_todo_markers(
     assert "Add module > iris_nextsteps_module" in done.stdout
     assert f"grep -rnE '# TODO|TODO:' iris_nextsteps_module tests    # {len(markers)} places" in done.stdout
     assert len(mentions) > len(markers)  # a docstring that talks about the TODOs is not one of them
+    assert "already has these" not in done.stdout  # the settings hint is for a person at the prompts
