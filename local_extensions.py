@@ -1,33 +1,35 @@
 """Jinja filters for the template: safe literals for free text, and the derived names.
 
-Cookiecutter puts the template folder on ``sys.path`` and loads this file by the name
-given in ``cookiecutter.json``'s ``_extensions``.
+Cookiecutter loads the extension named in ``cookiecutter.json``'s ``_extensions``,
+``iris_skeleton_extension.py``, which loads this file from disk (see there why).
 """
 
 import importlib.util
 import json
+import os
+import shlex
 from pathlib import Path
 
-from cookiecutter.exceptions import UndefinedVariableInTemplate
-from jinja2.exceptions import UndefinedError
+from cookiecutter.exceptions import FailedHookException
+from jinja2 import TemplateError, pass_environment
 from jinja2.ext import Extension
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
 
 
-def _load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
+def _load(name, path=None):
+    path = path or TEMPLATE_DIR / "hooks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"iris_skeleton_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-answers = _load("iris_skeleton_answers", TEMPLATE_DIR / "hooks" / "answers.py")
+answers = _load("answers")
+retry = _load("retry")
 # The baked project's own writer of README's settings table: the table is written by the
 # same code at bake time and after a user changes config.py.
-readme_settings = _load(
-    "iris_skeleton_readme_settings", TEMPLATE_DIR / "{{cookiecutter.module_name}}" / "tests" / "readme_settings.py"
-)
+readme_settings = _load("readme_settings", TEMPLATE_DIR / "{{cookiecutter.module_name}}" / "tests" / "readme_settings.py")
 
 
 def python_literal(value):
@@ -54,18 +56,84 @@ def toml_string(value):
     return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def refuse_bad_answers(context):
+@pass_environment
+def refuse_bad_answers(environment, context):
     """Stop the bake while cookiecutter renders the derived names, before any folder exists.
 
     Cookiecutter creates the project folder from ``module_name`` before the pre-generation
-    hook runs, so a name like ``../x`` must be stopped here. It reports this exception
-    type as a message, not a traceback.
+    hook runs, so a name like ``../x`` must be stopped here. The answers are kept in the
+    current folder for a retry; the command line reports this exception type as a message.
     """
     problems = answers.problems(context)
     if problems:
-        message = "\n  ".join(["", *problems])
-        raise UndefinedVariableInTemplate("The module was not created:", UndefinedError(message), {})
+        raise FailedHookException(refusal(environment, dict(context), problems, Path.cwd(), cli_options()))
     return "checked"
+
+
+def refusal(environment, given, problems, folder, options):
+    """The refusal message, once the answers are written where the printed command reads them."""
+
+    def render(raw, values):
+        try:
+            return environment.from_string(raw).render(cookiecutter=values)
+        except (TemplateError, ValueError):  # a default that cannot be made from bad answers was not taken
+            return None
+
+    path, asked, reset = retry.write(folder, given, problems, render, suggestions(given))
+    return retry.message(problems, path, asked, reset, retry.command(path, TEMPLATE_DIR, options))
+
+
+def suggestions(given):
+    """Better defaults than the template's for answers asked again: the keyword fixed, the good settings kept."""
+    found = {}
+    if "keyword" in given and answers.keyword_suggestion(given["keyword"]):
+        found["keyword"] = answers.keyword_suggestion(given["keyword"])
+    if {"settings", "module_type", "preset", "_hooks"} <= set(given):
+        found["settings"] = answers.good_settings(given)
+    return found
+
+
+def recorded_template(context):
+    """The template as .cruft.json records it: a URL or gh:... as given, a local folder as an absolute path.
+
+    A relative path was relative to wherever cookiecutter ran. cruft bakes again from the
+    recorded absolute path (or its clone of a URL), and gets the same answer.
+    """
+    given = str(context.get("_template", ""))
+    remote = "://" in given or given.startswith(("gh:", "gl:", "bb:", "git@"))
+    return given if remote or os.path.isabs(given) else str(TEMPLATE_DIR)
+
+
+def cookiecutter_options():
+    """The options of the cookiecutter command running this bake; None when cookiecutter runs as a library (cruft, tests)."""
+    try:
+        import click
+        from cookiecutter.cli import main
+    except ImportError:
+        return None
+    context = click.get_current_context(silent=True)
+    return context.params if context is not None and context.command is main else None
+
+
+def cli_options():
+    """The options of this run that the retry command must repeat: where the project goes, and -f."""
+    options = cookiecutter_options() or {}
+    repeated = []
+    if options.get("output_dir") not in (None, "."):
+        repeated += ["-o", os.path.abspath(options["output_dir"])]
+    if options.get("overwrite_if_exists"):
+        repeated.append("-f")
+    return repeated
+
+
+def show_builtin_settings(context):
+    """Before the settings prompt, name the settings the module already has, so that none is declared twice."""
+    options = cookiecutter_options()
+    if options and not options["no_input"] and {"module_type", "preset", "_hooks"} <= set(context):
+        hint = answers.builtin_settings_hint(context)
+        if hint:
+            print(hint, flush=True)
+    return ""
 
 
 class AnswerFilters(Extension):
@@ -76,16 +144,25 @@ class AnswerFilters(Extension):
         environment.filters["refuse_bad_answers"] = refuse_bad_answers
         environment.filters["package_name"] = lambda module_name: answers.package_name(str(module_name))
         environment.filters["class_name"] = lambda keyword: answers.class_name(str(keyword))
+        environment.filters["shell_word"] = lambda value: shlex.quote(str(value))
+        environment.filters["keyword_slug"] = lambda keyword: answers.keyword_slug(str(keyword))
         # Cookiecutter's own _repo_dir is relative for a local template; hooks run elsewhere.
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
+        environment.globals["show_builtin_settings"] = show_builtin_settings
+        environment.globals["recorded_template"] = recorded_template
+        environment.globals["private_answers"] = answers.PRIVATE
+        # A retry's defaults: the answers it keeps, under those typed in the retry (see hooks/retry.py).
+        environment.globals["with_answers"] = lambda context, kept: {**kept, **context}
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
-        environment.globals["hook_plan"] = lambda context: answers.hook_selection.plan(context["hooks"])
+        environment.globals["hook_plan"] = lambda context: answers.hook_selection.plan(answers.hooks_answer(context))
         environment.globals["module_settings"] = answers.module_settings
+        environment.globals["undescribed_settings"] = answers.undescribed_settings
+        environment.globals["own_settings"] = lambda context: answers.settings_spec.settings(context["settings"])
+        environment.globals["human_name"] = answers.human_name
         environment.globals["settings_table"] = readme_settings.table
-        environment.globals["preset_hooks"] = lambda name: answers.presets.PRESETS.get(str(name), answers.presets.PRESETS["blank"]).hooks
         environment.globals["preset"] = lambda context: answers.presets.PRESETS[context["preset"]]
         environment.globals["unused_files"] = answers.unused_files
         # IRIS's own pins (templates/iris/<release>/constraints.txt) and the Python it runs modules on.
         environment.globals["iris_release"] = answers.iris_pins.RELEASE
         environment.globals["iris_python"] = answers.iris_pins.PYTHON[answers.iris_pins.RELEASE]
-        environment.globals["pipeline_args"] = lambda context: answers.settings_spec.pipeline_args(context["pipeline_args"])
+        environment.globals["pipeline_args"] = lambda context: answers.settings_spec.pipeline_args(answers.pipeline_args_answer(context))

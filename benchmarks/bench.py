@@ -1,6 +1,6 @@
 """Benchmark the template and the modules it bakes; prints a table of figures.
 
-    .venv/bin/python benchmarks/bench.py            # bakes, per-module figures
+    .venv/bin/python benchmarks/bench.py            # prompts per type, bakes, per-module figures
     .venv/bin/python benchmarks/bench.py --suite    # and the template's test-suite wall time
 
 Figures, not assertions: compare them with the targets in the table.
@@ -21,7 +21,8 @@ from cookiecutter.main import cookiecutter
 ROOT = Path(__file__).resolve().parent.parent
 BAKES = 7
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import code_variants  # noqa: E402  (the template's own tests: every type x preset)
+from conftest import CONTEXT, code_variants  # noqa: E402  (the template's own tests: every type x preset)
+from test_prompt_flow import Terminal  # noqa: E402  (the prompts as a person meets them, through a pseudo-terminal)
 
 
 def bake_seconds(variant, output):
@@ -30,7 +31,7 @@ def bake_seconds(variant, output):
         start = time.perf_counter()
         with quiet():  # the post-generation hook prints the next steps each time
             cookiecutter(str(ROOT), no_input=True, output_dir=str(output / str(run)),
-                         extra_context={**variant, "keyword": "bench", "init_git": False})  # fmt: skip
+                         extra_context={**variant, "keyword": "bench", "_init_git": False})  # fmt: skip
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -64,8 +65,23 @@ def suite_seconds():
     return time.perf_counter() - start
 
 
+def prompts_asked(variant, folder):
+    """The prompts of an interactive bake of ``variant``, each answered with its default but the choices."""
+    choices = {"Module type": "module_type", "Preset": "preset"}
+    answers = {label: str(CONTEXT[key].index(variant[key]) + 1) for label, key in choices.items()}
+    terminal = Terminal([str(ROOT)], folder)
+    asked = terminal.answer(answers)
+    assert terminal.process.returncode == 0, terminal.output
+    return asked
+
+
 def main():
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
+    print(f"{'variant':<28}{'prompts':>8}  (typed through a pseudo-terminal; target <= 8)")
+    for variant in code_variants():
+        with tempfile.TemporaryDirectory() as folder:
+            asked = prompts_asked(variant, folder)
+        print(f"{' '.join(variant.values()):<28}{len(asked):>8}")
     print(f"{'variant':<28}{'bake (s)':>10}{'module/bare':>13}{'kept kB/call':>14}{'bare kept':>11}")
     for variant in code_variants():
         with tempfile.TemporaryDirectory() as folder:

@@ -30,6 +30,10 @@ settings_spec = _rules_beside("settings_spec")
 iris_pins = _rules_beside("iris_pins")
 
 MODULE_TYPES = ("processor", "pipeline")
+# The answers cookiecutter does not ask for (their name starts with "_"): given on the command
+# line (``_hooks=ioc``) or in a replay file, each with a default that suits most modules.
+PRIVATE = ("_hooks", "_pipeline_args", "_module_human_name", "_module_version", "_organization", "_repository_url",
+           "_license", "_init_git")  # fmt: skip
 LICENSES = ("LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary")
 
 KEYWORD_RULE = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -96,12 +100,23 @@ def module_name_problems(value):
 def keyword_problems(value):
     if KEYWORD_RULE.fullmatch(value):
         return []
-    hint = re.sub(r"[^a-z0-9_]", "_", value.strip().lower()).strip("_")
-    hint = f" e.g. {hint!r}" if KEYWORD_RULE.fullmatch(hint) else " e.g. 'virustotal'"
     return [
         f"keyword: {value!r} is not a short lowercase word. Start with a letter and use only"
-        f" a-z, 0-9 and '_' (at most 32 characters),{hint}."
+        f" a-z, 0-9 and '_' (at most 32 characters), e.g. {keyword_suggestion(value) or 'virustotal'!r}."
     ]
+
+
+def keyword_suggestion(value):
+    """A keyword close to ``value`` that follows the rule, or None."""
+    hint = re.sub(r"[^a-z0-9_]+", "_", value.strip().lower()).strip("_")
+    return hint if KEYWORD_RULE.fullmatch(hint) else None
+
+
+def keyword_slug(value):
+    """The keyword as the module name shows it (``virus_total`` -> ``virus-total``); a bad keyword, which
+    is refused once every answer is in, does not spread into the defaults made from it."""
+    good = value if KEYWORD_RULE.fullmatch(value) else keyword_suggestion(value) or "example"
+    return good.replace("_", "-")
 
 
 def text_problems(field, value, required=True):
@@ -127,7 +142,7 @@ def _is_control(char):
 def version_problems(value):
     if VERSION_RULE.fullmatch(value):
         return []
-    return [f"module_version: {value!r} is not a PEP 440 release. Use a form like 0.1.0, 1.2.0rc1 or 2.0.0.post1."]
+    return [f"_module_version: {value!r} is not a PEP 440 release. Use a form like 0.1.0, 1.2.0rc1 or 2.0.0.post1."]
 
 
 def email_problems(value):
@@ -139,7 +154,7 @@ def email_problems(value):
 def url_problems(value):
     if value == "" or URL_RULE.fullmatch(value):
         return []
-    return [f"repository_url: {value!r} is not a web address. Use https://host/path, or leave it empty."]
+    return [f"_repository_url: {value!r} is not a web address. Use https://host/path, or leave it empty."]
 
 
 def choice_problems(field, value, choices):
@@ -148,37 +163,149 @@ def choice_problems(field, value, choices):
     return [f"{field}: {value!r} is not one of {', '.join(choices)}. Pick one of those."]
 
 
+def human_name(answers):
+    """The name IRIS shows: the ``_module_human_name`` answer, or one made from the keyword."""
+    return answers["_module_human_name"] or class_name(answers["keyword"]).removesuffix("Interface")
+
+
+def hooks_answer(answers):
+    """The hooks a processor answers: the ``_hooks`` answer, or the preset's when it is empty."""
+    preset = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK])
+    return answers["_hooks"].strip() or preset.hooks
+
+
+def pipeline_args_answer(answers):
+    """A pipeline's arguments: the ``_pipeline_args`` answer, or one optional hostname when it is empty."""
+    return answers["_pipeline_args"].strip() or DEFAULT_PIPELINE_ARGS
+
+
+DEFAULT_PIPELINE_ARGS = "hostname:optional"
+
+
 def problems(answers):
-    """Every problem with a set of answers, in prompt order; empty when they bake a module."""
-    found = keyword_problems(answers["keyword"])
-    found += module_name_problems(answers["module_name"])
-    found += text_problems("module_human_name", answers["module_human_name"])
-    if answers["module_human_name"] == "IrisBaseModule":
-        found.append("module_human_name: 'IrisBaseModule' is the interface's own name, which IRIS refuses. Pick another.")
-    found += text_problems("module_description", answers["module_description"])
-    found += text_problems("author", answers["author"])
-    found += email_problems(answers["email"])
-    found += version_problems(answers["module_version"])
-    found += choice_problems("module_type", answers["module_type"], MODULE_TYPES)
-    found += choice_problems("license", answers["license"], LICENSES)
-    found += text_problems("organization", answers["organization"], required=False)
-    found += url_problems(answers["repository_url"])
-    preset_problems = presets.problems(answers)
-    found += preset_problems
-    if answers["module_type"] == "processor":
-        hook_problems = hook_selection.problems(answers["hooks"])
-        found += hook_problems
-        if not hook_problems and not preset_problems:
-            functions = [function["name"] for function in hook_selection.plan(answers["hooks"])["functions"]]
-            found += presets.hook_problems(answers, functions)
-    else:
-        found += settings_spec.pipeline_arg_problems(answers["pipeline_args"])
-    found += text_problems("settings", answers["settings"], required=False)
-    setting_problems = settings_spec.setting_problems(answers["settings"])
-    found += setting_problems
-    if not found:
-        found += settings_spec.duplicate_problems(module_settings(answers))
+    """Every problem with a set of answers, one line each, in prompt order; empty when they bake a module.
+
+    Each check runs when the answers it reads are there, so the answers re-asked by a replay
+    are checked as they are typed; the pre-generation hook checks the whole set.
+    """
+    given = set(answers)
+
+    def has(*fields):
+        return given.issuperset(fields)
+
+    found = []
+    if has("keyword"):
+        found += keyword_problems(answers["keyword"])
+    if has("module_type"):
+        found += choice_problems("module_type", answers["module_type"], MODULE_TYPES)
+    if has("preset", "module_type"):
+        found += presets.problems(answers)
+    if has("module_type", "preset", "_hooks", "_pipeline_args"):
+        found += type_problems(answers)
+    if has("module_type", "preset", "_hooks", "settings"):
+        found += settings_problems(answers)
+    if has("module_name"):
+        found += module_name_problems(answers["module_name"])
+    if has("module_description"):
+        found += text_problems("module_description", answers["module_description"])
+    if has("author"):
+        found += text_problems("author", answers["author"])
+    if has("email"):
+        found += email_problems(answers["email"])
+    if has("_module_human_name", "keyword"):
+        found += human_name_problems(human_name(answers))
+    if has("_module_version"):
+        found += version_problems(answers["_module_version"])
+    if has("_organization"):
+        found += text_problems("_organization", answers["_organization"], required=False)
+    if has("_repository_url"):
+        found += url_problems(answers["_repository_url"])
+    if has("_license"):
+        found += choice_problems("_license", answers["_license"], LICENSES)
     return found
+
+
+def human_name_problems(value):
+    found = text_problems("_module_human_name", value)
+    if value == "IrisBaseModule":
+        found.append("_module_human_name: 'IrisBaseModule' is the interface's own name, which IRIS refuses. Pick another.")
+    return found
+
+
+def type_problems(answers):
+    """The hooks of a processor, the arguments of a pipeline; each type refuses the other's."""
+    if answers["module_type"] == "pipeline":
+        found = settings_spec.pipeline_arg_problems(pipeline_args_answer(answers))
+        if answers["_hooks"].strip():
+            found.append("_hooks: a pipeline answers no IRIS hooks. Leave _hooks empty, or set module_type=processor.")
+        return found
+    found = []
+    if answers["_pipeline_args"].strip():
+        found.append("_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline.")
+    if answers["preset"] not in presets.PRESETS:
+        return found + hook_selection.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
+    hooks = hooks_answer(answers)
+    found += hook_selection.problems(hooks)
+    # The hooks that are known still say which handler functions the preset must have.
+    functions = [function["name"] for function in hook_selection.plan(hooks)["functions"]]
+    return found + presets.hook_problems(answers, functions)
+
+
+def settings_problems(answers):
+    """Each bad item of the settings answer, and each name it takes twice or takes from the module's own settings."""
+    found = text_problems("settings", answers["settings"], required=False)
+    found += settings_spec.setting_problems(answers["settings"])
+    own = builtin_settings(answers)
+    seen = set()
+    for entry in settings_spec.settings(answers["settings"]):
+        name = entry["param_name"]
+        if name in seen:
+            found.append(f"settings: {name!r} is declared twice. Keep one.")
+        elif name in own:
+            found.append(
+                f"settings: {name!r} is already {own[name]}: leave it out (code reads it as"
+                f" context.settings.{name}), or pick another name."
+            )
+        seen.add(name)
+    return found
+
+
+def good_settings(answers):
+    """The items of the settings answer that have no problem, the first of each name: a retry's default."""
+    own, seen, good = builtin_settings(answers), set(), []
+    for item in settings_spec.items(answers["settings"]):
+        if settings_spec.item_problems(item):
+            continue
+        name = settings_spec.settings(item)[0]["param_name"]
+        if name not in own and name not in seen:
+            good.append(item)
+        seen.add(name)
+    return ", ".join(good)
+
+
+def builtin_settings(answers):
+    """The settings a module has before the user's own, by name, each with where it comes from."""
+    own = {}
+    if answers["module_type"] == "pipeline":
+        own[MOVE_PROCESSED["param_name"]] = "a setting every pipeline has"
+    elif answers["preset"] in presets.PRESETS:
+        known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not hook_selection.problems(token)]
+        for switch in hook_selection.plan(", ".join(known))["switches"]:
+            own[switch["param_name"]] = "the switch of the hook of that name"
+    preset_settings = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK]).settings
+    names = ", ".join(entry["param_name"] for entry in preset_settings)
+    for entry in preset_settings:
+        own[entry["param_name"]] = f"a setting of the {answers['preset']} preset ({names})"
+    return own
+
+
+def builtin_settings_hint(answers):
+    """One line naming the settings the chosen module already has, for the settings prompt."""
+    names = list(builtin_settings(answers))
+    if not names:
+        return ""
+    kind = "hook switches and settings" if answers["module_type"] == "processor" else "settings"
+    return f"The {answers['preset']} {answers['module_type']} already has these {kind}: {', '.join(names)}."
 
 
 # The settings every module of a type has, before the user's own.
@@ -195,10 +322,15 @@ MOVE_PROCESSED = presets.setting(
 def module_settings(answers):
     """Every IRIS configuration entry of the module: the type's own, the preset's, then the user's."""
     if answers["module_type"] == "processor":
-        own = hook_selection.plan(answers["hooks"])["switches"]
+        own = hook_selection.plan(hooks_answer(answers))["switches"]
     else:
         own = [MOVE_PROCESSED]
     return own + presets.PRESETS[answers["preset"]].settings + settings_spec.settings(answers["settings"])
+
+
+def undescribed_settings(answers):
+    """The user's settings given without a description: config.py marks where to write one."""
+    return settings_spec.undescribed(answers["settings"])
 
 
 def unused_files(answers):

@@ -1,4 +1,4 @@
-"""The ``hooks`` answer: which of IRIS's hooks a processor module answers, and how the code is laid out for them.
+"""The ``_hooks`` answer: which of IRIS's hooks a processor module answers, and how the code is laid out for them.
 
 The catalogue is the baked project's ``tests/iris_hooks.json``, derived from IRIS's own
 source. It is the one list of hook names: this file reads it to check the answer and to
@@ -44,9 +44,9 @@ def tokens(answer):
 
 
 def problems(answer):
-    """What is wrong with a ``hooks`` answer, with a suggestion for each unknown name."""
+    """What is wrong with a ``_hooks`` answer, with a suggestion for each unknown name."""
     if not tokens(answer):
-        return ["hooks: is empty. Name at least one IRIS hook or object kind, e.g. 'ioc' or 'on_manual_trigger_case'."]
+        return ["_hooks: is empty. Name at least one IRIS hook or object kind, e.g. 'ioc' or 'on_manual_trigger_case'."]
     found = []
     known = [*HOOKS, *KINDS, EVERY_HOOK]
     for token in tokens(answer):
@@ -55,7 +55,7 @@ def problems(answer):
         close = difflib.get_close_matches(token, known, n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         found.append(
-            f"hooks: {token!r} is neither an IRIS {CATALOGUE['iris_version']} hook nor an object kind"
+            f"_hooks: {token!r} is neither an IRIS {CATALOGUE['iris_version']} hook nor an object kind"
             f" ({', '.join(KINDS)}, or {EVERY_HOOK!r}).{hint}"
         )
     return found

@@ -1,18 +1,25 @@
 """Remove the files the chosen module type and preset do not use, start a git repository, say what to do next."""
 
 import json
+import re
+import shlex
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 MODULE_TYPE = "{{ cookiecutter.module_type }}"
 PACKAGE = "{{ cookiecutter.__package_name }}"
 FOLDER = "{{ cookiecutter.module_name }}"
-INIT_GIT = {{ cookiecutter.init_git | python_literal }}
+INIT_GIT = {{ cookiecutter._init_git | python_literal }}
 AUTHOR = {{ cookiecutter.author | python_literal }}
 EMAIL = {{ cookiecutter.email | python_literal }}
 CONTEXT = json.loads({{ cookiecutter | tojson | python_literal }})
 TEMPLATE_DIR = Path({{ template_dir | python_literal }})
+# The template as cruft and the README name it: a URL or gh:... as given, a local path as the
+# absolute path cookiecutter read (a relative one was relative to wherever it ran).
+RECORDED_TEMPLATE = {{ recorded_template(cookiecutter) | python_literal }}
+PRIVATE_ANSWERS = json.loads({{ private_answers | tojson | python_literal }})
 
 # Files of presets other than the chosen one.
 UNUSED_FILES = [
@@ -33,18 +40,22 @@ def remove_unused_files():
 
 
 def record_answers():
-    """Write the answers where cruft (and cookiecutter --replay-file) can bake the project again."""
+    """Write the answers where cruft, and cookiecutter as a config file, can bake the project again.
+
+    cruft passes a re-bake only the answers whose name does not start with ``_``; the private
+    answers (``_hooks``, ``_license``...) reach it as cookiecutter's ``default_context`` when
+    it runs as ``COOKIECUTTER_CONFIG=.cruft.json cruft ...``.
+    """
     context = {key: value for key, value in CONTEXT.items() if key not in ("_output_dir", "_repo_dir")}
-    # A URL or gh:... is recorded as given; a local path, which was relative to wherever
-    # cookiecutter ran, as the template's absolute path.
-    remote = "://" in context["_template"] or context["_template"].startswith(("gh:", "gl:", "bb:", "git@"))
+    context["_template"] = RECORDED_TEMPLATE
     record = {
-        "template": context["_template"] if remote else str(TEMPLATE_DIR),
+        "template": RECORDED_TEMPLATE,
         "commit": template_commit(),
         "checkout": context.get("_checkout"),
         "context": {"cookiecutter": context},
         "directory": None,
         "skip": [".git", ".cruft.json"],  # cruft keeps this file itself
+        "default_context": {key: CONTEXT[key] for key in PRIVATE_ANSWERS},
     }
     Path(".cruft.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -61,6 +72,15 @@ def template_commit():
     return commit if Path(toplevel).resolve() == TEMPLATE_DIR.resolve() else None
 
 
+def regenerated_by_cruft():
+    """cruft bakes the project again into a fresh temporary folder to compute a diff or an update.
+
+    Those bakes are not the user's project: they get no repository and print nothing (cruft
+    says what it did). ``cruft create``, which bakes where the user asked, is a first bake.
+    """
+    return "_commit" in CONTEXT and Path.cwd().parent.parent == Path(tempfile.gettempdir()).resolve()
+
+
 def init_git():
     """A repository with the baked files as its first commit; a line saying why not otherwise."""
     git = shutil.which("git")
@@ -70,8 +90,15 @@ def init_git():
     def run(*args):
         return subprocess.run([git, *args], capture_output=True, text=True)
 
-    if run("rev-parse", "--is-inside-work-tree").returncode == 0:
-        return "Already inside a git repository: no repository created."
+    outer = run("rev-parse", "--show-toplevel")
+    if outer.returncode == 0:
+        toplevel = Path(outer.stdout.strip())
+        where = "the template's own checkout" if toplevel.resolve() == TEMPLATE_DIR.resolve() else "the git repository"
+        return (
+            f"No git repository created: the project is inside {where} {toplevel}, and a repository"
+            " inside another is easily lost. Commit it there, or move the folder out (or bake with"
+            " -o somewhere else) and run `git init`."
+        )
     run("init", "-q")
     run("add", "-A")
     # The author's answers stand in only where git has no identity of its own.
@@ -83,19 +110,29 @@ def init_git():
     return "Git repository created, with the baked files as the first commit."
 
 
+# The places left for the user's code: a comment or a line that starts a to-do, not a text
+# that talks about them.
+TODO_MARKER = re.compile(r"#\s*TODO\b|\bTODO:")
+
+
 def todo_count():
-    marker = "TO" + "DO"  # spelled apart so that this hook is not itself a match
-    return sum(path.read_text(encoding="utf-8").count(marker) for path in Path(".").rglob("*.py"))
+    return sum(
+        len(TODO_MARKER.findall(path.read_text(encoding="utf-8")))
+        for folder in (Path(PACKAGE), Path("tests"))
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix in (".py", ".html", ".md", ".json")
+    )
 
 
 def next_steps(git_line):
+    project = Path.cwd()
     return f"""
-Created {FOLDER}, a {MODULE_TYPE} module.{git_line} Next:
-  cd {FOLDER}
+Created {project}, a {MODULE_TYPE} module.{git_line} Next:
+  cd {shlex.quote(str(project))}
   python3 -m venv .venv && . .venv/bin/activate && make dev
   make test       # its tests, against a fake IRIS
   make check      # what IRIS's loader and health check will say
-  grep -rn TODO {PACKAGE} tests    # {todo_count()} places for your own logic
+  grep -rnE '# TODO|TODO:' {PACKAGE} tests    # {todo_count()} places for your own logic
   make wheel      # dist/*.whl
   make install    # into IRIS's app and worker containers (docker; ENGINE=podman)
 Then in IRIS: Manage > Advanced > Modules > Add module > {PACKAGE}
@@ -105,4 +142,5 @@ Then in IRIS: Manage > Advanced > Modules > Add module > {PACKAGE}
 if __name__ == "__main__":
     remove_unused_files()
     record_answers()
-    print(next_steps(f" {init_git()}" if INIT_GIT else ""))
+    if not regenerated_by_cruft():
+        print(next_steps(f"\n{init_git()}" if INIT_GIT else ""))

@@ -207,6 +207,6 @@ def hook_problems(answers, functions):
     if not missing:
         return []
     return [
-        f"hooks: the {answers['preset']} preset's handler has {', '.join(preset.functions)}, not"
+        f"_hooks: the {answers['preset']} preset's handler has {', '.join(preset.functions)}, not"
         f" {', '.join(missing)}. Keep to its hooks ({preset.hooks}), or use the blank preset."
     ]

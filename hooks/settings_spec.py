@@ -1,10 +1,12 @@
-"""The ``settings`` and ``pipeline_args`` answers: a module's settings and pipeline arguments, typed in one line.
+"""The ``settings`` and ``_pipeline_args`` answers: a module's settings and pipeline arguments, typed in one line.
 
-``settings``: comma-separated items ``[Section/]name:type[!][=default]``, e.g.
-``api_url:string=https://api.example, Secrets/api_key:sensitive_string!, timeout:int=30``.
-``!`` makes the setting mandatory; a default runs to the next comma.
+``settings``: comma-separated items ``[Section/]name:type[!][=default] ["description"]``, e.g.
+``api_url:string=https://api.example, Secrets/site_key:sensitive_string! "The site's key", max_age_days:int=30``.
+``!`` makes the setting mandatory; a default runs to the next comma or to a closing
+``"description"``, which IRIS shows the admin (a comma inside the quotes is kept).
+Without a section, a setting goes under ``Settings``.
 
-``pipeline_args``: comma-separated ``name[:required|:optional]``, e.g. ``index:required, hostname``.
+``_pipeline_args``: comma-separated ``name[:required|:optional]``, e.g. ``index:required, hostname``.
 """
 
 import json
@@ -12,7 +14,11 @@ import keyword
 import re
 
 IRIS_TYPES = ("bool", "int", "string", "sensitive_string", "textfield_html", "textfield_json", "textfield_markdown")
-ITEM = re.compile(r"(?:(?P<section>[^/:]+)/)?(?P<name>[^:]*):(?P<type>[^!=]*)(?P<mandatory>!?)(?:=(?P<default>.*))?")
+ITEM = re.compile(
+    r"(?:(?P<section>[^/:]+)/)?(?P<name>[^:]*):\s*(?P<type>[^!=\s\"]*)\s*(?P<mandatory>!?)"
+    r"(?:=(?P<default>.*?))?(?:\s*\"(?P<description>[^\"]*)\")?"
+)
+DEFAULT_SECTION = "Settings"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
 TRUE, FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
 # Words written in capitals in the names IRIS shows.
@@ -21,7 +27,16 @@ NEEDS = ("required", "optional")
 
 
 def items(answer):
-    return [item.strip() for item in answer.split(",") if item.strip()]
+    """The comma-separated items of an answer; commas between double quotes do not separate."""
+    found, current, quoted = [], "", False
+    for char in answer:
+        if char == "," and not quoted:
+            found.append(current)
+            current = ""
+            continue
+        quoted ^= char == '"'
+        current += char
+    return [item.strip() for item in [*found, current] if item.strip()]
 
 
 def human_name(name):
@@ -47,63 +62,70 @@ def parse_default(text, setting_type):
     return text
 
 
-def setting_problems(answer):
-    """One problem per bad item, naming the item; duplicates are left to ``duplicate_problems``."""
+def item_problems(item):
+    """What is wrong with one item of a ``settings`` answer; empty when it declares a setting."""
+    match = ITEM.fullmatch(item)
+    if not match:
+        return [
+            f"settings: {item!r} is not name:type. Write e.g. 'site_id:string!' or 'max_age_days:int=30 \"Days to keep\"'."
+        ]
     found = []
-    for item in items(answer):
-        match = ITEM.fullmatch(item)
-        if not match:
-            found.append(f"settings: {item!r} is not name:type. Write e.g. 'api_key:sensitive_string!' or 'timeout:int=30'.")
-            continue
-        name, setting_type = match["name"].strip(), match["type"].strip()
-        if not NAME.fullmatch(name) or keyword.iskeyword(name):
-            found.append(
-                f"settings: {item!r}: {name!r} is not a setting name. Use lowercase letters, digits and '_',"
-                " starting with a letter, not a Python keyword."
-            )
-        if setting_type not in IRIS_TYPES:
-            found.append(f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(IRIS_TYPES)}.")
-        elif match["default"] is not None:
-            try:
-                parse_default(match["default"].strip(), setting_type)
-            except ValueError as error:
-                found.append(f"settings: {item!r}: the default {match['default'].strip()!r} {error}.")
+    name, setting_type = match["name"].strip(), match["type"].strip()
+    if not NAME.fullmatch(name) or keyword.iskeyword(name):
+        found.append(
+            f"settings: {item!r}: {name!r} is not a setting name. Use lowercase letters, digits and '_',"
+            " starting with a letter, not a Python keyword."
+        )
+    if setting_type not in IRIS_TYPES:
+        found.append(f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(IRIS_TYPES)}.")
+    elif match["default"] is not None:
+        try:
+            parse_default(match["default"].strip(), setting_type)
+        except ValueError as error:
+            found.append(f"settings: {item!r}: the default {match['default'].strip()!r} {error}.")
     return found
 
 
+def setting_problems(answer):
+    """One problem per bad item, naming the item; names taken twice are left to the caller, who knows the others."""
+    return [problem for item in items(answer) for problem in item_problems(item)]
+
+
 def settings(answer):
-    """IRIS configuration entries for a valid ``settings`` answer, in its order."""
-    entries = []
-    for item in items(answer):
-        match = ITEM.fullmatch(item)
-        name, setting_type, mandatory = match["name"].strip(), match["type"].strip(), bool(match["mandatory"])
-        if match["default"] is not None:
-            default = parse_default(match["default"].strip(), setting_type)
-        elif mandatory:
-            default = None  # IRIS keeps the module off until an admin fills it in
-        else:
-            default = {"bool": False, "int": 0}.get(setting_type, "")
-        human = human_name(name)
-        entry = {
-            "param_name": name,
-            "param_human_name": human,
-            "param_description": f"{human}." + (" Fill it in before enabling the module." if default is None else ""),
-            "default": default,
-            "mandatory": mandatory,
-            "type": setting_type,
-        }
-        if match["section"]:
-            entry["section"] = match["section"].strip()
-        entries.append(entry)
-    return entries
+    """IRIS configuration entries for the items of a ``settings`` answer that declare one, in its order."""
+    return [_entry(ITEM.fullmatch(item)) for item in items(answer) if not item_problems(item)]
 
 
-def duplicate_problems(entries):
-    names = [entry["param_name"] for entry in entries]
-    return [
-        f"settings: {name!r} is declared twice (hooks and built-in settings count too). Keep one, or rename it."
-        for name in sorted({name for name in names if names.count(name) > 1})
-    ]
+def undescribed(answer):
+    """The names of the settings an answer declares without a description."""
+    matches = [ITEM.fullmatch(item) for item in items(answer) if not item_problems(item)]
+    return [match["name"].strip() for match in matches if match["description"] is None]
+
+
+def _entry(match):
+    name, setting_type, mandatory = match["name"].strip(), match["type"].strip(), bool(match["mandatory"])
+    if match["default"] is not None:
+        default = parse_default(match["default"].strip(), setting_type)
+    elif mandatory:
+        default = None  # IRIS keeps the module off until an admin fills it in
+    else:
+        default = {"bool": False, "int": 0}.get(setting_type, "")
+    description = _sentence((match["description"] or "").strip())
+    if default is None:
+        description = f"{description} Fill it in before enabling the module.".strip()
+    return {
+        "param_name": name,
+        "param_human_name": human_name(name),
+        "param_description": description,
+        "default": default,
+        "mandatory": mandatory,
+        "type": setting_type,
+        "section": (match["section"] or "").strip() or DEFAULT_SECTION,
+    }
+
+
+def _sentence(text):
+    return text + "." if text and text[-1] not in ".!?" else text
 
 
 def pipeline_arg_items(answer):
@@ -115,15 +137,15 @@ def pipeline_arg_items(answer):
 
 def pipeline_arg_problems(answer):
     if not items(answer):
-        return ["pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."]
+        return ["_pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."]
     found, seen = [], set()
     for item, name, need in pipeline_arg_items(answer):
         if not NAME.fullmatch(name):
-            found.append(f"pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'.")
+            found.append(f"_pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'.")
         if need and need not in NEEDS:
-            found.append(f"pipeline_args: {item!r}: {need!r} is neither 'required' nor 'optional'.")
+            found.append(f"_pipeline_args: {item!r}: {need!r} is neither 'required' nor 'optional'.")
         if name in seen:
-            found.append(f"pipeline_args: {name!r} is given twice. Keep one.")
+            found.append(f"_pipeline_args: {name!r} is given twice. Keep one.")
         seen.add(name)
     return found
 

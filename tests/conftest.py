@@ -11,7 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTEXT = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+# The choice prompts, and the licence, a choice given on the command line (_license=MIT).
 CHOICES = {name: values for name, values in CONTEXT.items() if isinstance(values, list) and not name.startswith("_")}
+CHOICES["_license"] = ["LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary"]
 # Choices that change code; the others (the licence) change only texts and metadata.
 CODE_CHOICES = ("module_type", "preset")
 
@@ -55,13 +57,19 @@ def load_rules():
     return module
 
 
+@pytest.fixture(autouse=True)
+def in_a_folder_of_its_own(tmp_path_factory, monkeypatch):
+    """Run each test in a fresh current folder: a refused bake keeps its answers there."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
 @pytest.fixture(scope="session")
 def bake(cookies_session):
     """Bake the template with ``answers`` once per session; return the project folder."""
     baked = {}
 
     def bake(**answers):
-        answers.setdefault("init_git", False)  # the tests that need a repository ask for one
+        answers.setdefault("_init_git", False)  # the tests that need a repository ask for one
         key = json.dumps(answers, sort_keys=True)
         if key not in baked:
             result = cookies_session.bake(extra_context=answers, template=str(ROOT))

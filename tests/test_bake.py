@@ -90,14 +90,14 @@ def test_the_licence_is_the_chosen_one(project):
         "MIT": "MIT License", "Apache-2.0": "Apache License", "GPL-3.0-or-later": "GNU GENERAL PUBLIC LICENSE",
         "LGPL-3.0-or-later": "GNU LESSER GENERAL PUBLIC LICENSE", "Proprietary": "All rights reserved",
     }  # fmt: skip
-    assert first_words[answers["license"]] in text
-    if answers["license"] == "LGPL-3.0-or-later":  # the LGPL is a set of permissions on top of the GPL
+    assert first_words[answers["_license"]] in text
+    if answers["_license"] == "LGPL-3.0-or-later":  # the LGPL is a set of permissions on top of the GPL
         assert "GNU GENERAL PUBLIC LICENSE" in text
 
 
 def test_hostile_free_text_is_kept_exactly(bake):
     text = "It's \"quoted\" \\ and — ünïcode ‏RTL 😀\\"
-    folder = bake(module_description=text, author=text, module_human_name=text, keyword="hostile")
+    folder = bake(module_description=text, author=text, _module_human_name=text, keyword="hostile")
 
     config = subprocess.run(
         [sys.executable, "-c", "import json, iris_hostile_module.config as c; print(json.dumps([c.MODULE_NAME, c.MODULE_DESCRIPTION]))"],
@@ -114,7 +114,7 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
     # Typed answers are not rendered by cookiecutter (unlike --no-input values), so braces survive.
     text = "It's {{ braced }} {% raw %} — ok"
     prompts = [name for name in CONTEXT if not name.startswith("_")]
-    answers = {name: "" for name in prompts} | {"keyword": "braces", "module_description": text, "init_git": "n"}
+    answers = {name: "" for name in prompts} | {"keyword": "braces", "module_description": text}
     subprocess.run(
         [sys.executable, "-m", "cookiecutter", "-o", str(tmp_path), str(ROOT)],
         input="\n".join(answers.values()) + "\n", capture_output=True, text=True, check=True,
@@ -124,15 +124,18 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
     assert ast.literal_eval(assigned["MODULE_DESCRIPTION"]) == text
 
 
-def test_the_next_steps_name_the_package_and_the_todo_count(tmp_path):
+def test_the_next_steps_name_the_project_by_its_path_and_count_the_todo_markers(tmp_path):
+    output = tmp_path / "build"
     done = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(ROOT), "keyword=nextsteps"],
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", "build", str(ROOT), "keyword=nextsteps",
+         "preset=ioc-enrichment", "_init_git=no"],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
     )  # fmt: skip
-    folder = tmp_path / "iris-nextsteps-module"
-    todos = sum(path.read_text(encoding="utf-8").count("TODO") for path in folder.rglob("*.py"))
+    folder = output / "iris-nextsteps-module"
+    grep = ["grep", "-rnE", "# TODO|TODO:", "iris_nextsteps_module", "tests"]
+    markers = subprocess.run(grep, cwd=folder, capture_output=True, text=True, check=True).stdout.splitlines()
 
-    assert "cd iris-nextsteps-module" in done.stdout
+    assert f"cd {folder}\n" in done.stdout  # -o build: the real path, not the folder name alone
     assert "Add module > iris_nextsteps_module" in done.stdout
-    assert f"grep -rn TODO iris_nextsteps_module tests    # {todos} places" in done.stdout
-    assert todos == 2
+    assert f"grep -rnE '# TODO|TODO:' iris_nextsteps_module tests    # {len(markers)} places" in done.stdout
+    assert "already has these" not in done.stdout  # the settings hint is for a person at the prompts

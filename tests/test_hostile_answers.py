@@ -36,10 +36,10 @@ CORPUS = [
     ("author", "O'Brien \"The Hacker\" \\"),
     ("author", "Name <evil@example.org>, Other"),
     ("author", "作者 — 🛡️"),
-    ("module_human_name", "IRIS's \"Best\" Module"),
-    ("module_human_name", "{% raw %}{{ 7*7 }}{% endraw %}"),
-    ("module_human_name", "IrisBaseModule"),
-    ("module_human_name", "Name\rwith CR"),
+    ("_module_human_name", "IRIS's \"Best\" Module"),
+    ("_module_human_name", "{{ 7*7 }} {% if %}"),  # private answers are never rendered
+    ("_module_human_name", "IrisBaseModule"),
+    ("_module_human_name", "Name\rwith CR"),
     ("keyword", "class"),
     ("keyword", "import"),
     ("keyword", "1abc"),
@@ -57,17 +57,17 @@ CORPUS = [
     ("module_name", "..\\windows"),
     ("module_name", "Iris-Mixed.Case-module"),
     ("module_name", "iris-$(id)-module"),
-    ("module_version", "1.0"),
-    ("module_version", "1.0.0-beta"),
-    ("module_version", "1.1"),
+    ("_module_version", "1.0"),
+    ("_module_version", "1.0.0-beta"),
+    ("_module_version", "1.1"),
     ("email", "a@b.c; rm -rf /"),
     ("email", ""),
-    ("organization", "ACME \"CERT\" \\ 🛡️ & co"),
-    ("organization", "two\nlines"),
-    ("repository_url", "https://例え.jp/ünï/iris-vt"),
-    ("repository_url", "javascript:alert(1)"),
-    ("repository_url", "https://git.example.org/a b"),
-    ("repository_url", "https://git.example.org/o'brien\"/vt"),
+    ("_organization", "ACME \"CERT\" \\ 🛡️ & co"),
+    ("_organization", "two\nlines"),
+    ("_repository_url", "https://例え.jp/ünï/iris-vt"),
+    ("_repository_url", "javascript:alert(1)"),
+    ("_repository_url", "https://git.example.org/a b"),
+    ("_repository_url", "https://git.example.org/o'brien\"/vt"),
     ("settings", "motd:string=It's \"quoted\" \\ — 🛡️", "It's \"quoted\" \\ — 🛡️"),
     ("settings", "motd:string={% raw %}{{ 7*7 }} {% if %}{% endraw %}", "{{ 7*7 }} {% if %}"),
     ("settings", "motd:textfield_html=<script>alert(1)</script> | `pipe`", "<script>alert(1)</script> | `pipe`"),
@@ -76,9 +76,9 @@ CORPUS = [
     ("settings", "$(id):string"),
     ("settings", "../motd:string", ""),  # ".." is the section: a label in IRIS, nothing more
     ("settings", "motd:string\x00"),
-    ("hooks", "on_postload_ioc_create; rm -rf /"),
-    ("hooks", "../../etc/passwd"),
-    ("hooks", "IOC,,  on_manual_trigger_ioc", "on_postload_ioc_create, on_postload_ioc_update, on_manual_trigger_ioc"),
+    ("_hooks", "on_postload_ioc_create; rm -rf /"),
+    ("_hooks", "../../etc/passwd"),
+    ("_hooks", "IOC,,  on_manual_trigger_ioc", "on_postload_ioc_create, on_postload_ioc_update, on_manual_trigger_ioc"),
 ]
 
 
@@ -91,7 +91,7 @@ def test_a_hostile_answer_bakes_a_working_module_or_is_refused_cleanly(tmp_path,
     try:
         project = cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(output))
     except CookiecutterException as refused:
-        said = capfd.readouterr().err + getattr(getattr(refused, "error", None), "message", "")
+        said = capfd.readouterr().err + str(refused)
         assert f"{field}: " in said
         assert sorted(tmp_path.rglob("*")) == [output], "a refused bake left files behind"
         return
@@ -116,14 +116,14 @@ fake_iris.host.configure(module_class)
 module = module_class()
 assert fake_iris.health_problems(module) == [], fake_iris.health_problems(module)
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print(json.dumps({"module_description": module.get_module_description(), "module_human_name": module.get_module_name(),
+print(json.dumps({"module_description": module.get_module_description(), "_module_human_name": module.get_module_name(),
                   "author": project["authors"][0]["name"], "email": project["authors"][0].get("email", ""),
                   "project_description": project["description"], "package": package, "module_name": project["name"],
-                  "module_version": module.get_module_version(), "keyword": module_class.__name__,
-                  "organization": (project.get("maintainers") or [{}])[0].get("name", ""),
-                  "repository_url": project.get("urls", {}).get("Repository", ""),
+                  "_module_version": module.get_module_version(), "keyword": module_class.__name__,
+                  "_organization": (project.get("maintainers") or [{}])[0].get("name", ""),
+                  "_repository_url": project.get("urls", {}).get("Repository", ""),
                   "settings": {s["param_name"]: s["default"] for s in module_class._module_configuration}.get("motd"),
-                  "hooks": ", ".join(hook.name for hook in getattr(module_class, "hooks", ()))}))
+                  "_hooks": ", ".join(hook.name for hook in getattr(module_class, "hooks", ()))}))
 """
     package = next(path.parent.name for path in Path(project).glob("*/__init__.py"))
     done = subprocess.run([sys.executable, "-c", read_back, package], cwd=project, capture_output=True, text=True)

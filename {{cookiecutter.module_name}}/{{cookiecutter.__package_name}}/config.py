@@ -10,7 +10,7 @@ installed: after adding one here, remove and re-add the module in IRIS.
 from . import __version__
 
 # IRIS stores the module's settings under this name: renaming it orphans them.
-MODULE_NAME = {{ cookiecutter.module_human_name | python_literal }}
+MODULE_NAME = {{ human_name(cookiecutter) | python_literal }}
 MODULE_DESCRIPTION = {{ cookiecutter.module_description | python_literal }}
 MODULE_VERSION = __version__
 {%- if cookiecutter.module_type == "processor" %}
@@ -41,6 +41,9 @@ PIPELINE_INFO = {
 {% endif -%}
 CONFIGURATION = [
 {%- for setting in module_settings(cookiecutter) %}
+{%- if setting.param_name in undescribed_settings(cookiecutter) %}
+    # TODO: say what {{ setting.param_name }} is for in param_description: IRIS shows it to the admin.
+{%- endif %}
     {
 {%- for key, value in setting.items() %}
         {{ key | python_literal }}: {{ value | python_literal }},
