@@ -1,0 +1,126 @@
+"""One real IRIS for the whole e2e suite, brought up once and torn down at the end.
+
+Every e2e test carries ``xdist_group("iris")`` (the root pytest config runs ``--dist loadgroup``),
+so under ``pytest -n auto`` they all run in one worker and only one IRIS comes up.
+"""
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from . import iris_server
+from .rig import Rig
+from .stand_ins import StandIns
+
+SOURCE_VARIABLE = "IRIS_WEB_SOURCE"
+SKIP_REASON = (
+    f"e2e suite: {SOURCE_VARIABLE} is not set; point it at a checkout of iris-web v2.4.20 to run it"
+    " in a real IRIS (README: Tests)"
+)
+
+
+HERE = Path(__file__).parent
+
+
+def in_suite(item):
+    return HERE in Path(item.fspath).parents
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist names the group in each node id
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if in_suite(item):
+            item.add_marker(pytest.mark.xdist_group("iris"))
+
+
+def pytest_runtest_setup(item):
+    # Raised here rather than in a fixture, the skip has this one location: pytest folds the
+    # suite's skips into one line of its summary (-rs).
+    if in_suite(item) and not os.environ.get(SOURCE_VARIABLE):
+        pytest.skip(SKIP_REASON)
+
+
+def iris_source():
+    value = os.environ.get(SOURCE_VARIABLE)
+    if not value:
+        return None
+    source = Path(value).resolve()
+    if not (source / "source" / "requirements.txt").is_file():
+        raise pytest.UsageError(f"{SOURCE_VARIABLE}={value} is not an iris-web checkout (no source/requirements.txt)")
+    return source
+
+
+@pytest.fixture(scope="session")
+def rig():
+    source = iris_source()
+    figures = {}
+    python = iris_server.find_python()
+    venv, figures["venv_seconds"], figures["venv_built"] = iris_server.ensure_venv(source, python)
+    folder = Path(tempfile.mkdtemp(prefix="iris-e2e-"))
+    with iris_server.exclusive(venv):  # one IRIS on this venv at a time, across test runs
+        iris_server.restore_venv(venv, source)  # after a run that was cut short
+        postgres = iris_server.Postgres()
+        started = time.monotonic()
+        postgres.start()
+        figures["postgres_start_seconds"] = time.monotonic() - started
+        iris = iris_server.Iris(source, venv, postgres, folder)
+        bench = Rig(source, python, venv, postgres, iris, folder, figures)
+        try:
+            figures["iris_first_start_seconds"] = bench.start()
+            disable_other_modules(bench.api)
+            yield bench
+        finally:
+            iris.stop()
+            postgres.stop()
+            iris_server.restore_venv(venv, source)
+            write_figures(figures)
+            if os.environ.get("E2E_KEEP") is None:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def disable_other_modules(api):
+    """IRIS registers its own modules at first start (post_init.py register_default_modules): only ours run."""
+    for module in api.modules():
+        if module["is_active"]:
+            api.disable_module(module["id"])
+
+
+def write_figures(figures):
+    """The suite's timings, for ``benchmarks/bench.py --e2e`` (E2E_FIGURES names the file)."""
+    target = os.environ.get("E2E_FIGURES")
+    if target:
+        Path(target).write_text(json.dumps(figures, indent=1, sort_keys=True))
+
+
+class Figures:
+    """Seconds spent, by what; reported by ``benchmarks/bench.py --e2e``, never asserted."""
+
+    def __init__(self, store):
+        self.store = store
+
+    @contextlib.contextmanager
+    def timed(self, name):
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.store[name] = round(time.monotonic() - started, 2)
+
+
+@pytest.fixture
+def figures(rig):
+    return Figures(rig.figures)
+
+
+@pytest.fixture(scope="session")
+def stand_ins(rig):
+    """The remote services modules talk to, on 127.0.0.1 (stand_ins.py)."""
+    services = StandIns()
+    yield services
+    services.stop()
