@@ -133,6 +133,40 @@ class IrisApi:
     def update_ioc(self, ioc_id, **fields):
         return self.post(f"/case/ioc/update/{ioc_id}?cid={CASE}", fields)["data"]
 
+    def iocs(self):
+        return self.get(f"/case/ioc/list?cid={CASE}")["data"]["ioc"]
+
+    def evidences(self):
+        return self.get(f"/case/evidences/list?cid={CASE}")["data"]["evidences"]
+
+    def delete_ioc(self, ioc_id):
+        return self.post(f"/case/ioc/delete/{ioc_id}?cid={CASE}")
+
+    def add_asset(self, name, type_name="Windows - Computer", **fields):
+        types = self.get("/manage/asset-type/list")["data"]
+        type_id = next(row["asset_id"] for row in types if row["asset_name"] == type_name)
+        body = {"asset_name": name, "asset_type_id": type_id, **fields}
+        return self.post(f"/case/assets/add?cid={CASE}", body)["data"]
+
+    def asset(self, asset_id):
+        return self.get(f"/case/assets/{asset_id}?cid={CASE}")["data"]
+
+    def case(self):
+        return self.get(f"/manage/cases/{CASE}")["data"]
+
+    def update_case(self, **fields):
+        return self.post(f"/manage/cases/update/{CASE}", fields)["data"]
+
+    def add_alert(self, title, severity="Medium", status="New", **fields):
+        """An alert of customer #1; severity and status looked up by name (their ids differ between databases)."""
+        body = {"alert_title": title, "alert_severity_id": self.severity_id(severity),
+                "alert_status_id": self.alert_status_id(status), "alert_customer_id": 1,
+                "alert_source": "e2e", "alert_description": "", **fields}  # fmt: skip
+        return self.post("/alerts/add", body)["data"]
+
+    def alert(self, alert_id):
+        return self.get(f"/alerts/{alert_id}")["data"]
+
     # ------------------------------------------------------------ hooks and tasks (dim_tasks.py)
 
     def call_manual_hook(self, hook_name, module_name, menu_label, kind, targets):

@@ -24,6 +24,30 @@ ENGINE = HERE / "engine"
 READ_TASKS = r"""
 import json, pickle, sys
 import psycopg2
+
+
+class Stub:
+    # An IRIS class (app.models...) outside IRIS: kept as its state, shown by repr
+    def __init__(self, *args, **kwargs):
+        self.args = args
+
+    def __setstate__(self, state):
+        self.__dict__["state"] = state
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.__dict__.get('state')!r}>"
+
+
+class Unpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if module.startswith("sqlalchemy.orm"):  # an ORM row's state needs IRIS's mappers
+            return type(name, (Stub,), {})
+        try:
+            return super().find_class(module, name)
+        except (ImportError, AttributeError):
+            return type(name, (Stub,), {})
+
+
 connection = psycopg2.connect(sys.argv[1])
 cursor = connection.cursor()
 cursor.execute("SELECT task_id, name, status, kwargs, result, traceback, date_done FROM celery_taskmeta"
@@ -38,7 +62,7 @@ for task_id, name, status, kwargs, result, traceback, date_done in cursor.fetcha
         pass
     row.pop("data", None)  # the pickled objects the hook got: in "raw"
     try:
-        status_ = pickle.loads(result)
+        status_ = Unpickler(__import__("io").BytesIO(result)).load()
         row.update(success=status_.is_success(), message=str(status_.get_message()),
                    logs=[str(line) for line in (status_.get_logs() or [])], result=repr(status_.get_data()))
     except Exception as error:
