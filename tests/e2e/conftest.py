@@ -4,7 +4,6 @@ Every e2e test carries ``xdist_group("iris")`` (the root pytest config runs ``--
 so under ``pytest -n auto`` they all run in one worker and only one IRIS comes up.
 """
 
-import contextlib
 import json
 import os
 import shutil
@@ -70,15 +69,17 @@ def rig():
         postgres.start()
         figures["postgres_start_seconds"] = time.monotonic() - started
         iris = iris_server.Iris(source, venv, postgres, folder)
-        bench = Rig(source, python, venv, postgres, iris, folder, figures)
+        workbench = Rig(source, python, venv, postgres, iris, folder, figures)
         try:
-            figures["iris_first_start_seconds"] = bench.start()
-            disable_other_modules(bench.api)
-            yield bench
+            figures["iris_first_start_seconds"] = workbench.start()
+            disable_other_modules(workbench.api)
+            yield workbench
         finally:
+            stopping = time.monotonic()
             iris.stop()
             postgres.stop()
             iris_server.restore_venv(venv, source)
+            figures["teardown_seconds"] = round(time.monotonic() - stopping, 2)
             write_figures(figures)
             if os.environ.get("E2E_KEEP") is None:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -98,24 +99,12 @@ def write_figures(figures):
         Path(target).write_text(json.dumps(figures, indent=1, sort_keys=True))
 
 
-class Figures:
-    """Seconds spent, by what; reported by ``benchmarks/bench.py --e2e``, never asserted."""
-
-    def __init__(self, store):
-        self.store = store
-
-    @contextlib.contextmanager
-    def timed(self, name):
-        started = time.monotonic()
-        try:
-            yield
-        finally:
-            self.store[name] = round(time.monotonic() - started, 2)
-
-
-@pytest.fixture
-def figures(rig):
-    return Figures(rig.figures)
+@pytest.fixture(autouse=True)
+def timed(request, rig):
+    """Each e2e test's wall time, among the figures (timings are reported, never asserted)."""
+    started = time.monotonic()
+    yield
+    rig.figures[f"test {request.node.name}"] = round(time.monotonic() - started, 2)
 
 
 @pytest.fixture(scope="session")

@@ -122,7 +122,9 @@ class Rig:
         started = time.monotonic()
         self.iris.start()
         self.mark_running()
-        return time.monotonic() - started
+        seconds = time.monotonic() - started
+        self.figures.setdefault("iris_start_seconds", []).append(round(seconds, 2))
+        return seconds
 
     def restart(self):
         self.iris.stop()

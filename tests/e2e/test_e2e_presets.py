@@ -32,17 +32,17 @@ def variants():
 
 # hunt last: its install is undone after it (Rig.forget) like any other's, but last costs nothing if not.
 @pytest.mark.parametrize("answers", sorted(variants(), key=lambda param: param.values[0]["preset"] == "hunt"))
-def test_variant_works_in_a_real_iris(rig, bake, answers, stand_ins, figures):
+def test_variant_works_in_a_real_iris(rig, bake, answers, stand_ins):
     scenario = scenarios.SCENARIOS.get((answers["module_type"], answers["preset"]))
-    with figures.timed(f"scenario {variant_id(answers)}"):
-        module = bake_and_install(rig, bake, answers)
-        try:
-            assert_iris_unharmed(module)
-            driver = scenario(module, stand_ins) if scenario else None
-            add(module, driver.settings() if driver else None)
-            if driver is None:
-                pytest.fail(f"No e2e scenario for {variant_id(answers)}: add one to tests/e2e/scenarios.py")
-            driver.run()
-            assert_no_secret_kept(module)
-        finally:
-            rig.forget(module)
+    module = bake_and_install(rig, bake, answers)
+    rig.figures[f"install {variant_id(answers)}"] = round(module.install.seconds, 2)
+    try:
+        assert_iris_unharmed(module)
+        driver = scenario(module, stand_ins) if scenario else None
+        add(module, driver.settings() if driver else None)
+        if driver is None:
+            pytest.fail(f"No e2e scenario for {variant_id(answers)}: add one to tests/e2e/scenarios.py")
+        driver.run()
+        assert_no_secret_kept(module)
+    finally:
+        rig.forget(module)
