@@ -1,7 +1,6 @@
 """One real IRIS for the whole e2e suite, brought up once and torn down at the end.
 
-Every e2e test carries ``xdist_group("iris")`` (the root pytest config runs ``--dist loadgroup``),
-so under ``pytest -n auto`` they all run in one worker and only one IRIS comes up.
+Under ``pytest -n auto`` every e2e test runs in one worker (scheduling.py), so one IRIS comes up.
 """
 
 import json
@@ -29,13 +28,6 @@ HERE = Path(__file__).parent
 
 def in_suite(item):
     return HERE in Path(item.fspath).parents
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist names the group in each node id
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if in_suite(item):
-            item.add_marker(pytest.mark.xdist_group("iris"))
 
 
 def pytest_runtest_setup(item):
