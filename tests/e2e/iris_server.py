@@ -139,8 +139,17 @@ def pinned_names(venv):
     return names
 
 
+def differences(venv):
+    """``(added, moved)``: distributions the venv has beyond its baseline, and those whose version changed."""
+    baseline = json.loads((venv / "baseline.json").read_text())
+    now = installed(venv)
+    added = sorted(set(now) - set(baseline))
+    moved = sorted(name for name in baseline if now.get(name) != baseline[name])
+    return (added, moved) if added or moved else ()
+
+
 def restore_venv(venv, source):
-    """Put the venv back as it was built: drop what was added, reinstall what moved. What changed, as text."""
+    """Put the venv back as it was built: drop what was added, reinstall what moved. ``(added, {moved: versions})``."""
     baseline = json.loads((venv / "baseline.json").read_text())
     now = installed(venv)
     added = sorted(set(now) - set(baseline))

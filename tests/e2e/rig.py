@@ -174,6 +174,8 @@ class Rig:
     def restore(self):
         """Hand IRIS's venv back as it was built, and IRIS running on it."""
         added, moved = iris_server.restore_venv(self.venv, self.source)
+        left = iris_server.differences(self.venv)
+        assert not left, f"IRIS's venv could not be put back as built: {left}"
         if moved or not self.iris.running():
             self.restart()
         return added, moved
