@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 import uuid
 
-CASE = 1  # post_init.py creates case #1 ("Initial Demo") on first start
+CASE = 1  # post_init.py create_safe_case (line 1087) makes case #1, "Initial Demo", on first start
 
 
 class IrisError(AssertionError):
@@ -57,9 +57,11 @@ class IrisApi:
     def post(self, path, body=None, **options):
         return self.request("POST", path, body if body is not None else {}, **options)
 
-    # ------------------------------------------------------------ modules (manage_modules_routes.py)
+    # ------------------------------------------------------------ modules (manage_modules_routes.py:90-310)
 
     def modules(self):
+        """Like opening Manage > Advanced > Modules, it disables each module whose mandatory settings
+        are empty (iris_modules_list, datamgmt/iris_engine/modules_db.py:121-139)."""
         return self.get("/manage/modules/list")["data"]
 
     def add_module(self, package):
@@ -167,15 +169,19 @@ class IrisApi:
     def alert(self, alert_id):
         return self.get(f"/alerts/{alert_id}")["data"]
 
-    # ------------------------------------------------------------ hooks and tasks (dim_tasks.py)
+    # ------------------------------------------------------------ hooks and tasks (blueprints/dim_tasks/dim_tasks.py)
 
     def call_manual_hook(self, hook_name, module_name, menu_label, kind, targets):
+        """What an object's menu entry does (dim_hooks_call, dim_tasks.py:96)."""
         body = {"hook_name": hook_name, "hook_ui_name": menu_label, "module_name": module_name,
                 "targets": list(targets), "type": kind}  # fmt: skip
         return self.post(f"/dim/hooks/call?cid={CASE}", body)
 
     def tasks(self, count=1000):
-        """``[{"module": "<pkg>::<hook>", "state": "success" | the stored result, ...}]``, newest first."""
+        """``[{"module": "<pkg>::<hook>", "state": "success" | the stored result, ...}]``, newest first.
+
+        "success" only when the pickled IIStatus says so (list_dim_tasks, dim_tasks.py:202-262).
+        """
         return self.get(f"/dim/tasks/list/{count}")["data"]
 
 

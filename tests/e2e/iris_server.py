@@ -274,7 +274,7 @@ class Iris:
         self.uploads = self.folder / "uploads"
 
     def environment(self):
-        """What app/configuration.py reads (environment first: IrisConfig.load)."""
+        """What app/configuration.py reads: the environment first (IrisConfig.load, lines 77-94)."""
         folders = {name: self.folder / name for name in ("uploads", "templates", "backup", "assets", "datastore")}
         for path in folders.values():
             path.mkdir(parents=True, exist_ok=True)
@@ -291,12 +291,14 @@ class Iris:
             "IRIS_UPLOADED_PATH": str(folders["uploads"]), "IRIS_TEMPLATES_PATH": str(folders["templates"]),
             "IRIS_BACKUP_PATH": str(folders["backup"]), "IRIS_ASSET_STORE_PATH": str(folders["assets"]),
             "IRIS_DATASTORE_PATH": str(folders["datastore"]),
-            # No RabbitMQ: kombu's SQLAlchemy transport over the same PostgreSQL.
+            # No RabbitMQ: kombu's SQLAlchemy transport over the same PostgreSQL (configuration.py:173).
             "CELERY_BROKER": "sqla+" + pg.url(),
             "PATH": f"{self.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
             "PYTHONUNBUFFERED": "1",
         }  # fmt: skip
-        env.pop("IRIS_WORKER", None)  # with it the worker has no SECRET_KEY and every hook task fails its HMAC
+        # With IRIS_WORKER set, Config has no SECRET_KEY (configuration.py:278) and every hook task
+        # fails its HMAC check (module_handler.py task_hook_wrapper).
+        env.pop("IRIS_WORKER", None)
         if (self.venv / "shim").is_dir():
             env["PYTHONPATH"] = str(self.venv / "shim")
         return env
@@ -305,10 +307,11 @@ class Iris:
         """Start web then worker; return when /login answers 200 and the worker says ``ready.``."""
         env = self.environment()
         python = str(self.venv / "bin" / "python")
-        cwd = self.source / "source"  # IRIS resolves app/alembic.ini and dependencies/ from the cwd
+        cwd = self.source / "source"  # IRIS resolves app/alembic.ini and dependencies/ from the cwd (as /iriswebapp)
         web_offset = self.web_log.stat().st_size if self.web_log.exists() else 0
         worker_offset = self.worker_log.stat().st_size if self.worker_log.exists() else 0
-        # One process, threads: post_init (which creates the schema on first start) runs once.
+        # docker/webApp/iris-entrypoint.sh runs `gunicorn app:app`; one process with threads here, so
+        # post_init.py (which creates the schema and the admin on first start) runs once.
         self.web = subprocess.Popen(
             [python, "-m", "gunicorn", "app:app", "--worker-class", "gthread", "--workers", "1", "--threads", "8",
              "--bind", f"127.0.0.1:{self.port}", "--timeout", "180"],

@@ -54,7 +54,7 @@ class BlankProcessor(Scenario):
 
 
 class Pipeline(Scenario):
-    """Upload files in the case's "Update case" dialog, then run the pipeline (manage_cases_routes.py)."""
+    """Upload files in the case's "Update case" dialog, then run the pipeline (manage_cases_routes.py:377, 439)."""
 
     def upload(self, name, content, expect="success"):
         fields = {"is_update": "true", "pipeline": self.module.pipeline}
@@ -66,7 +66,7 @@ class Pipeline(Scenario):
         return self.api.post(f"/manage/cases/trigger-pipeline?cid={CASE}", body)
 
     def folder(self):
-        """The module's upload folder: $IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (build_upload_path)."""
+        """$IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (build_upload_path, iris_engine/utils/common.py:25)."""
         (folder,) = self.module.rig.iris.uploads.glob(f"*/*/{self.module.package}")
         return folder
 

@@ -101,9 +101,11 @@ def test_a_hook_switched_off_after_enabling_is_not_run(rig, bake):
 
         rig.api.set_parameter(module.id, "on_postload_ioc_create", False)
         after = rig.api.add_ioc(f"{unique()}.example.com", "domain")["data"]
-        # IRIS keeps the hook registered and queues it: the module must not run its handler. The
-        # worker runs one task at a time, in order: once a manual hook fired afterwards is done (on
-        # the other IOC: a hook task writes back the object as it was when queued), so is the create.
+        # IRIS keeps the hook registered (deregister_from_hook never commits: module_handler.py:393-413)
+        # and queues it: the module must not run its handler. The worker runs one task at a time, in
+        # order: once a manual hook fired afterwards is done, so is the create. The manual hook is
+        # fired on the other IOC: a hook task merges back the object as it was pickled when queued
+        # (task_hook_wrapper, module_handler.py:446-470), which would undo the create task's change.
         scenario.fire("on_manual_trigger_ioc", "ioc", before["ioc_id"])
         scenario.succeeded("on_manual_trigger_ioc")
         with contextlib.suppress(AssertionError):
