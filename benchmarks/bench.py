@@ -92,7 +92,7 @@ def e2e_figures():
           f" {figures.get('iris_first_start_seconds', 0):.1f} s, restart median {statistics.median(starts):.1f} s"
           f" ({len(starts)} starts), teardown {figures.get('teardown_seconds', 0):.1f} s")  # fmt: skip
     for name in sorted(name for name in figures if name.startswith(("test ", "install "))):
-        print(f"e2e: {name:<86}{figures[name]:>7.1f} s")
+        print(f"e2e: {name:<90}{figures[name]:>7.1f} s")
 
 
 def main():

@@ -19,7 +19,7 @@ from .stand_ins import StandIns
 SOURCE_VARIABLE = "IRIS_WEB_SOURCE"
 SKIP_REASON = (
     f"e2e suite: {SOURCE_VARIABLE} is not set; point it at a checkout of iris-web v2.4.20 to run it"
-    " in a real IRIS (README: Tests)"
+    " in a real IRIS (README: The end-to-end suite)"
 )
 
 
@@ -57,13 +57,13 @@ def rig():
     with iris_server.exclusive(venv):  # one IRIS on this venv at a time, across test runs
         iris_server.restore_venv(venv, source)  # after a run that was cut short
         postgres = iris_server.Postgres()
-        started = time.monotonic()
-        postgres.start()
-        figures["postgres_start_seconds"] = time.monotonic() - started
         iris = iris_server.Iris(source, venv, postgres, folder)
         workbench = Rig(source, python, venv, postgres, iris, folder, figures)
         try:
-            figures["iris_first_start_seconds"] = workbench.start()
+            started = time.monotonic()
+            postgres.start()
+            figures["postgres_start_seconds"] = round(time.monotonic() - started, 2)
+            figures["iris_first_start_seconds"] = round(workbench.start(), 2)
             disable_other_modules(workbench.api)
             yield workbench
         finally:

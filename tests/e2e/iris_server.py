@@ -59,8 +59,8 @@ def requirements(source, python):
         line = line.strip()
         if not line or line.startswith("#") or any(name in line for name in UNBUILDABLE):
             continue
-        if line.startswith("eventlet") and minor != "9":
-            continue  # eventlet 0.30.2 does not build past 3.9; gunicorn runs gthread here anyway
+        if line.startswith("eventlet") and int(minor) >= 11:
+            continue  # eventlet 0.30.2 does not install on 3.11; gunicorn runs gthread here anyway
         if line.startswith("dependencies/"):
             line = str(source / "source" / line)
         lines.append(line)
@@ -84,11 +84,11 @@ def ensure_venv(source, python, log=print):
             return path, time.monotonic() - started, False
         shutil.rmtree(path, ignore_errors=True)  # a build that was cut short
         log(f"Building IRIS's venv in {path} (once per requirements and Python version)")
-        subprocess.run([python, "-m", "venv", str(path)], check=True)
-        pip = [str(path / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        run([python, "-m", "venv", str(path)])
         (path / "iris-requirements.txt").write_text("\n".join(lines) + "\n")
-        subprocess.run([*pip, "-r", str(path / "iris-requirements.txt")], check=True)
-        if version != "3.9":
+        run([str(path / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+             "-r", str(path / "iris-requirements.txt")])  # fmt: skip
+        if version not in ("3.8", "3.9"):
             # Old pinned packages use names Python 3.10 dropped from `collections`.
             (path / "shim").mkdir(exist_ok=True)
             (path / "shim" / "sitecustomize.py").write_text(
@@ -99,6 +99,16 @@ def ensure_venv(source, python, log=print):
         (path / "baseline.json").write_text(json.dumps(installed(path), indent=1, sort_keys=True))
         (path / "complete").write_text(version)
     return path, time.monotonic() - started, True
+
+
+def run(command):
+    """Run a build step quietly; its output in the error when it fails."""
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        )
+    return done
 
 
 @contextlib.contextmanager
@@ -156,12 +166,11 @@ def restore_venv(venv, source):
     moved = sorted(name for name in baseline if now.get(name) != baseline[name])
     python = str(venv / "bin" / "python")
     if added:
-        subprocess.run([python, "-m", "pip", "uninstall", "-q", "-y", *added], check=True)
+        run([python, "-m", "pip", "uninstall", "-q", "-y", *added])
     if moved:
         wheels = str(source / "source" / "dependencies")
-        subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps",
-                        "--find-links", wheels, *(f"{name}=={baseline[name]}" for name in moved)],
-                       check=True)  # fmt: skip
+        run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps", "--find-links", wheels,
+             *(f"{name}=={baseline[name]}" for name in moved)])  # fmt: skip
     return added, {name: (baseline[name], now.get(name)) for name in moved}
 
 
@@ -195,23 +204,21 @@ class Postgres:
         return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
     def start(self):
-        data, run = self.folder / "data", self.folder / "run"
-        run.mkdir()
+        data, sockets = self.folder / "data", self.folder / "sockets"
+        sockets.mkdir()
         password_file = self.folder / "pw"
         password_file.write_text(self.password)
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
-            shutil.chown(run, "postgres")
+            shutil.chown(sockets, "postgres")
             shutil.chown(password_file, "postgres")
-        subprocess.run(self._as_owner([str(self.bin / "initdb"), "-D", str(data), "-U", self.user,
-                                       f"--pwfile={password_file}", "--auth=scram-sha-256", "-E", "UTF8",
-                                       "--locale=C.UTF-8"]),
-                       check=True, capture_output=True)  # fmt: skip
+        run(self._as_owner([str(self.bin / "initdb"), "-D", str(data), "-U", self.user, f"--pwfile={password_file}",
+                            "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"]))  # fmt: skip
         password_file.unlink()
         self.log = open(self.folder / "postgres.log", "w")
         self.process = subprocess.Popen(
             self._as_owner([str(self.bin / "postgres"), "-D", str(data), "-p", str(self.port),
-                            "-c", "listen_addresses=127.0.0.1", "-k", str(run), "-c", "max_connections=200",
+                            "-c", "listen_addresses=127.0.0.1", "-k", str(sockets), "-c", "max_connections=200",
                             "-c", "fsync=off"]),
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
         deadline = time.monotonic() + 30

@@ -22,7 +22,7 @@ ENGINE = HERE / "engine"
 # Reads IRIS's task results table (iris_tasks.celery_taskmeta) in IRIS's venv, where the pickled
 # IIStatus can be loaded (iris_interface); prints one JSON object per task.
 READ_TASKS = r"""
-import json, pickle, sys
+import base64, io, json, pickle, sys
 import psycopg2
 
 
@@ -60,9 +60,14 @@ for task_id, name, status, kwargs, result, traceback, date_done in cursor.fetcha
         row.update(json.loads(kwargs.decode()) if kwargs else {})
     except ValueError:
         pass
-    row.pop("data", None)  # the pickled objects the hook got: in "raw"
+    # What the hook got: "<signature> <base64 of the pickled objects>" (module_handler.py:543-544)
+    objects = str(row.pop("data", "")).rpartition(" ")[2]
     try:
-        status_ = Unpickler(__import__("io").BytesIO(result)).load()
+        row["raw"] += base64.b64decode(objects).decode("latin-1")
+    except ValueError:
+        pass
+    try:
+        status_ = Unpickler(io.BytesIO(result)).load()
         row.update(success=status_.is_success(), message=str(status_.get_message()),
                    logs=[str(line) for line in (status_.get_logs() or [])], result=repr(status_.get_data()))
     except Exception as error:

@@ -115,6 +115,9 @@ class IocEnrichment(Scenario):
         assert asked and all(key == self.key for _, _, key in asked), asked
         assert all(path.count("/") == 2 for _, path, _ in asked), f"the IOC value changed the path: {asked}"
 
+        # The secret search reads what IRIS keeps: the IOC's value is in its tasks' data and the logs.
+        assert self.module.rig.where_secret_appears(value), "the secret search sees nothing IRIS kept"
+
         unknown = self.api.add_ioc(unique() + ".example.org", "domain")["data"]
         self.succeeded("on_postload_ioc_create", count=2)
         assert self.api.ioc(unknown["ioc_id"])["ioc_tags"] == tag.replace("malicious", "unknown")

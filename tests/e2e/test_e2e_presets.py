@@ -35,7 +35,7 @@ def variants():
 def test_variant_works_in_a_real_iris(rig, bake, answers, stand_ins):
     scenario = scenarios.SCENARIOS.get((answers["module_type"], answers["preset"]))
     module = bake_and_install(rig, bake, answers)
-    rig.figures[f"install {variant_id(answers)}"] = round(module.install.seconds, 2)
+    rig.figures[f"install and restart {variant_id(answers)}"] = round(module.install.seconds, 2)
     try:
         assert_iris_unharmed(module)
         driver = scenario(module, stand_ins) if scenario else None
