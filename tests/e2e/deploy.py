@@ -21,6 +21,7 @@ class Module:
     package: str  # what IRIS imports
     human_name: str
     install: Install
+    keyword: str  # the module's tags are <keyword>:...
     id: int = 0
     settings: dict = field(default_factory=dict)  # what was saved, by param_name
     markers: list = field(default_factory=list)  # the values given to sensitive_string settings
@@ -68,7 +69,7 @@ def bake_and_install(rig, bake, answers, edit=None):
     if edit is not None:
         edit(folder / package)
     human_name = baked_constant(folder / package / "config.py", "MODULE_NAME")
-    return Module(rig, folder, package, human_name, rig.install(folder))
+    return Module(rig, folder, package, human_name, rig.install(folder), answers["keyword"])
 
 
 def assert_iris_unharmed(module):

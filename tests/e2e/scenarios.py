@@ -4,12 +4,15 @@ A scenario gives the settings the module needs (``settings``), then creates what
 fires its manual hooks, waits for the DIM tasks and reads the effect back through the API (``run``).
 """
 
+import base64
 import hashlib
 import json
-import subprocess
+import random
+import re
 import uuid
 
-from . import iris_server
+import yaml
+
 from .iris_api import CASE
 
 
@@ -85,78 +88,150 @@ class BlankPipeline(Pipeline):
 
 
 class IocEnrichment(Scenario):
-    """IOCs looked up in the web service: an escaped report tab and the verdict's tag, added once."""
+    """IOCs looked up in VirusTotal API v3 (the baked fake): an escaped report tab and a verdict tag that replaces the last.
+
+    A malicious answer gives ``<kw>:malicious`` and its detections in the tab; a later answer with
+    another verdict replaces the tag; VT's 404 NotFoundError gives ``<kw>:not-found``; an IOC
+    that fails (VT refuses it) is named in the status and the next IOC of the call is still looked up.
+    """
 
     HOSTILE = "<script>alert('e2e')</script>"
 
     def settings(self):
+        self.vt = self.stand_ins.virustotal(self.module.folder)
+        # No spacing of requests (VT's free quota is 4 a minute) and no retries: the suite's stand-in
+        # answers at once, and each answer is scripted.
         self.key = unique("SECRET-api-key")
-        self.service = self.stand_ins.enrichment(self.key)
-        return {"api_url": self.service.url, "api_key": self.key, "retries": 0}
+        return {"api_url": self.vt.url, "api_key": self.key, "retries": 0, "requests_per_minute": 0, "time_budget": 60}
+
+    def tag(self, verdict):
+        return f"{self.module.keyword}:{verdict}"
 
     def run(self):
-        tag = f"{self.module.package.removeprefix('iris_').removesuffix('_module')}:malicious"
+        answers = self.vt.answers
         value = f"http://{unique()}.example/{self.HOSTILE}"
-        self.service.known[("urls", value)] = {"verdict": "Malicious", "comment": self.HOSTILE, "score": 7}
+        url_id = base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")  # VT's URL id: unpadded base64url
+        engines = {f"Engine{number}": ("malicious", self.HOSTILE if number == 1 else "malware") for number in range(40)}
+        engines.update({f"Clean{number}": ("harmless", "clean") for number in range(30)})
+        self.vt.answer("urls", url_id, answers.found("url", url_id, malicious=40, harmless=30, results=engines),
+                       answers.found("url", url_id, harmless=70))  # fmt: skip
         ioc = self.api.add_ioc(value, "url", tags="analyst-tag")["data"]
         self.succeeded("on_postload_ioc_create")
-        self.fire("on_manual_trigger_ioc", "ioc", ioc["ioc_id"])
-        self.succeeded("on_manual_trigger_ioc")
-        self.api.update_ioc(ioc["ioc_id"], ioc_description="seen again")
-        self.succeeded("on_postload_ioc_update")
 
         stored = self.api.ioc(ioc["ioc_id"])
-        assert stored["ioc_tags"].split(",") == ["analyst-tag", tag], stored["ioc_tags"]
+        assert stored["ioc_tags"].split(",") == ["analyst-tag", self.tag("malicious")], stored["ioc_tags"]
         report = stored["custom_attributes"]["Report"]["Report"]
         assert report["type"] == "html"
-        assert "&lt;script&gt;" in report["value"] and "<script" not in report["value"], report["value"]
-        assert "Malicious" in report["value"] and "7" in report["value"]
-        asked = [(method, path, headers.get("x-apikey")) for method, path, headers, _ in self.service.requests]
-        assert asked and all(key == self.key for _, _, key in asked), asked
-        assert all(path.count("/") == 2 for _, path, _ in asked), f"the IOC value changed the path: {asked}"
+        html = report["value"]
+        assert "&lt;script&gt;" in html and "<script" not in html, html
+        assert "40 / 70" in html, f"the detections are not in the tab: {html}"
+        assert f'href="https://www.virustotal.com/gui/url/{url_id}"' in html, f"no link to VT's page: {html}"
+        assert "<details>" in html and "last_analysis_stats" in html, f"no raw answer in the tab: {html}"
 
+        # The analyst asks again (the IOC's menu); VT's verdict changed: the tag is replaced, not added.
+        self.fire("on_manual_trigger_ioc", "ioc", ioc["ioc_id"])
+        self.succeeded("on_manual_trigger_ioc")
+        stored = self.api.ioc(ioc["ioc_id"])
+        assert stored["ioc_tags"].split(",") == ["analyst-tag", self.tag("harmless")], stored["ioc_tags"]
+        assert "0 / 70" in stored["custom_attributes"]["Report"]["Report"]["value"]
+        self.api.update_ioc(ioc["ioc_id"], ioc_description="seen again")
+        self.succeeded("on_postload_ioc_update")
+        assert self.api.ioc(ioc["ioc_id"])["ioc_tags"].split(",") == ["analyst-tag", self.tag("harmless")]
+
+        asked = [(path, headers.get("x-apikey")) for _, path, headers in self.vt.requests]
+        assert asked and all(key == self.key for _, key in asked), asked
+        assert {path for path, _ in asked} == {f"/api/v3/urls/{url_id}"}, f"the IOC value changed the path: {asked}"
         # The secret search reads what IRIS keeps: the IOC's value is in its tasks' data and the logs.
         assert self.module.rig.where_secret_appears(value), "the secret search sees nothing IRIS kept"
 
-        unknown = self.api.add_ioc(unique() + ".example.org", "domain")["data"]
+        unknown = unique() + ".example.org"
+        self.vt.answer("domains", unknown, answers.not_found(f"Domain {unknown!r}"))
+        unknown = self.api.add_ioc(unknown, "domain")["data"]
         self.succeeded("on_postload_ioc_create", count=2)
-        assert self.api.ioc(unknown["ioc_id"])["ioc_tags"] == tag.replace("malicious", "unknown")
+        assert self.api.ioc(unknown["ioc_id"])["ioc_tags"] == self.tag("not-found")
+
+        # One call, two IOCs: VT refuses the first; the second is still looked up.
+        refused, good = f"198.51.100.{uuid.uuid4().int % 250 + 1}", unique() + ".example.net"
+        self.vt.answer("ip_addresses", refused, answers.wrong_key())
+        self.vt.answer("domains", good, answers.found("domain", good, suspicious=2, harmless=60),
+                       answers.found("domain", good, malicious=5, harmless=60))  # fmt: skip
+        refused = self.api.add_ioc(refused, "ip-dst")["data"]
+        good = self.api.add_ioc(good, "domain")["data"]
+        self.module.wait("on_postload_ioc_create", count=4)
+        self.fire("on_manual_trigger_ioc", "ioc", refused["ioc_id"], good["ioc_id"])
+        self.module.wait("on_manual_trigger_ioc", count=2)
+        task = max(self.module.tasks("on_manual_trigger_ioc"), key=lambda row: row["date_done"])
+        assert task["success"] is False, task
+        assert "1 of 2 object(s) processed, 1 failed: IOC " + repr(refused["ioc_value"]) in task["message"], task
+        assert "401 WrongCredentialsError" in task["message"] and "check the api_key setting" in task["message"], task
+        assert self.api.ioc(good["ioc_id"])["ioc_tags"] == self.tag("malicious")
+        assert self.api.ioc(refused["ioc_id"])["ioc_tags"] == "", "a refused IOC got a verdict"
 
 
 class ExternalSync(Scenario):
-    """The case, an IOC and an asset mirrored into OpenCTI; each IRIS object shows its OpenCTI id in a tab."""
+    """The case, IOCs and assets mirrored into OpenCTI (the baked strict fake, over HTTP), edits and deletions followed.
+
+    OpenCTI keeps one observable per value: a new value moves the IRIS object to the observable of
+    that value (the old one is never renamed), and a deletion takes it out of its incident case
+    (the observable stays). Each IRIS object shows its observable's internal id in its OpenCTI tab.
+    IRIS 2.4's IOCs have no case (IocLink): IOCs are not listed in the case, assets are.
+    """
 
     def settings(self):
         self.token = unique("SECRET-api-token")
-        self.opencti = self.stand_ins.opencti(self.token)
-        return {"opencti_url": self.opencti.url, "api_token": self.token, "retries": 0}
+        self.opencti = self.stand_ins.opencti(self.module.folder, self.token)
+        return {"opencti_url": self.opencti.url, "api_token": self.token, "retries": 0, "delete_remote": True}
 
     def run(self):
         self.api.update_case(case_description=f"mirrored {unique()}")
         self.succeeded("on_postload_case_update")
-        (case,) = self.opencti.of_type("Case-Incident")
-        assert case["fields"]["name"] == self.api.case()["case_name"], case
+        assert self.incident()["name"] == self.api.case()["case_name"]
 
-        address = f"203.0.113.{uuid.uuid4().int % 250 + 1}"
+        address, moved_to = (f"203.0.113.{number}" for number in random.sample(range(1, 255), 2))
         ioc = self.api.add_ioc(address, "ip-dst")["data"]
         self.succeeded("on_postload_ioc_create")
-        (observable,) = [o for o in self.opencti.of_type("IPv4-Addr") if o["fields"].get("value") == address]
-        remote_id = self.remote_id(self.api.ioc(ioc["ioc_id"]))
-        assert self.opencti.find(remote_id)[1] is observable
+        observable = self.observable(address)
+        assert observable["entity_type"] == "IPv4-Addr"
+        assert self.remote_id(self.api.ioc(ioc["ioc_id"])) == observable["id"], "not OpenCTI's internal id"
+        (alias,) = observable["x_opencti_stix_ids"]  # the IOC's STIX id, kept by OpenCTI as an alias
 
-        host = unique("host")
-        asset = self.api.add_asset(host, "Windows - Computer")
+        self.api.update_ioc(ioc["ioc_id"], ioc_value=moved_to, ioc_type_id=self.api.ioc_type_id("ip-dst"),
+                            ioc_tlp_id=self.api.tlp_id("amber"))  # fmt: skip
+        self.succeeded("on_postload_ioc_update")
+        old, new = self.observable(address), self.observable(moved_to)
+        assert old["id"] == observable["id"] and alias not in old["x_opencti_stix_ids"], "the old one was not left"
+        assert alias in new["x_opencti_stix_ids"] and self.remote_id(self.api.ioc(ioc["ioc_id"])) == new["id"]
+
+        host, renamed = unique("host"), unique("host")
+        asset = self.api.add_asset(host)
         self.succeeded("on_postload_asset_create")
-        (mirrored,) = [o for o in self.opencti.of_type("Hostname") if o["fields"].get("value") == host]
-        asset_remote_id = self.remote_id(self.api.asset(asset["asset_id"]))
-        assert self.opencti.find(asset_remote_id)[1] is mirrored
-        assert asset_remote_id in case["objects"], "the asset is not listed in the case's incident"
+        mirrored = self.observable(host)
+        assert mirrored["entity_type"] == "Hostname" and mirrored["id"] in self.incident()["objects"]
+        assert self.remote_id(self.api.asset(asset["asset_id"])) == mirrored["id"]
+        self.api.post(f"/case/assets/update/{asset['asset_id']}?cid={CASE}",
+                      {"asset_name": renamed, "asset_type_id": asset["asset_type_id"]})  # fmt: skip
+        self.succeeded("on_postload_asset_update")
+        old, new, listed = self.observable(host), self.observable(renamed), self.incident()["objects"]
+        assert old["id"] == mirrored["id"], "the shared observable was renamed"
+        assert new["id"] in listed and old["id"] not in listed, f"the case's reference did not move: {listed}"
 
         self.api.delete_ioc(ioc["ioc_id"])
         self.succeeded("on_postload_ioc_delete")
-        assert self.opencti.find(remote_id)[1] is observable, "delete_remote is off: the observable stays"
-        tokens = {headers.get("Authorization") for _, _, headers, _ in self.opencti.requests}
-        assert tokens == {f"Bearer {self.token}"}, tokens
+        kept = self.observable(moved_to)
+        assert alias not in kept["x_opencti_stix_ids"], "the deleted IOC is still known to OpenCTI"
+        self.api.post(f"/case/assets/delete/{asset['asset_id']}?cid={CASE}")
+        self.succeeded("on_postload_asset_delete")
+        kept = self.observable(renamed)
+        assert kept["id"] not in self.incident()["objects"], "the deleted asset is still listed in the case"
+
+    def incident(self):
+        (case,) = [obj for obj in self.opencti.state() if obj["entity_type"] == "Case-Incident"]
+        return case
+
+    def observable(self, value):
+        """The one observable of ``value``: OpenCTI keeps one per value."""
+        (found,) = [obj for obj in self.opencti.state() if obj.get("value") == value]
+        return found
 
     @staticmethod
     def remote_id(obj):
@@ -167,7 +242,7 @@ class AlertTriage(Scenario):
     """New alerts classified by the rules: severity set by name, tags and a note line once each."""
 
     def run(self):
-        prefix = self.module.package.removeprefix("iris_").removesuffix("_module")
+        prefix = self.module.keyword
         urgent = self.api.add_alert(f"{unique()}: mimikatz seen on a server", severity="Low")
         routine = self.api.add_alert(f"{unique()}: disk space", severity="Medium")
         self.succeeded("on_postload_alert_create", count=2)
@@ -186,7 +261,8 @@ class AlertTriage(Scenario):
 class EvidenceIngest(Pipeline):
     """Indicator files: each registered as a case evidence, each good indicator a case IOC of its IRIS type, once.
 
-    A rejected file is refused at upload, or set aside by the run that rejects it: it never fails a later run.
+    Another kind of file is refused at upload; a file the run rejects is set aside in rejected/ and
+    never fails a later run.
     """
 
     def run(self):
@@ -202,7 +278,7 @@ class EvidenceIngest(Pipeline):
         self.trigger()
         (task,) = self.succeeded("pipeline_update")
         assert task["message"] == "2 of 2 file(s) processed", task
-        assert "line 4" in task["result"], f"the bad record is not reported by line: {task['result']}"
+        assert "line 4: no value" in task["result"], f"the bad record is not reported by line: {task['result']}"
 
         evidences = {row["filename"]: row for row in self.api.evidences()}
         for name, content in files.items():
@@ -212,57 +288,57 @@ class EvidenceIngest(Pipeline):
         iocs = [(row["ioc_value"], row["ioc_type"]) for row in self.api.iocs()]
         for expected in ((address, "ip-dst"), (domain, "domain"), (digest, "sha256")):
             assert iocs.count(expected) == 1, f"{expected} should be a case IOC once: {iocs}"
+        assert sorted(path.name for path in (self.folder() / "processed").iterdir()) == sorted(files)
 
-        rejected = self.upload("notes.txt", b"not indicators\n", expect=None)
-        if rejected["status"] == "success":  # accepted at upload: the run that rejects it must set it aside
-            self.trigger()
-            self.module.wait("pipeline_update", count=2)
+        refused = self.upload("notes.txt", b"not indicators\n", expect="error")
+        assert "notes.txt" in refused["message"], refused
+        assert not (self.folder() / "notes.txt").exists(), "a refused upload was saved"
+
+        self.upload("bad.csv", b"indicator,type\nevil.example,domain\n")
+        self.trigger()
+        self.module.wait("pipeline_update", count=2)
+        rejected = self.latest()
+        assert rejected["success"] is False and rejected["message"] == "0 of 1 file(s) processed", rejected
+        assert "no value column (columns found: indicator, type)" in rejected["result"], rejected["result"]
+        assert (self.folder() / "rejected" / "bad.csv").is_file() and not (self.folder() / "bad.csv").exists()
+
         self.upload("more.csv", f"type,value\ndomain,{unique()}.example.net\n".encode())
         self.trigger()
-        runs = self.module.wait("pipeline_update", count=3 if rejected["status"] == "success" else 2)
-        latest = max(self.module.tasks("pipeline_update"), key=lambda row: row["date_done"])
-        assert runs[0]["state"] == "success" and latest["message"] == "1 of 1 file(s) processed", latest
+        self.module.wait("pipeline_update", count=3)
+        latest = self.latest()
+        assert latest["success"] and latest["message"] == "1 of 1 file(s) processed", latest
+
+    def latest(self):
+        return max(self.module.tasks("pipeline_update"), key=lambda row: row["date_done"])
 
 
 class Hunt(Scenario):
-    """Installed, added, healthy; with its server unreachable, a hunt fails with a message naming the server.
+    """New hash IOCs hunted on every client of Velociraptor (the baked fake, gRPC over mutual TLS).
 
-    The hunt itself is for a Velociraptor stand-in (another branch builds one that can be reused here).
+    An md5 IOC whose file a client has: the task succeeds, the IOC's report tab names the hunt
+    and the host, its tags say it was hunted and seen. The API config's private key is never kept.
     """
 
     def settings(self):
-        self.address = f"127.0.0.1:{iris_server.free_port()}"  # nothing listens there
-        return {"api_config": velociraptor_api_config(self.module.rig, self.address), "wait_seconds": 0,
-                "timeout": 10}  # fmt: skip
+        self.host, self.text = unique("wks") + ".example.org", unique("evil")
+        config = self.module.rig.folder / f"{self.module.package}-api.config.yaml"
+        self.velociraptor = self.stand_ins.velociraptor(self.module.folder, config, {self.host: self.text})
+        key = yaml.safe_load(self.velociraptor.config)["client_private_key"].splitlines()
+        # Markers besides the setting's own value (the config's base64): the first and last lines of the key.
+        self.module.markers += [key[1], key[-2]]
+        api_config = base64.b64encode(self.velociraptor.config.encode()).decode()  # the README's base64 -w0
+        return {"api_config": api_config, "wait_seconds": 10, "timeout": 10}
 
     def run(self):
-        self.api.add_ioc(hashlib.md5(unique().encode()).hexdigest(), "md5")
-        rows = self.module.wait("on_postload_ioc_create")
-        (task,) = self.module.tasks("on_postload_ioc_create")
-        assert rows[0]["state"] != "success" and task["success"] is False, task
-        assert self.address in task["message"] and "connect" in task["message"].lower(), task["message"]
-
-
-def velociraptor_api_config(rig, address):
-    """An api.config.yaml as `velociraptor config api_client` writes it (PEMs made by IRIS's cryptography)."""
-    code = (
-        "import datetime, json\n"
-        "from cryptography import x509\n"
-        "from cryptography.hazmat.primitives import hashes, serialization\n"
-        "from cryptography.hazmat.primitives.asymmetric import ec\n"
-        "key = ec.generate_private_key(ec.SECP256R1())\n"
-        "name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, 'VelociraptorServer')])\n"
-        "now = datetime.datetime.utcnow()\n"
-        "cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())"
-        ".serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))"
-        ".sign(key, hashes.SHA256()))\n"
-        "pem = cert.public_bytes(serialization.Encoding.PEM).decode()\n"
-        "private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,"
-        " serialization.NoEncryption()).decode()\n"
-        "print(json.dumps({'ca_certificate': pem, 'client_cert': pem, 'client_private_key': private}))\n"
-    )
-    done = subprocess.run([str(rig.venv / "bin" / "python"), "-c", code], capture_output=True, text=True, check=True)
-    return json.dumps({**json.loads(done.stdout), "api_connection_string": address, "name": "e2e"})
+        digest = hashlib.md5(self.text.encode()).hexdigest()
+        ioc = self.api.add_ioc(digest, "md5")["data"]
+        (task,) = self.succeeded("on_postload_ioc_create")
+        stored = self.api.ioc(ioc["ioc_id"])
+        assert stored["ioc_tags"].split(",") == [f"{self.module.keyword}:hunted", f"{self.module.keyword}:seen"], stored
+        html = stored["custom_attributes"]["Report"]["Report"]["value"]
+        hunt_id = re.search(r"H\.[0-9A-Z]+", html)
+        assert hunt_id and self.host in html, f"no hunt id or host in the report: {html}"
+        assert any(f"Hunt {hunt_id.group()} started" in line for line in task["logs"]), task["logs"]
 
 
 SCENARIOS = {

@@ -1,151 +1,126 @@
-"""The remote services the presets talk to, as small HTTP servers on 127.0.0.1 that record what they get.
+"""The remote services the presets talk to, on 127.0.0.1: the baked project's own fakes, as the module's tests use them.
 
-- ``EnrichmentService``: the REST service templates/presets/ioc-enrichment/client.py asks,
-  ``GET <api_url>/<collection>/<value quoted whole>`` with the key in ``x-apikey``; JSON, or 404.
-- ``OpenCTI``: the GraphQL mutations templates/presets/external-sync/client.py sends, answered as
-  OpenCTI 6.9 does by ../shared/opencti-facts.md: the server's own internal id is returned, the
-  client's STIX id kept as an alias, observables deduplicated by value, an unknown id refused.
+Each preset's baked tests carry a fake of its remote system, built from that system's documented
+answers or source (the fake names them). The e2e suite serves the same fake to the real IRIS, so
+the stand-in follows the preset when the preset changes:
+- ioc-enrichment: ``tests/fake_service.py`` (an HTTP server answering scripted paths) with
+  VirusTotal API v3's answers from ``tests/fake_virustotal.py``;
+- external-sync: ``tests/fake_opencti.py``, run as its own process (``--port --token``), its
+  objects read back over HTTP (``GET /fake/state``);
+- hunt: ``tests/fake_velociraptor.py``, run as its own process (gRPC over mutual TLS), which
+  writes the API client config the module is given.
 """
 
+import importlib.util
 import json
+import re
+import subprocess
+import sys
 import threading
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+import urllib.request
+from pathlib import Path
+
+from .iris_server import stop_process
 
 
-class Service:
-    """One HTTP server on a free port of 127.0.0.1; ``requests`` holds (method, path, headers, body)."""
+def baked_fake(project, name):
+    """The baked project's ``tests/<name>.py``, imported under a name of its own (one per project)."""
+    path = Path(project) / "tests" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"e2e_{Path(project).name.replace('-', '_')}_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    def __init__(self):
-        self.requests = []
-        service = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                self.answer("GET", b"")
+class VirusTotal:
+    """The baked FakeService answering VirusTotal v3's paths under ``url`` (the module's api_url)."""
 
-            def do_POST(self):
-                self.answer("POST", self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+    def __init__(self, project):
+        self.answers = baked_fake(project, "fake_virustotal")
+        self.service = baked_fake(project, "fake_service").FakeService().__enter__()
+        self.url = f"{self.service.url}/api/v3"
 
-            def answer(self, method, body):
-                service.requests.append((method, self.path, dict(self.headers), body))
-                status, payload = service.handle(method, self.path, dict(self.headers), body)
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+    def answer(self, collection, object_id, *responses):
+        """Script what ``GET /api/v3/<collection>/<object_id>`` answers, one response per request, the last again."""
+        self.service.answer(f"/api/v3/{collection}/{object_id}", *responses)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def handle(self, method, path, headers, body):
-        raise NotImplementedError
+    @property
+    def requests(self):
+        return self.service.requests
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.service.__exit__(None, None, None)
 
 
-class EnrichmentService(Service):
-    """What a VirusTotal-like service answers: ``known[(collection, value)]``, else 404."""
+class Process:
+    """A baked fake run as its own process from the project's tests folder; ready once a line matches ``ready``.
 
-    def __init__(self, api_key):
-        self.api_key = api_key
-        self.known = {}
-        super().__init__()
+    Its output is read all along (``lines``), so it never blocks on a full pipe.
+    """
 
-    def handle(self, method, path, headers, body):
-        if headers.get("x-apikey") != self.api_key:
-            return 401, {"error": "wrong or missing x-apikey"}
-        collection, _, quoted = urlsplit(path).path.lstrip("/").partition("/")
-        answer = self.known.get((collection, unquote(quoted)))
-        return (200, answer) if answer is not None else (404, {"error": "not found"})
+    def __init__(self, project, script, *args, ready, timeout=30):
+        self.process = subprocess.Popen([sys.executable, f"tests/{script}", *args], cwd=project, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        self.lines = []
+        matched = threading.Event()
+
+        def read():
+            for line in self.process.stdout:
+                self.lines.append(line)
+                if not matched.is_set() and re.search(ready, line):
+                    self.match = re.search(ready, line)
+                    matched.set()
+
+        threading.Thread(target=read, daemon=True).start()
+        if not matched.wait(timeout):
+            self.stop()
+            raise RuntimeError(f"{script} did not start in {timeout}s: {''.join(self.lines)}")
+
+    def stop(self):
+        stop_process(self.process)
 
 
-class OpenCTI(Service):
-    """OpenCTI's GraphQL endpoint, for the five mutations of external-sync's client."""
+class OpenCTI(Process):
+    """The baked fake OpenCTI on a free port; ``state()`` is every object it holds."""
 
-    def __init__(self, token):
-        self.token = token
-        self.objects = {}  # internal id -> {"type", "stix_ids", "fields", "objects": [internal ids]}
-        super().__init__()
+    def __init__(self, project, token):
+        super().__init__(project, "fake_opencti.py", "--port", "0", "--token", token,
+                         ready=r"(http://127\.0\.0\.1:\d+)/graphql")  # fmt: skip
+        self.url = self.match.group(1)
 
-    def find(self, any_id):
-        """By internal id or any of the STIX ids it is known by (domain/attribute-utils.ts:27)."""
-        for internal_id, known in self.objects.items():
-            if any_id == internal_id or any_id in known["stix_ids"]:
-                return internal_id, known
-        return None, None
+    def state(self):
+        with urllib.request.urlopen(f"{self.url}/fake/state", timeout=10) as answer:
+            return json.load(answer)
 
-    def handle(self, method, path, headers, body):
-        if headers.get("Authorization") != f"Bearer {self.token}":
-            return 401, {"errors": [{"message": "You must be logged in to do this."}]}
-        if method != "POST" or urlsplit(path).path != "/graphql":
-            return 404, {"errors": [{"message": f"no {method} {path}"}]}
-        request = json.loads(body)
-        query, variables = request["query"], request.get("variables") or {}
-        try:
-            return 200, {"data": self.mutate(query, variables)}
-        except LookupError as error:
-            return 200, {"data": None, "errors": [{"message": str(error)}]}
 
-    def mutate(self, query, variables):
-        if "caseIncidentAdd" in query:
-            case = dict(variables["input"])
-            return {"caseIncidentAdd": {"id": self.upsert("Case-Incident", case.pop("stix_id"), case, key=None)}}
-        if "stixCyberObservableAdd" in query:
-            kind = variables["type"]
-            fields = variables[kind.replace("-", "")]
-            # Observables are one per value across the platform (schema/identifier.js: value, or hashes)
-            key = (kind, json.dumps(fields.get("hashes") or fields.get("value"), sort_keys=True))
-            return {"stixCyberObservableAdd": {"id": self.upsert(kind, variables["stix_id"], fields, key=key)}}
-        internal_id, known = self.find(variables["id"])
-        if known is None:  # domain/stixCyberObservable.js:259-261 fails on an unknown id
-            raise LookupError(f"Cannot read properties of undefined (reading 'entity_type') [{variables['id']}]")
-        if "relationAdd" in query:
-            known["objects"].append(variables["input"]["toId"])
-            return {"stixDomainObjectEdit": {"relationAdd": {"id": str(uuid.uuid4())}}}
-        del self.objects[internal_id]
-        edit = "stixCyberObservableEdit" if "stixCyberObservableEdit" in query else "stixDomainObjectEdit"
-        return {edit: {"delete": internal_id}}
+class Velociraptor(Process):
+    """The baked fake Velociraptor on a free port, with a client for each ``seen`` FQDN holding a file of that text.
 
-    def upsert(self, kind, stix_id, fields, key):
-        if "--" not in stix_id or stix_id.split("--")[0] != ("file" if kind == "StixFile" else kind.lower()):
-            raise LookupError(f"Invalid STIX id {stix_id!r} for {kind}")  # graphql/schema.js validateStixId
-        internal_id, known = self.find(stix_id)
-        if known is None and key is not None:
-            internal_id, known = next(((i, o) for i, o in self.objects.items() if o.get("key") == key), (None, None))
-        if known is None:
-            internal_id = str(uuid.uuid4())
-            known = self.objects[internal_id] = {"type": kind, "stix_ids": [], "objects": [], "key": key}
-        if stix_id not in known["stix_ids"]:
-            known["stix_ids"].append(stix_id)
-        known["fields"] = {name: value for name, value in fields.items() if name != "update"}
-        return internal_id
+    ``config`` is the api.config.yaml it wrote, as `velociraptor config api_client` does.
+    """
 
-    def of_type(self, kind):
-        return [known for known in self.objects.values() if known["type"] == kind]
+    def __init__(self, project, config_out, seen):
+        args = [f"--seen={fqdn}={text}" for fqdn, text in seen.items()]
+        super().__init__(project, "fake_velociraptor.py", "--port", "0", "--config-out", str(config_out), *args,
+                         ready=r"API on (127\.0\.0\.1:\d+);")  # fmt: skip
+        self.address = self.match.group(1)
+        self.config = Path(config_out).read_text()
 
 
 class StandIns:
-    """The stand-ins a session uses, started on first use and stopped at the end."""
+    """The stand-ins a session started, stopped at its end (a scenario may stop its own sooner)."""
 
     def __init__(self):
         self.started = []
 
-    def enrichment(self, api_key):
-        return self._start(EnrichmentService(api_key))
+    def virustotal(self, project):
+        return self._start(VirusTotal(project))
 
-    def opencti(self, token):
-        return self._start(OpenCTI(token))
+    def opencti(self, project, token):
+        return self._start(OpenCTI(project, token))
+
+    def velociraptor(self, project, config_out, seen):
+        return self._start(Velociraptor(project, config_out, seen))
 
     def _start(self, service):
         self.started.append(service)
@@ -154,3 +129,4 @@ class StandIns:
     def stop(self):
         for service in self.started:
             service.stop()
+        self.started.clear()

@@ -47,6 +47,24 @@ def test_cp_then_exec_see_the_containers_file_at_its_container_path(engine, tmp_
     )
 
 
+def test_make_installs_resolve_step_reads_back_what_pip_wrote_in_the_first_container(engine, tmp_path):
+    """`make resolve`: pip --dry-run --report FILE in the container, then `exec C cat FILE` and `pip list --format=json`."""
+    constraints = tmp_path / "iris-constraints.txt"
+    constraints.write_text("setuptools==70.3.0\n")
+    engine("cp", str(constraints), "iriswebapp_app:/tmp/iris-constraints.txt")
+    report = f"/tmp/e2e-{os.getpid()}-resolution.json"
+    pip = "import sys; open(sys.argv[sys.argv.index('--report') + 1], 'w').write('{\"install\": []}')"
+    done = engine("exec", "iriswebapp_app", sys.executable, "-c", pip, "install", "--dry-run", "--report", report,
+                  "-c", "/tmp/iris-constraints.txt", "grpcio>=1.80")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (engine.state / "containers" / "iriswebapp_app" / report.lstrip("/")).is_file()
+    assert not os.path.exists(report), "the report was written outside the container's folder"
+    assert engine("exec", "iriswebapp_app", "cat", report).stdout == '{"install": []}'
+    listed = engine("exec", "iriswebapp_app", sys.executable, "-c", "import sys; print(sys.argv[1:])", "list",
+                    "--format=json")  # fmt: skip
+    assert listed.stdout.strip() == str(["list", "--format=json"])
+
+
 def test_exec_returns_the_commands_exit_status_and_restart_is_recorded(engine):
     assert engine("exec", "iriswebapp_app", "sh", "-c", "exit 3").returncode == 3
     assert engine("restart", "iriswebapp_app", "iriswebapp_worker").returncode == 0

@@ -12,15 +12,8 @@ from conftest import code_variants, variant_id
 from . import scenarios
 from .deploy import add, assert_iris_unharmed, assert_no_secret_kept, bake_and_install
 
-# Known defects, each named by its issue: the scenario asserts the behaviour the issue asks for.
-KNOWN_DEFECTS = {
-    ("processor", "hunt"): "#14: pyvelociraptor pulls grpcio-tools, whose setuptools>=77 replaces IRIS's"
-    " setuptools 70.3 (no pkg_resources): IRIS no longer starts",
-    ("processor", "alert-triage"): "#13 alert-triage: 'Alert' object has no attribute 'custom_attributes';"
-    " severities set by id, not by name",
-    ("pipeline", "evidence-ingest"): "#13 evidence-ingest: no case evidence registered, no IOC added,"
-    " a rejected file stays to fail later runs",
-}
+# Defects still open, each named by its issue: xfail(strict=True) until fixed. {(module_type, preset): reason}; none today.
+KNOWN_DEFECTS = {}
 
 
 def variants():
