@@ -151,7 +151,8 @@ class IocEnrichment(Scenario):
         assert self.api.ioc(unknown["ioc_id"])["ioc_tags"] == self.tag("not-found")
 
         # One call, two IOCs: VT refuses the first; the second is still looked up.
-        refused, good = f"198.51.100.{uuid.uuid4().int % 250 + 1}", unique() + ".example.net"
+        # 192.0.2.0/24: no other scenario uses it, so this value is new to the case and its create hook fires.
+        refused, good = f"192.0.2.{uuid.uuid4().int % 250 + 1}", unique() + ".example.net"
         self.vt.answer("ip_addresses", refused, answers.wrong_key())
         self.vt.answer("domains", good, answers.found("domain", good, suspicious=2, harmless=60),
                        answers.found("domain", good, malicious=5, harmless=60))  # fmt: skip
