@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench.py            # prompts per type, bakes, per-module figures
     .venv/bin/python benchmarks/bench.py --suite    # and the template's test-suite wall time
+    .venv/bin/python benchmarks/bench.py --e2e      # and the e2e suite's, in a real IRIS (IRIS_WEB_SOURCE)
 
 Figures, not assertions: compare them with the targets in the table.
 """
@@ -75,6 +76,36 @@ def prompts_asked(variant, folder):
     return asked
 
 
+def e2e_figures():
+    """The e2e suite's figures: IRIS's venv built from nothing, then the suite's own timings (E2E_FIGURES)."""
+    if not os.environ.get("IRIS_WEB_SOURCE"):
+        print("e2e: IRIS_WEB_SOURCE is not set (README: the end-to-end suite); no e2e figures")
+        return
+    with tempfile.TemporaryDirectory() as cache:
+        # A cache of our own: the venv is built as on a fresh machine (pip's download cache as it is).
+        build = ("import sys, time; from pathlib import Path; from e2e import iris_server as s;"
+                 " python = s.find_python(); started = time.monotonic();"
+                 " s.ensure_venv(Path(sys.argv[1]).resolve(), python); print(time.monotonic() - started)")  # fmt: skip
+        cold = subprocess.run([sys.executable, "-c", build, os.environ["IRIS_WEB_SOURCE"]], cwd=ROOT / "tests",
+                              env={**os.environ, "XDG_CACHE_HOME": cache}, capture_output=True, text=True, check=True)  # fmt: skip
+        print(f"e2e: IRIS venv built from nothing: {float(cold.stdout.split()[-1]):.1f} s")
+    with tempfile.TemporaryDirectory() as folder:
+        figures_file = Path(folder) / "figures.json"
+        started = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/e2e"], cwd=ROOT,
+                             env={**os.environ, "E2E_FIGURES": str(figures_file)}, capture_output=True, text=True)  # fmt: skip
+        wall = time.perf_counter() - started
+        figures = json.loads(figures_file.read_text()) if figures_file.exists() else {}
+    print(f"e2e: suite {wall:.1f} s ({run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.returncode})")
+    starts = figures.get("iris_start_seconds") or [0]
+    print(f"e2e: IRIS venv {'built' if figures.get('venv_built') else 'reused'} {figures.get('venv_seconds', 0):.1f} s,"
+          f" PostgreSQL start {figures.get('postgres_start_seconds', 0):.1f} s, IRIS first start"
+          f" {figures.get('iris_first_start_seconds', 0):.1f} s, restart median {statistics.median(starts):.1f} s"
+          f" ({len(starts)} starts), teardown {figures.get('teardown_seconds', 0):.1f} s")  # fmt: skip
+    for name in sorted(name for name in figures if name.startswith(("test ", "install "))):
+        print(f"e2e: {name:<90}{figures[name]:>7.1f} s")
+
+
 def main():
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
     print(f"{'variant':<28}{'prompts':>8}  (typed through a pseudo-terminal; target <= 8)")
@@ -93,6 +124,8 @@ def main():
     print(f"targets: bake <= 0.5 s (median of {BAKES}), module/bare <= 1.1x instantiation, kept <= 0.1 kB per call")
     if "--suite" in sys.argv:
         print(f"template test suite, pytest -n auto: {suite_seconds():.1f} s (target <= 180)")
+    if "--e2e" in sys.argv:
+        e2e_figures()
 
 
 if __name__ == "__main__":

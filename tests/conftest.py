@@ -93,3 +93,13 @@ def assert_runs_clean(folder, *commands):
 def run_baked_suite(folder):
     """Run a baked project's own tests and ruff."""
     assert_runs_clean(folder, ["pytest", "-q", "-p", "no:cacheprovider"], *RUFF)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``-n``, the e2e suite runs in one worker, so one IRIS comes up (tests/e2e/scheduling.py)."""
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from e2e.scheduling import OneWorkerForE2E
+
+    return OneWorkerForE2E(config, log)

@@ -51,6 +51,8 @@ class FakeIris:
         self.iocs = []  # every IOC, shared by the cases that link to it
         self.ioc_links = set()  # (ioc_id, case_id)
         self.evidences = []  # registered evidence files, as dicts
+        self.ioc_states = []  # (case id, user id) each time a case's IOC table was marked changed
+        self.pending = []  # rows added to the database session, saved by the next commit
 
     def configure(self, module_class, **values):
         """Store the module's settings as IRIS does when it is added, then set ``values``."""
@@ -151,11 +153,15 @@ class FakeIris:
         return data
 
     def create_ioc(self, module_class, ioc, case_id=1):
-        """Add an IOC to a case as IRIS's IOC page does (case_ioc_routes.py:195-213).
+        """Add an IOC to a case as IRIS's IOC page does (case_ioc_routes.py:195-213), as a logged-in user.
 
         A value and type the case already has is refused before any post-load hook: False.
         """
-        ioc, _ = self.add_ioc(ioc, user_id=1, caseid=case_id)
+        known = self.find_ioc(ioc.ioc_value, _type_id(ioc))
+        if known is None:
+            ioc.user_id = 1
+            self._save_ioc(ioc)
+        ioc = known or ioc
         if self.add_ioc_link(ioc.ioc_id, case_id):
             return False
         self.call_hook(module_class, "on_postload_ioc_create", ioc)
@@ -164,15 +170,47 @@ class FakeIris:
     def case_iocs(self, case_id=1):
         return [ioc for ioc in self.iocs if (ioc.ioc_id, case_id) in self.ioc_links]
 
-    # IRIS's data layer, as modules may call it (app.datamgmt.*), with its signatures and results.
-    def add_ioc(self, ioc, user_id, caseid):
-        """case_iocs_db.py:184-201: the IOC of that value and type if there is one, else ``ioc`` saved."""
-        for known in self.iocs:
-            if (known.ioc_value, _type_id(known)) == (ioc.ioc_value, _type_id(ioc)):
-                return known, True
-        ioc.ioc_id, ioc.user_id = len(self.iocs) + 1, user_id
+    def _save_ioc(self, ioc):
+        ioc.ioc_id = len(self.iocs) + 1
         self.iocs.append(ioc)
+
+    # IRIS's data layer, as modules may call it (app.datamgmt.*, app.db) from the worker, where
+    # no user is logged in: with IRIS's signatures, results and failures.
+    def find_ioc(self, ioc_value, ioc_type_id):
+        """case_iocs_db.py:177-181: the IOC of that value and type, or None."""
+        return next((known for known in self.iocs if (known.ioc_value, _type_id(known)) == (ioc_value, ioc_type_id)),
+                    None)  # fmt: skip
+
+    def add_ioc(self, ioc, user_id, caseid):
+        """case_iocs_db.py:184-201: the IOC of that value and type if there is one, else ``ioc`` saved.
+
+        Saving a new one calls update_ioc_state(caseid) without the user, which reads
+        flask-login's current_user (states.py:39-40): None in the worker, so it fails there.
+        """
+        known = self.find_ioc(ioc.ioc_value, _type_id(ioc))
+        if known is not None:
+            return known, True
+        ioc.user_id = user_id
+        self.session_add(ioc)
+        self.update_ioc_state(caseid=caseid)
+        self.session_commit()
         return ioc, False
+
+    def update_ioc_state(self, caseid, userid=None):
+        """states.py:110-111 and 27-58: the case's IOC table marked changed by ``userid``, else by current_user."""
+        if not userid:
+            raise AttributeError("'NoneType' object has no attribute 'id' (current_user outside a request)")
+        self.ioc_states.append((caseid, userid))
+
+    def session_add(self, row):
+        """db.session.add: saved at the next commit."""
+        self.pending.append(row)
+
+    def session_commit(self):
+        """db.session.commit: pending IOCs get their ids (evidences are saved by add_evidence itself)."""
+        for row in self.pending:
+            self._save_ioc(row)
+        self.pending.clear()
 
     def add_ioc_link(self, ioc_id, caseid):
         """case_iocs_db.py:213-227: link the IOC to the case; True when the link was there already."""
@@ -260,6 +298,18 @@ class _FakeEvidenceStorage:
         return host.add_evidence(case_id, filename, description, size, sha256, date_added, user_id)
 
 
+class _FakeSession:
+    """``app.db.session``: IRIS's SQLAlchemy session, over the fake host."""
+
+    @staticmethod
+    def add(row):
+        host.session_add(row)
+
+    @staticmethod
+    def commit():
+        host.session_commit()
+
+
 class _Row(SimpleNamespace):
     """An IRIS model row (``Ioc(...)``): keyword arguments become attributes."""
 
@@ -270,7 +320,11 @@ def install():
     host = FakeIris()
     stand_ins = {
         "app.datamgmt.iris_engine.evidence_storage": {"EvidenceStorage": _FakeEvidenceStorage},
-        "app.datamgmt.case.case_iocs_db": _calls("add_ioc", "add_ioc_link", "get_ioc_type_id", "get_tlps_dict"),
+        "app": {"db": SimpleNamespace(session=_FakeSession)},
+        "app.datamgmt.case.case_iocs_db": _calls(
+            "find_ioc", "add_ioc", "add_ioc_link", "get_ioc_type_id", "get_tlps_dict"
+        ),
+        "app.datamgmt.states": _calls("update_ioc_state"),
         "app.datamgmt.manage.manage_srv_settings_db": _calls("get_server_settings_as_dict"),
         "app.datamgmt.manage.manage_common": _calls("search_severity_by_name"),
         "app.datamgmt.manage.manage_attribute_db": {

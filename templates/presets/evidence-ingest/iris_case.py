@@ -33,23 +33,33 @@ class CaseIocs:
 
     def add(self, type_name, value, description="", tags="", tlp=DEFAULT_TLP):
         """Add an IOC to the case; False when the case already has it."""
-        from app.datamgmt.case.case_iocs_db import add_ioc, add_ioc_link
+        from app import db
+        from app.datamgmt.case.case_iocs_db import add_ioc_link, find_ioc
         from app.datamgmt.manage.manage_attribute_db import get_default_custom_attributes
+        from app.datamgmt.states import update_ioc_state
         from app.models import Ioc
 
         if tlp not in self.tlp_ids:
             raise LookupError(f"IRIS has no TLP {tlp!r}")
-        ioc = Ioc(
-            ioc_value=value,
-            ioc_type_id=self.type_id(type_name),
-            ioc_description=description,
-            ioc_tags=tags,
-            ioc_tlp_id=self.tlp_ids[tlp],
-        )
-        ioc.custom_attributes = get_default_custom_attributes("ioc")  # as IRIS's own IOC page does
-        # An IOC is shared by the cases that have its value and type: IRIS finds it or saves
-        # this one, then links it to the case. The link says whether the case had it already.
-        ioc, _existed = add_ioc(ioc, self.user_id, self.case_id)
+        type_id = self.type_id(type_name)
+        # An IOC is shared by the cases that have its value and type: IRIS's one is used if there
+        # is one, else this one is saved; then it is linked to the case.
+        ioc = find_ioc(value, type_id)
+        if ioc is None:
+            ioc = Ioc(
+                ioc_value=value,
+                ioc_type_id=type_id,
+                ioc_description=description,
+                ioc_tags=tags,
+                ioc_tlp_id=self.tlp_ids[tlp],
+                user_id=self.user_id,
+            )
+            ioc.custom_attributes = get_default_custom_attributes("ioc")  # as IRIS's own IOC page does
+            db.session.add(ioc)
+            # What IRIS's add_ioc does, but for the user who ran the pipeline: add_ioc records the
+            # change for the logged-in user (states.py:39-40), and the worker has none.
+            update_ioc_state(caseid=self.case_id, userid=self.user_id)
+            db.session.commit()
         already_linked = add_ioc_link(ioc.ioc_id, self.case_id)
         return not already_linked
 
