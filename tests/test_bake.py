@@ -8,14 +8,14 @@ import sys
 import tomllib
 
 import pytest
-from conftest import CHOICES, CONTEXT, ROOT, RUFF, answer_matrix, assert_runs_clean, load_rules, variant_id
+from conftest import CHOICES, CONTEXT, ROOT, RUFF, answer_matrix, assert_runs_clean, rules, variant_id
 
 MATRIX = answer_matrix()
 # GitHub Actions expressions (${{ }}) are meant to be there; Jinja syntax is not.
 DEBRIS = re.compile(r"(?<!\$)\{\{|\{%|\{#|\\\{")
 # The report template, and the test that renders templates: Jinja of the module's own.
 OWN_JINJA = {"report.html", "test_enrichment.py"}
-PRESETS = load_rules().presets.PRESETS
+PRESETS = rules.presets.PRESETS
 
 
 def test_the_matrix_covers_every_choice():
@@ -73,7 +73,7 @@ def test_the_guide_names_only_files_that_exist_and_every_handler_function(projec
         assert (folder / name).exists() or any(folder.rglob(name)), f"AGENTS.md names {name}, which is not there"
     if answers["module_type"] == "processor":
         default_hooks = PRESETS[answers["preset"]].hooks  # the matrix keeps the preset's hooks
-        for function in load_rules().hook_selection.plan(default_hooks)["functions"]:
+        for function in rules.hook_selection.plan(default_hooks)["functions"]:
             assert f"`{function['name']}`" in guide
 
 

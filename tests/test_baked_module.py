@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHOICES, code_variants, load_rules, run_baked_suite, variant_id
+from conftest import CHOICES, code_variants, rules, run_baked_suite, variant_id
 
 TYPES = CHOICES["module_type"]
-PRESETS = load_rules().presets.PRESETS
+PRESETS = rules.presets.PRESETS
 VARIANTS = code_variants()
 # IRIS 2.4 runs modules on Python 3.9: CI points IRIS_PYTHON at one when the machine has it.
 IRIS_PYTHON = os.environ.get("IRIS_PYTHON") or sys.executable
@@ -92,7 +92,7 @@ def test_switching_every_hook_off_by_default_keeps_the_baked_suite_green(bake, p
     folder = shutil.copytree(bake(preset=preset, keyword="flipped"), tmp_path / "flipped")
     package = "iris_flipped_module"
     config = folder / package / "config.py"
-    switches = [entry["param_name"] for entry in load_rules().hook_selection.plan(PRESETS[preset].hooks)["switches"]]
+    switches = [entry["param_name"] for entry in rules.hook_selection.plan(PRESETS[preset].hooks)["switches"]]
     text = config.read_text(encoding="utf-8")
     for name in switches:
         text, flipped = re.subn(rf'("param_name": "{name}",.*?"default": )True', r"\1False", text, count=1, flags=re.DOTALL)

@@ -4,7 +4,7 @@ import ast
 import json
 
 import pytest
-from conftest import ROOT, load_rules, run_baked_suite
+from conftest import ROOT, rules, run_baked_suite
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
@@ -18,7 +18,6 @@ SELECTIONS = {
     "preload and deletes": "on_preload_ioc_create, on_preload_note_update, on_postload_ioc_delete, on_postload_alert_delete",
     "every hook": "all",
 }
-rules = load_rules()
 
 
 def hook_table(folder):

@@ -13,11 +13,11 @@ import sys
 import tomllib
 
 import pytest
-from conftest import ROOT, code_variants, load_rules, variant_id
+from conftest import ROOT, code_variants, rules, variant_id
 from iris_target import require_index
 from packaging.requirements import Requirement
 
-PINS = load_rules().iris_pins
+PINS = rules.iris_pins
 # iris-web's source, where the facts come from: beside this checkout (CI) or beside its worktree.
 IRIS_SOURCES = [path / "shared" / f"iris-web-{PINS.RELEASE}" / "source" for path in (ROOT.parent, ROOT.parent.parent)]
 

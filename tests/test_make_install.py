@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import load_rules
+from conftest import rules
 from iris_target import require_index, require_iris_python
 
 FAKE_ENGINE = """#!/bin/sh
@@ -47,7 +47,7 @@ elif command == "exec":
     sys.exit(subprocess.run([inside(container, arg) for arg in argv]).returncode)
 """
 CONTAINERS = ("iriswebapp_app", "iriswebapp_worker")
-PINS = load_rules().iris_pins.pins()
+PINS = rules.iris_pins.pins()
 
 
 @pytest.fixture

@@ -7,15 +7,16 @@ lacks, the bad answers and those made from them. As a config file (``--config-fi
 from the answers typed in the same run only, not from the replayed ones, so each default
 starts by putting the kept answers back: ``{% set cookiecutter = with_answers(cookiecutter, {...}) %}``.
 
-Plain Python: ``local_extensions.py`` (during the prompts) and the pre-generation hook use it.
+Plain Python: the filters (during the prompts) and the pre-generation hook use it.
 """
 
 import json
 import shlex
 from pathlib import Path
 
+from . import template
+
 FILE_NAME = "iris-module-answers.json"
-CONTEXT_PATH = Path(__file__).resolve().parent.parent / "cookiecutter.json"
 # The answers each default is made from: asking one again asks these again when they took the
 # default made from it. The derived names follow their answer; ``__answers`` is always
 # rendered again, so that the answers typed in the retry are checked.
@@ -33,10 +34,6 @@ NOT_ANSWERS = ("_template", "_output_dir", "_repo_dir", "_checkout", "_extension
                "_jinja2_env_vars", "_new_lines")  # fmt: skip
 
 
-def template_context():
-    return json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
-
-
 def field(problem):
     """The answer a problem line names: ``"email: ..."`` -> ``"email"``."""
     return problem.split(":", 1)[0]
@@ -49,7 +46,7 @@ def plan(answers, problems, render, suggestions):
     it cannot be made from them;
     ``suggestions`` maps a bad field to a better default than the template's.
     """
-    context = template_context()
+    context = template.CONTEXT
     bad = {field(problem) for problem in problems if field(problem) in context}
     redo = set(bad) | set(ALWAYS_ASKED)
     changed = True

@@ -1,33 +1,15 @@
 """The rules every prompt answer must follow, and the names derived from the answers.
 
-Plain Python with no third-party imports: the pre-generation hook, the Jinja filters in
-``local_extensions.py`` and the template's tests all load this file, which gathers the rules
-of the files beside it (hooks, settings, presets), so a rule is written once. Each problem
-is reported as ``field: what is wrong. What to do.``
+Plain Python with no third-party imports: it gathers the rules of the modules beside it
+(hooks, settings, presets), so a rule is written once. Each problem is reported as
+``field: what is wrong. What to do.``
 """
 
-import importlib.util
 import keyword
 import re
 import sys
-from pathlib import Path
 
-
-def _rules_beside(name):
-    """The rule file ``name`` beside this one, loaded from this template whatever else is loaded."""
-    path = Path(__file__).resolve().with_name(f"{name}.py")
-    # One module name per template folder: two templates in one process keep their own rules.
-    spec = importlib.util.spec_from_file_location(f"iris_skeleton_{name}_{abs(hash(str(path)))}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hook_selection = _rules_beside("hook_selection")
-presets = _rules_beside("presets")
-settings_spec = _rules_beside("settings_spec")
-iris_pins = _rules_beside("iris_pins")
+from . import hook_selection, presets, settings_spec
 
 MODULE_TYPES = ("processor", "pipeline")
 # The answers cookiecutter does not ask for (their name starts with "_"): given on the command

@@ -9,9 +9,10 @@ refuse a hook IRIS does not have.
 import difflib
 import json
 import re
-from pathlib import Path
 
-CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "{{cookiecutter.module_name}}" / "tests" / "iris_hooks.json"
+from . import template
+
+CATALOGUE_PATH = template.PROJECT_DIR / "tests" / "iris_hooks.json"
 CATALOGUE = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
 HOOKS = {hook["name"]: hook for hook in CATALOGUE["hooks"]}
 KINDS = CATALOGUE["kinds"]
