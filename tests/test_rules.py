@@ -1,0 +1,98 @@
+"""The rules package: reached through one loader, by normal imports inside, and each bake gets its own template's rules."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, rules
+
+# Bakes from two copies of the template in one process, and from one of them again once its
+# files changed in place, as cruft resets its clone to another commit between two bakes.
+BAKES = """
+import sys
+from pathlib import Path
+from cookiecutter.main import cookiecutter
+
+first, second, output, old, new = sys.argv[1:]
+
+
+def bake(template, keyword):
+    project = cookiecutter(template, no_input=True, extra_context={"keyword": keyword, "_init_git": False},
+                           output_dir=output)
+    return Path(project, "AGENTS.md").read_text(encoding="utf-8")
+
+
+results = [old in bake(first, "first"), new in bake(second, "second")]
+for path in Path(first).rglob("preset*"):
+    if path.is_file() and old in path.read_text(encoding="utf-8"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+results.append(new in bake(first, "changed"))
+print("baked with their own rules:", results)
+"""
+BLANK_SUMMARY = "an empty module: a handler function with a TODO per hook, or a file handler"
+
+
+def copy_of_the_template(target):
+    ignored = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "build")
+    return shutil.copytree(ROOT, target, ignore=ignored)
+
+
+def change(folder, old, new):
+    """Replace ``old`` with ``new`` in the presets' data, wherever it is written."""
+    changed = 0
+    for path in [*(folder / "rules").glob("presets.py"), *(folder / "templates" / "presets").rglob("preset*")]:
+        text = path.read_text(encoding="utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new), encoding="utf-8")
+            changed += 1
+    assert changed == 1
+
+
+def test_each_bake_in_one_process_gets_the_rules_of_its_own_template_and_commit(tmp_path):
+    first, second = copy_of_the_template(tmp_path / "first"), copy_of_the_template(tmp_path / "second")
+    changed = "a module the second copy describes its own way"
+    change(second, BLANK_SUMMARY, changed)
+
+    done = subprocess.run([sys.executable, "-c", BAKES, str(first), str(second), str(tmp_path / "out"), BLANK_SUMMARY,
+                           changed], cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert "baked with their own rules: [True, True, True]" in done.stdout
+
+
+def test_every_rule_file_is_reached_by_a_normal_import():
+    rules.filters  # noqa: B018  (loaded on first use)
+
+    files = {path.stem for path in (ROOT / "rules").glob("*.py")} - {"__init__"}
+    imported = {name.rpartition(".")[2] for name in sys.modules if name.startswith(f"{rules.__name__}.")}
+
+    assert files <= imported
+
+
+def test_the_rules_are_loaded_by_one_loader_only():
+    skipped = {".venv", ".git", "{{cookiecutter.module_name}}", "templates", Path(__file__).name}
+    own_python = [path for path in ROOT.rglob("*.py") if not skipped & set(path.relative_to(ROOT).parts)]
+    path_loaders = {}
+    for path in own_python:
+        found = re.findall(r"spec_from_file_location|run_path\(.*", path.read_text(encoding="utf-8"))
+        if found:
+            path_loaders[str(path.relative_to(ROOT))] = found
+
+    assert path_loaders.pop("iris_skeleton_extension.py").count("spec_from_file_location") == 1
+    for path, calls in path_loaders.items():  # the hooks, the tests and earlier commits' extension use it
+        assert all("iris_skeleton_extension.py" in call for call in calls), path
+
+
+def test_no_bytecode_cache_is_baked_into_a_project(tmp_path):
+    # Python writes __pycache__ beside a file it imports unless told not to: the template's
+    # own files read by the rules must not leave one in the project folder of the template.
+    template = copy_of_the_template(tmp_path / "template")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    for run in ("first", "second"):
+        bake = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path / run), str(template), "_init_git=no"]
+        subprocess.run(bake, cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    assert list((tmp_path / "second").rglob("__pycache__")) == []
