@@ -14,7 +14,7 @@ only to refuse.
 
 import importlib
 
-from . import answers, baked, hook_selection, iris_pins, presets, retry, settings_spec, template
+from . import answers, baked, hook_selection, iris_pins, presets, retry, setting, settings_spec, template
 
 
 def __getattr__(name):
@@ -23,4 +23,4 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["answers", "baked", "hook_selection", "iris_pins", "presets", "retry", "settings_spec", "template"]
+__all__ = ["answers", "baked", "hook_selection", "iris_pins", "presets", "retry", "setting", "settings_spec", "template"]

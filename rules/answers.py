@@ -10,6 +10,7 @@ import re
 import sys
 
 from . import hook_selection, presets, settings_spec
+from .setting import Setting, entries
 
 MODULE_TYPES = ("processor", "pipeline")
 # The answers cookiecutter does not ask for (their name starts with "_"): given on the command
@@ -239,8 +240,8 @@ def settings_problems(answers):
     found += settings_spec.setting_problems(answers["settings"])
     own = builtin_settings(answers)
     seen = set()
-    for entry in settings_spec.settings(answers["settings"]):
-        name = entry["param_name"]
+    for setting in settings_spec.settings(answers["settings"]):
+        name = setting.param_name
         if name in seen:
             found.append(f"settings: {name!r} is declared twice. Keep one.")
         elif name in own:
@@ -258,7 +259,7 @@ def good_settings(answers):
     for item in settings_spec.items(answers["settings"]):
         if settings_spec.item_problems(item):
             continue
-        name = settings_spec.settings(item)[0]["param_name"]
+        name = settings_spec.settings(item)[0].param_name
         if name not in own and name not in seen:
             good.append(item)
         seen.add(name)
@@ -269,15 +270,15 @@ def builtin_settings(answers):
     """The settings a module has before the user's own, by name, each with where it comes from."""
     own = {}
     if answers["module_type"] == "pipeline":
-        own[MOVE_PROCESSED["param_name"]] = "a setting every pipeline has"
+        own[MOVE_PROCESSED.param_name] = "a setting every pipeline has"
     elif answers["preset"] in presets.PRESETS:
         known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not hook_selection.problems(token)]
         for switch in hook_selection.plan(", ".join(known))["switches"]:
-            own[switch["param_name"]] = "the switch of the hook of that name"
+            own[switch.param_name] = "the switch of the hook of that name"
     preset_settings = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK]).settings
-    names = ", ".join(entry["param_name"] for entry in preset_settings)
-    for entry in preset_settings:
-        own[entry["param_name"]] = f"a setting of the {answers['preset']} preset ({names})"
+    names = ", ".join(setting.param_name for setting in preset_settings)
+    for setting in preset_settings:
+        own[setting.param_name] = f"a setting of the {answers['preset']} preset ({names})"
     return own
 
 
@@ -291,13 +292,13 @@ def builtin_settings_hint(answers):
 
 
 # The settings every module of a type has, before the user's own.
-MOVE_PROCESSED = presets.setting(
-    "move_processed",
-    "Move processed files aside",
-    "Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it.",
-    "bool",
-    True,
+MOVE_PROCESSED = Setting(
+    param_name="move_processed",
+    param_human_name="Move processed files aside",
+    param_description="Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it.",
+    default=True,
     mandatory=True,
+    type="bool",
 )
 
 
@@ -307,7 +308,7 @@ def module_settings(answers):
         own = hook_selection.plan(hooks_answer(answers))["switches"]
     else:
         own = [MOVE_PROCESSED]
-    return own + presets.PRESETS[answers["preset"]].settings + settings_spec.settings(answers["settings"])
+    return entries([*own, *presets.PRESETS[answers["preset"]].settings, *settings_spec.settings(answers["settings"])])
 
 
 def undescribed_settings(answers):

@@ -15,6 +15,7 @@ from jinja2 import TemplateError, pass_environment
 from jinja2.ext import Extension
 
 from . import answers, baked, hook_selection, iris_pins, presets, retry, settings_spec, template
+from .setting import entries
 
 TEMPLATE_DIR = template.TEMPLATE_DIR
 
@@ -144,7 +145,7 @@ class AnswerFilters(Extension):
         environment.globals["hook_plan"] = lambda context: hook_selection.plan(answers.hooks_answer(context))
         environment.globals["module_settings"] = answers.module_settings
         environment.globals["undescribed_settings"] = answers.undescribed_settings
-        environment.globals["own_settings"] = lambda context: settings_spec.settings(context["settings"])
+        environment.globals["own_settings"] = lambda context: entries(settings_spec.settings(context["settings"]))
         environment.globals["human_name"] = answers.human_name
         environment.globals["settings_table"] = baked.readme_settings.table
         environment.globals["preset"] = lambda context: presets.PRESETS[context["preset"]]

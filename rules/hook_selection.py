@@ -7,13 +7,12 @@ refuse a hook IRIS does not have.
 """
 
 import difflib
-import json
 import re
 
-from . import template
+from . import baked
+from .setting import Setting
 
-CATALOGUE_PATH = template.PROJECT_DIR / "tests" / "iris_hooks.json"
-CATALOGUE = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
+CATALOGUE = baked.HOOK_CATALOGUE
 HOOKS = {hook["name"]: hook for hook in CATALOGUE["hooks"]}
 KINDS = CATALOGUE["kinds"]
 EVERY_HOOK = "all"
@@ -87,7 +86,7 @@ def plan(answer):
     ``rows``: one per hook, for the hook table (name, handler function, manual or not).
     ``functions``: one per handler function, grouping the hooks that share a kind and a
     data shape, with what the data holds for each.
-    ``switches``: the bool setting that turns each hook on or off, named after the hook.
+    ``switches``: the bool Setting that turns each hook on or off, named after the hook.
     """
     selected = select(answer)
     rows, functions = [], {}
@@ -128,12 +127,12 @@ def _switch(hook):
         action = re.sub(rf"^on_(pre|post)load_({hook['kind']}_)?", "", hook["name"]).replace("_", " ")
         human = f"{kind[:1].upper()}{kind[1:]} {action} ({PHASE_WORDS[hook['phase']]})"
         description = f"Run the module on IRIS's {hook['name']} hook."
-    return {
-        "param_name": hook["name"],
-        "param_human_name": human,
-        "param_description": description,
-        "default": True,
-        "mandatory": True,
-        "type": "bool",
-        "section": "Hooks",
-    }
+    return Setting(
+        param_name=hook["name"],
+        param_human_name=human,
+        param_description=description,
+        default=True,
+        mandatory=True,
+        type="bool",
+        section="Hooks",
+    )

@@ -5,7 +5,9 @@ functions it implements, the files it adds to the package and its tests, its set
 what it needs installed. Its handler, client and tests are in ``templates/presets/<name>/``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from .setting import Setting
 
 BLANK = "blank"
 
@@ -26,15 +28,8 @@ class Preset:
 
 
 def setting(name, human, description, setting_type, default, mandatory=False, section=None):
-    entry = {
-        "param_name": name,
-        "param_human_name": human,
-        "param_description": description,
-        "default": default,
-        "mandatory": mandatory,
-        "type": setting_type,
-    }
-    return entry if section is None else {**entry, "section": section}
+    return Setting(param_name=name, param_human_name=human, param_description=description, default=default,
+                   mandatory=mandatory, type=setting_type, section=section)  # fmt: skip
 
 
 # One definition each for the settings the helpers read.
@@ -63,10 +58,10 @@ REPORT_SETTINGS = [
 
 def with_defaults(settings, **defaults):
     """``settings`` with some defaults of a preset's own: one definition, and the default that fits."""
-    unknown = set(defaults) - {entry["param_name"] for entry in settings}
+    unknown = set(defaults) - {setting.param_name for setting in settings}
     if unknown:
         raise KeyError(f"no setting {', '.join(sorted(unknown))} to change the default of")
-    return [{**entry, "default": defaults.get(entry["param_name"], entry["default"])} for entry in settings]
+    return [replace(setting, default=defaults.get(setting.param_name, setting.default)) for setting in settings]
 
 
 HELPERS = {

@@ -92,7 +92,7 @@ def test_switching_every_hook_off_by_default_keeps_the_baked_suite_green(bake, p
     folder = shutil.copytree(bake(preset=preset, keyword="flipped"), tmp_path / "flipped")
     package = "iris_flipped_module"
     config = folder / package / "config.py"
-    switches = [entry["param_name"] for entry in rules.hook_selection.plan(PRESETS[preset].hooks)["switches"]]
+    switches = [switch.param_name for switch in rules.hook_selection.plan(PRESETS[preset].hooks)["switches"]]
     text = config.read_text(encoding="utf-8")
     for name in switches:
         text, flipped = re.subn(rf'("param_name": "{name}",.*?"default": )True', r"\1False", text, count=1, flags=re.DOTALL)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, rules
 
 # Bakes from two copies of the template in one process, and from one of them again once its
@@ -96,3 +97,28 @@ def test_no_bytecode_cache_is_baked_into_a_project(tmp_path):
         subprocess.run(bake, cwd=tmp_path, env=env, check=True, capture_output=True)
 
     assert list((tmp_path / "second").rglob("__pycache__")) == []
+
+
+def test_a_setting_iris_would_refuse_cannot_be_made():
+    good = {"param_name": "n", "param_human_name": "N", "param_description": "A number.", "default": 1, "type": "int"}
+
+    assert rules.setting.Setting(**good).entry() == {**good, "mandatory": False}
+    with pytest.raises(ValueError, match="setting 'n' has type 'integer', unknown to IRIS"):
+        rules.setting.Setting(**{**good, "type": "integer"})
+    with pytest.raises(ValueError, match="setting 'n': default '1' is not a int"):
+        rules.setting.Setting(**{**good, "default": "1"})
+
+
+def test_the_settings_answer_reads_a_bool_default_as_the_baked_module_reads_a_stored_value():
+    typed = rules.baked._plain_module("{{cookiecutter.__package_name}}/settings.py").typed
+    words = [*rules.settings_spec.TRUE_WORDS, *rules.settings_spec.FALSE_WORDS]
+
+    for word in words + [word.upper() for word in words]:
+        assert rules.settings_spec.parse_default(word, "bool") is typed(word, "bool"), word
+
+
+def test_the_settings_answer_takes_the_types_the_fake_iris_takes():
+    for setting_type in rules.baked.fake_iris.IRIS_SETTING_TYPES:
+        assert rules.settings_spec.item_problems(f"x:{setting_type}") == []
+    (refused,) = rules.settings_spec.item_problems("x:boolean")
+    assert "'boolean' is not an IRIS type. Use one of bool, int, sensitive_string, string," in refused
