@@ -225,7 +225,7 @@ def type_problems(answers):
     found = []
     if answers["_pipeline_args"].strip():
         found.append("_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline.")
-    if answers["preset"] not in presets.PRESETS:
+    if answers["preset"] not in presets.PRESETS or presets.problems(answers):  # no preset's hooks to go by
         return found + hook_selection.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
     hooks = hooks_answer(answers)
     found += hook_selection.problems(hooks)

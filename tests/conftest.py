@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # The template's rules, through its one loader (not imported by name: cookiecutter imports
 # iris_skeleton_extension by name, each bake from its own template folder).
-rules = runpy.run_path(str(ROOT / "iris_skeleton_extension.py"))["load_rules"]()
+load_rules = runpy.run_path(str(ROOT / "iris_skeleton_extension.py"))["load_rules"]
+rules = load_rules()
 CONTEXT = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
 # The choice prompts, and the licence, a choice given on the command line (_license=MIT).
 CHOICES = {name: values for name, values in CONTEXT.items() if isinstance(values, list) and not name.startswith("_")}

@@ -64,13 +64,35 @@ def test_only_the_files_of_the_chosen_type_are_left(project):
     assert [path.name for path in folder.rglob("*") if path.is_file() and path.stat().st_size == 0] == []
 
 
-def test_the_guide_names_only_files_that_exist_and_every_handler_function(project):
+def configuration(folder):
+    """config.CONFIGURATION of a baked project, read from its source."""
+    config = ast.parse((folder / folder.name.replace("-", "_") / "config.py").read_text(encoding="utf-8"))
+    (value,) = [node.value for node in config.body if isinstance(node, ast.Assign) and node.targets[0].id == "CONFIGURATION"]
+    return ast.literal_eval(value)
+
+
+# Every setting some bake has: the presets', the pipelines' and the hooks' switches.
+ANY_SETTING = {setting.param_name for preset in PRESETS.values() for setting in preset.settings}
+ANY_SETTING |= {rules.answers.MOVE_PROCESSED.param_name, *rules.hook_selection.HOOKS}
+ANY_SECTION = {setting.section for preset in PRESETS.values() for setting in preset.settings}
+
+
+def test_the_guide_names_only_files_and_settings_the_project_has_and_every_handler_function(project):
     answers, folder = project
     guide = (folder / "AGENTS.md").read_text(encoding="utf-8")
-    named = {name for name in re.findall(r"`([^`\s]+\.(?:py|json|html|md))`", guide)}
-    assert named, "the guide names no file"
-    for name in named:
-        assert (folder / name).exists() or any(folder.rglob(name)), f"AGENTS.md names {name}, which is not there"
+    entries = configuration(folder)
+    names = {entry["param_name"] for entry in entries}
+    sections = {entry.get("section") for entry in entries}
+
+    files = set(re.findall(r"`([^`\s]+\.(?:py|json|html|md|txt|toml|yml))`", guide))
+    assert files, "the guide names no file"
+    for name in files:
+        found = (folder / name).exists() if "/" in name else any(folder.rglob(name))
+        assert found, f"AGENTS.md names {name}, which is not there"
+    for name in set(re.findall(r"`(?:context\.settings\.)?(\w+)`", guide)) & ANY_SETTING:
+        assert name in names, f"AGENTS.md names the setting {name}, which the project does not have"
+    for section in set(re.findall(r"the (\w+) settings", guide)) & ANY_SECTION:
+        assert section in sections, f"AGENTS.md names the {section} settings, which the project does not have"
     if answers["module_type"] == "processor":
         default_hooks = PRESETS[answers["preset"]].hooks  # the matrix keeps the preset's hooks
         for function in rules.hook_selection.plan(default_hooks)["functions"]:

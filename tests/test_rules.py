@@ -1,5 +1,6 @@
 """The rules package: reached through one loader, by normal imports inside, and each bake gets its own template's rules."""
 
+import json
 import os
 import re
 import shutil
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, rules
+from conftest import CONTEXT, ROOT, load_rules, rules
 
 # Bakes from two copies of the template in one process, and from one of them again once its
 # files changed in place, as cruft resets its clone to another commit between two bakes.
@@ -122,3 +123,23 @@ def test_the_settings_answer_takes_the_types_the_fake_iris_takes():
         assert rules.settings_spec.item_problems(f"x:{setting_type}") == []
     (refused,) = rules.settings_spec.item_problems("x:boolean")
     assert "'boolean' is not an IRIS type. Use one of bool, int, sensitive_string, string," in refused
+
+
+def test_every_preset_folder_is_a_choice_of_the_preset_prompt():
+    folders = {path.parent.name for path in (ROOT / "templates" / "presets").glob("*/handler.py")}
+
+    assert folders == set(CONTEXT["preset"]) == set(rules.presets.PRESETS)
+
+
+def test_a_mistake_in_a_presets_data_is_named_with_its_file(tmp_path):
+    template = copy_of_the_template(tmp_path / "template")
+    path = template / "templates" / "presets" / "hunt" / "preset.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["settings"][0]["type"] = "boolean"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(ValueError, match=r"presets/hunt/preset.json: setting 'api_config' has type 'boolean'"):
+        load_rules(template)
+    path.write_text(json.dumps({**data, "hook": "ioc"}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"presets/hunt/preset.json: unknown keys hook; the keys are"):
+        load_rules(template)
