@@ -9,14 +9,17 @@ import keyword
 import re
 import sys
 
-from . import hook_selection, presets, settings_spec
+from . import hook_selection, presets, settings_spec, template
 from .setting import Setting, entries
 
-MODULE_TYPES = ("processor", "pipeline")
+MODULE_TYPES = tuple(template.CONTEXT["module_type"])
 # The answers cookiecutter does not ask for (their name starts with "_"): given on the command
 # line (``_hooks=ioc``) or in a replay file, each with a default that suits most modules.
-PRIVATE = ("_hooks", "_pipeline_args", "_module_human_name", "_module_version", "_organization", "_repository_url",
-           "_license", "_init_git")  # fmt: skip
+PRIVATE = tuple(
+    key
+    for key in template.CONTEXT
+    if key.startswith("_") and not key.startswith("__") and key not in template.COOKIECUTTER_KEYS
+)
 LICENSES = ("LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary")
 
 KEYWORD_RULE = re.compile(r"[a-z][a-z0-9_]{0,31}")

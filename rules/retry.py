@@ -30,8 +30,7 @@ MADE_FROM = {
 ALWAYS_ASKED = ("__answers",)
 # Not answers: what cookiecutter records of the run, and the template's own settings, which
 # must come from cookiecutter.json for the prompts to load this template's filters.
-NOT_ANSWERS = ("_template", "_output_dir", "_repo_dir", "_checkout", "_extensions", "_copy_without_render",
-               "_jinja2_env_vars", "_new_lines")  # fmt: skip
+NOT_ANSWERS = template.COOKIECUTTER_KEYS
 
 
 def field(problem):
