@@ -32,7 +32,9 @@ def load_rules(template_dir=TEMPLATE_DIR):
     for stale in [key for key in sys.modules if key == name or key.startswith(f"{name}.")]:
         del sys.modules[stale]
     folder = template_dir / "rules"
-    spec = importlib.util.spec_from_file_location(name, folder / "__init__.py", submodule_search_locations=[str(folder)])
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
     package = importlib.util.module_from_spec(spec)
     package.__signature__ = signature
     sys.modules[name] = package  # before it runs: its modules import each other through it

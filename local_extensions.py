@@ -9,4 +9,5 @@ of the commit now checked out.
 import runpy
 from pathlib import Path
 
-AnswerFilters = runpy.run_path(str(Path(__file__).with_name("iris_skeleton_extension.py")))["load_rules"]().filters.AnswerFilters
+load_rules = runpy.run_path(str(Path(__file__).with_name("iris_skeleton_extension.py")))["load_rules"]
+AnswerFilters = load_rules().filters.AnswerFilters

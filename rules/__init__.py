@@ -23,4 +23,14 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["answers", "baked", "hook_selection", "iris_pins", "presets", "retry", "setting", "settings_spec", "template"]
+__all__ = [
+    "answers",
+    "baked",
+    "hook_selection",
+    "iris_pins",
+    "presets",
+    "retry",
+    "setting",
+    "settings_spec",
+    "template",
+]

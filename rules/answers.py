@@ -35,13 +35,12 @@ TEXT_MAX = 500
 
 # Packages a module must not shadow: IRIS's own code, the interface, and what IRIS's
 # environment depends on. The standard library is added below.
-RESERVED_PACKAGES = {
-    "app", "iris_interface", "celery", "kombu", "flask", "sqlalchemy", "marshmallow",
-    "requests", "urllib3", "packaging", "setuptools", "pip", "tests", "test",
-}  # fmt: skip
-STDLIB = set(getattr(sys, "stdlib_module_names", ())) | {
-    "json", "logging", "os", "sys", "re", "typing", "email", "http", "string", "types",
-}  # fmt: skip
+RESERVED_PACKAGES = set(
+    "app iris_interface celery kombu flask sqlalchemy marshmallow requests urllib3 packaging setuptools pip tests test".split()
+)
+STDLIB = set(getattr(sys, "stdlib_module_names", ())) | set(
+    "json logging os sys re typing email http string types".split()
+)
 
 
 class AnswerError(ValueError):
@@ -214,7 +213,9 @@ def problems(answers):
 def human_name_problems(value):
     found = text_problems("_module_human_name", value)
     if value == "IrisBaseModule":
-        found.append("_module_human_name: 'IrisBaseModule' is the interface's own name, which IRIS refuses. Pick another.")
+        found.append(
+            "_module_human_name: 'IrisBaseModule' is the interface's own name, which IRIS refuses. Pick another."
+        )
     return found
 
 
@@ -227,7 +228,9 @@ def type_problems(answers):
         return found
     found = []
     if answers["_pipeline_args"].strip():
-        found.append("_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline.")
+        found.append(
+            "_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline."
+        )
     if answers["preset"] not in presets.PRESETS or presets.problems(answers):  # no preset's hooks to go by
         return found + hook_selection.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
     hooks = hooks_answer(answers)

@@ -153,4 +153,6 @@ class AnswerFilters(Extension):
         # IRIS's own pins (templates/iris/<release>/constraints.txt) and the Python it runs modules on.
         environment.globals["iris_release"] = iris_pins.RELEASE
         environment.globals["iris_python"] = iris_pins.PYTHON[iris_pins.RELEASE]
-        environment.globals["pipeline_args"] = lambda context: settings_spec.pipeline_args(answers.pipeline_args_answer(context))
+        environment.globals["pipeline_args"] = lambda context: settings_spec.pipeline_args(
+            answers.pipeline_args_answer(context)
+        )

@@ -68,7 +68,9 @@ def select(answer):
         if token == EVERY_HOOK:
             wanted.update(HOOKS)
         elif token in KINDS:
-            wanted.update(name for name in (f"on_postload_{token}_create", f"on_postload_{token}_update") if name in HOOKS)
+            wanted.update(
+                name for name in (f"on_postload_{token}_create", f"on_postload_{token}_update") if name in HOOKS
+            )
         else:
             wanted.add(token)
     return [hook for name, hook in HOOKS.items() if name in wanted]

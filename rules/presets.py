@@ -27,8 +27,20 @@ from . import template
 from .setting import Setting
 
 BLANK = "blank"
-KEYS = {"module_type", "summary", "hooks", "functions", "helpers", "files", "fake", "settings", "iris_has",
-        "extra_installs", "no_deps_installs", "why"}  # fmt: skip
+KEYS = {
+    "module_type",
+    "summary",
+    "hooks",
+    "functions",
+    "helpers",
+    "files",
+    "fake",
+    "settings",
+    "iris_has",
+    "extra_installs",
+    "no_deps_installs",
+    "why",
+}
 HELPERS_PATH = template.PRESETS_DIR / "helpers.json"
 
 
@@ -77,8 +89,9 @@ def _settings(items, helpers, where):
         unknown = set(defaults) - {entry["param_name"] for entry in included}
         if unknown:
             raise ValueError(f"{where}: no setting {', '.join(sorted(unknown))} in {item['include']!r} to change")
-        found += (replace(Setting(**entry), default=defaults.get(entry["param_name"], entry["default"]))
-                  for entry in included)  # fmt: skip
+        found += (
+            replace(Setting(**entry), default=defaults.get(entry["param_name"], entry["default"])) for entry in included
+        )
     return tuple(found)
 
 

@@ -58,7 +58,9 @@ def plan(answers, problems, render, suggestions):
             if taken:
                 redo.add(key)
                 changed = True
-    kept = {key: value for key, value in answers.items() if key not in redo and key not in NOT_ANSWERS and key in context}
+    kept = {
+        key: value for key, value in answers.items() if key not in redo and key not in NOT_ANSWERS and key in context
+    }
     asked = [key for key in context if key in redo and not key.startswith("_")]
     reset = sorted(key for key in bad if key.startswith("_") and not key.startswith("__"))
     restore = "{% set cookiecutter = with_answers(cookiecutter, " + json.dumps(kept, ensure_ascii=False) + ") %}"
@@ -93,5 +95,7 @@ def message(problems, path, asked, reset, retry_command):
     lines.append(f"Your other answers are kept in {path}. {again}")
     lines.append(f"  {retry_command}")
     for key in reset:
-        lines.append(f"{key} goes back to its default there; to give another value, add \"{key}\" to the file's \"cookiecutter\" first.")
+        lines.append(
+            f'{key} goes back to its default there; to give another value, add "{key}" to the file\'s "cookiecutter" first.'
+        )
     return "\n".join(lines)

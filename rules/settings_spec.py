@@ -24,7 +24,24 @@ DEFAULT_SECTION = "Settings"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
 FALSE_WORDS = ("false", "no", "off", "0")
 # Words written in capitals in the names IRIS shows.
-ACRONYMS = {"api", "url", "uri", "tls", "ssl", "ca", "ip", "id", "http", "https", "dns", "vql", "json", "html", "ioc", "tlp"}
+ACRONYMS = {
+    "api",
+    "url",
+    "uri",
+    "tls",
+    "ssl",
+    "ca",
+    "ip",
+    "id",
+    "http",
+    "https",
+    "dns",
+    "vql",
+    "json",
+    "html",
+    "ioc",
+    "tlp",
+}
 NEEDS = ("required", "optional")
 
 
@@ -141,11 +158,15 @@ def pipeline_arg_items(answer):
 
 def pipeline_arg_problems(answer):
     if not items(answer):
-        return ["_pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."]
+        return [
+            "_pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."
+        ]
     found, seen = [], set()
     for item, name, need in pipeline_arg_items(answer):
         if not NAME.fullmatch(name):
-            found.append(f"_pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'.")
+            found.append(
+                f"_pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'."
+            )
         if need and need not in NEEDS:
             found.append(f"_pipeline_args: {item!r}: {need!r} is neither 'required' nor 'optional'.")
         if name in seen:

@@ -10,7 +10,15 @@ CONTEXT = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
 PROJECT_DIR = TEMPLATE_DIR / "{{cookiecutter.module_name}}"
 PACKAGE_DIR = PROJECT_DIR / "{{cookiecutter.__package_name}}"
 # Not answers: what cookiecutter records of a run, and the template's own settings.
-COOKIECUTTER_KEYS = ("_template", "_output_dir", "_repo_dir", "_checkout", "_extensions", "_copy_without_render",
-                     "_jinja2_env_vars", "_new_lines")  # fmt: skip
+COOKIECUTTER_KEYS = (
+    "_template",
+    "_output_dir",
+    "_repo_dir",
+    "_checkout",
+    "_extensions",
+    "_copy_without_render",
+    "_jinja2_env_vars",
+    "_new_lines",
+)
 PRESETS_DIR = TEMPLATE_DIR / "templates" / "presets"
 IRIS_DIR = TEMPLATE_DIR / "templates" / "iris"

@@ -10,11 +10,23 @@ from cookiecutter.generate import generate_files
 from cookiecutter.main import cookiecutter
 
 DEFAULTS = {
-    "keyword": "vt", "module_type": "processor", "module_name": "iris-vt-module", "_module_human_name": "IrisVT",
-    "module_description": "VirusTotal insights", "author": "A", "email": "a@example.org", "_module_version": "0.1.0",
-    "_license": "MIT", "preset": "blank", "_hooks": "ioc", "_pipeline_args": "", "settings": "", "_organization": "",
-    "_repository_url": "", "_init_git": False,
-}  # fmt: skip
+    "keyword": "vt",
+    "module_type": "processor",
+    "module_name": "iris-vt-module",
+    "_module_human_name": "IrisVT",
+    "module_description": "VirusTotal insights",
+    "author": "A",
+    "email": "a@example.org",
+    "_module_version": "0.1.0",
+    "_license": "MIT",
+    "preset": "blank",
+    "_hooks": "ioc",
+    "_pipeline_args": "",
+    "settings": "",
+    "_organization": "",
+    "_repository_url": "",
+    "_init_git": False,
+}
 PIPELINE = dict(DEFAULTS, module_type="pipeline", _hooks="")
 
 REFUSED = [
@@ -76,7 +88,9 @@ def test_a_bad_answer_is_named_in_the_problems(field, value):
     assert problems[0].startswith(f"{field}: ")
 
 
-@pytest.mark.parametrize(("field", "value"), REFUSED_FOR_PIPELINES, ids=[f"{f}={v!r}" for f, v in REFUSED_FOR_PIPELINES])
+@pytest.mark.parametrize(
+    ("field", "value"), REFUSED_FOR_PIPELINES, ids=[f"{f}={v!r}" for f, v in REFUSED_FOR_PIPELINES]
+)
 def test_a_bad_pipeline_answer_is_named_in_the_problems(field, value):
     problems = rules.answers.problems(dict(PIPELINE, **{field: value}))
 
@@ -92,7 +106,9 @@ def test_good_answers_have_no_problems():
 
 def test_a_preset_refuses_the_other_module_type_and_hooks_its_handler_lacks():
     (wrong_type,) = rules.answers.problems(dict(PIPELINE, preset="ioc-enrichment"))
-    (wrong_hooks,) = rules.answers.problems(dict(DEFAULTS, preset="ioc-enrichment", _hooks="ioc, on_manual_trigger_case"))
+    (wrong_hooks,) = rules.answers.problems(
+        dict(DEFAULTS, preset="ioc-enrichment", _hooks="ioc, on_manual_trigger_case")
+    )
 
     assert wrong_type.startswith("preset: 'ioc-enrichment' bakes a processor module, not a pipeline.")
     assert wrong_hooks.startswith("_hooks: the ioc-enrichment preset's handler has handle_iocs, not handle_cases.")
@@ -122,14 +138,26 @@ def test_empty_hooks_and_pipeline_args_are_the_defaults_of_the_preset_and_the_ty
 
 def test_every_independent_problem_is_reported_at_once():
     # What a newcomer met one run at a time: the hooks, then the settings (issue 17).
-    answers = dict(DEFAULTS, keyword="AbuseIPDB", preset="ioc-enrichment", _hooks="ioc, on_manual_trigger_case, bogus_hook",
-                   settings="api_key:sensitive_string!, max_age_days:int=30, max_age_days:int, n:int=x", email="nope")  # fmt: skip
+    answers = dict(
+        DEFAULTS,
+        keyword="AbuseIPDB",
+        preset="ioc-enrichment",
+        _hooks="ioc, on_manual_trigger_case, bogus_hook",
+        settings="api_key:sensitive_string!, max_age_days:int=30, max_age_days:int, n:int=x",
+        email="nope",
+    )
 
     problems = rules.answers.problems(answers)
 
     assert [problem.split(":")[0] for problem in problems] == [
-        "keyword", "_hooks", "_hooks", "settings", "settings", "settings", "email",
-    ]  # fmt: skip
+        "keyword",
+        "_hooks",
+        "_hooks",
+        "settings",
+        "settings",
+        "settings",
+        "email",
+    ]
     assert "'bogus_hook' is neither" in problems[1]
     assert "has handle_iocs, not handle_cases" in problems[2]
     assert "'n:int=x'" in problems[3]
@@ -168,9 +196,11 @@ def test_a_processor_refuses_pipeline_args_and_a_pipeline_hooks():
     assert hooks.startswith("_hooks: a pipeline answers no IRIS hooks.")
 
 
-@pytest.mark.parametrize("value", ["It's \"quoted\" \\ and {{ braced }} — ünïcode", "x\\", "דוח ‏RTL", "😀" * 50])
+@pytest.mark.parametrize("value", ['It\'s "quoted" \\ and {{ braced }} — ünïcode', "x\\", "דוח ‏RTL", "😀" * 50])
 def test_free_text_is_never_refused_for_its_characters(value):
-    assert rules.answers.problems(dict(DEFAULTS, module_description=value, author=value, _module_human_name=value)) == []
+    assert (
+        rules.answers.problems(dict(DEFAULTS, module_description=value, author=value, _module_human_name=value)) == []
+    )
 
 
 def test_names_are_derived_once_from_the_answers():
@@ -180,10 +210,17 @@ def test_names_are_derived_once_from_the_answers():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("keyword", "1abc"), ("_module_version", "one"), ("email", "nope"), ("_module_human_name", "IrisBaseModule"),
-     ("module_name", "../escape"), ("module_name", "a/b/c"), ("module_name", "/tmp/absolute"),
-     ("_hooks", "on_postload_ioc_creat")],
-)  # fmt: skip
+    [
+        ("keyword", "1abc"),
+        ("_module_version", "one"),
+        ("email", "nope"),
+        ("_module_human_name", "IrisBaseModule"),
+        ("module_name", "../escape"),
+        ("module_name", "a/b/c"),
+        ("module_name", "/tmp/absolute"),
+        ("_hooks", "on_postload_ioc_creat"),
+    ],
+)
 def test_a_refused_bake_names_the_field_and_leaves_nothing(tmp_path, capfd, field, value):
     output = tmp_path / "out"
     output.mkdir()
@@ -217,7 +254,8 @@ def test_a_retry_keeps_what_was_typed_and_asks_again_what_was_made_from_a_refuse
 
     def render(raw, values):  # the two defaults made from the keyword, as cookiecutter.json writes them
         return {"module_name": f"iris-{rules.answers.keyword_slug(values['keyword'])}-module"}.get(
-            next((key for key, value in CONTEXT.items() if value == raw), None))
+            next((key for key, value in CONTEXT.items() if value == raw), None)
+        )
 
     path, asked, reset = retry.write(tmp_path, answers, problems, render, {"keyword": "bad"})
     saved = json.loads(path.read_text("utf-8"))

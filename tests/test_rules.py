@@ -58,8 +58,12 @@ def test_each_bake_in_one_process_gets_the_rules_of_its_own_template_and_commit(
     changed = "a module the second copy describes its own way"
     change(second, BLANK_SUMMARY, changed)
 
-    done = subprocess.run([sys.executable, "-c", BAKES, str(first), str(second), str(tmp_path / "out"), BLANK_SUMMARY,
-                           changed], cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", BAKES, str(first), str(second), str(tmp_path / "out"), BLANK_SUMMARY, changed],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
 
     assert done.returncode == 0, done.stderr
     assert "baked with their own rules: [True, True, True]" in done.stdout
@@ -94,7 +98,16 @@ def test_no_bytecode_cache_is_baked_into_a_project(tmp_path):
     template = copy_of_the_template(tmp_path / "template")
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     for run in ("first", "second"):
-        bake = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path / run), str(template), "_init_git=no"]
+        bake = [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(tmp_path / run),
+            str(template),
+            "_init_git=no",
+        ]
         subprocess.run(bake, cwd=tmp_path, env=env, check=True, capture_output=True)
 
     assert list((tmp_path / "second").rglob("__pycache__")) == []

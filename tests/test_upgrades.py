@@ -23,8 +23,14 @@ def tree(folder):
 
 @pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
 def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, variant):
-    answers = dict(variant, keyword="again", settings="Extra/site_secret:sensitive_string!", _organization="CERT",
-                   module_description="It's \"quoted\" \\ — ünïcode", _init_git=False)  # fmt: skip
+    answers = dict(
+        variant,
+        keyword="again",
+        settings="Extra/site_secret:sensitive_string!",
+        _organization="CERT",
+        module_description='It\'s "quoted" \\ — ünïcode',
+        _init_git=False,
+    )
     first = tmp_path / "first"
     cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(first))
     recorded = json.loads((first / "iris-again-module" / ".cruft.json").read_text("utf-8"))
@@ -63,8 +69,9 @@ def test_cruft_finds_a_fresh_bake_up_to_date_and_without_differences(tmp_path):
 
     check = cruft(project, "check")
     diff = cruft(project, "diff", "--exit-code")
-    without_config = subprocess.run([sys.executable, "-m", "cruft", "diff", "--exit-code"], cwd=project,
-                                    capture_output=True, text=True)  # fmt: skip
+    without_config = subprocess.run(
+        [sys.executable, "-m", "cruft", "diff", "--exit-code"], cwd=project, capture_output=True, text=True
+    )
 
     assert check.returncode == 0, check.stdout + check.stderr
     assert diff.returncode == 0, diff.stdout
@@ -77,7 +84,9 @@ def test_cruft_update_takes_a_template_change_quietly_and_keeps_the_private_answ
     template = bake_from_a_clone(tmp_path, "keyword=updated", "_hooks=case", "_license=MIT")
     project = tmp_path / "iris-updated-module"
     readme = template / "{{cookiecutter.module_name}}" / "README.md"
-    readme.write_text(readme.read_text("utf-8").replace("## Develop\n", "## Develop\n\nA fix of the template.\n"), "utf-8")
+    readme.write_text(
+        readme.read_text("utf-8").replace("## Develop\n", "## Develop\n\nA fix of the template.\n"), "utf-8"
+    )
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "commit", "-qam", "A fix"], cwd=template, check=True)
 
@@ -120,6 +129,8 @@ def test_the_readmes_rebake_command_works_as_printed(tmp_path):
     script = re.search(r"To bake the project again.*?```sh\n(.*?)```", readme, re.DOTALL).group(1)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=project, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=project, capture_output=True, text=True, env=env
+    )
 
     assert done.returncode == 0, done.stdout + done.stderr  # diff -ru: the same tree
