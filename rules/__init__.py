@@ -1,10 +1,11 @@
 """The template's rules: what each answer must be, and what the answers make of the baked project.
 
-    cookiecutter.json ─▶ answers ─┬─▶ presets          templates/presets/<name>/: what each preset bakes
-      (the prompts)               ├─▶ hook_selection   the _hooks answer, on the baked tests/iris_hooks.json
+    cookiecutter.json ─▶ answers ─┬─▶ presets          templates/presets/: what each preset bakes, as data
+      (template)                  ├─▶ hook_selection   the _hooks answer
                                   ├─▶ settings_spec    the settings and _pipeline_args answers
-                                  └─▶ iris_pins        templates/iris/<release>/: IRIS's own pins
-    filters: the Jinja filters and globals the templates and hooks call; retry: a refused bake's answers
+                                  └─▶ setting          one IRIS configuration entry, whoever declares it
+    baked: the baked project's own lists (hook catalogue, IRIS's setting types, true words);
+    iris_pins: IRIS's own pins; retry: a refused bake's answers; filters: the Jinja side.
 
 Loaded by ``iris_skeleton_extension.load_rules`` under a name of the template folder's own;
 inside, the modules import each other relatively. All plain Python but ``filters``, which
