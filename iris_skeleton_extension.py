@@ -4,15 +4,17 @@ The rules are a package, loaded under a name of this template folder's own, once
 version of the files they are made of. So each bake gets the rules of the folder and the
 commit it bakes from: ``cruft update`` bakes two commits of the template in one process (the
 project's, then the latest) from one folder reset between them, and one process may bake
-from two copies of the template. The hooks and the template's tests get the rules here too,
-without importing this file by name:
+from two copies of the template. The hooks and the template's tests get the rules here too:
 
     load_rules = runpy.run_path(str(TEMPLATE_DIR / "iris_skeleton_extension.py"))["load_rules"]
+
+(or import it by name in a process of its own, as the pre-generation hook does).
 """
 
-import hashlib
 import importlib.util
+import stat
 import sys
+import zlib
 from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
@@ -24,7 +26,7 @@ SOURCES = ("cookiecutter.json", "rules", "templates/presets", "{{cookiecutter.mo
 def load_rules(template_dir=TEMPLATE_DIR):
     """The ``rules`` package of the template in ``template_dir``, loaded again when one of its files changed."""
     template_dir = Path(template_dir).resolve()
-    name = "iris_skeleton_rules_" + hashlib.sha256(str(template_dir).encode()).hexdigest()[:12]
+    name = f"iris_skeleton_rules_{zlib.crc32(str(template_dir).encode()):08x}"
     signature = _signature(template_dir)
     loaded = sys.modules.get(name)
     if loaded is not None and loaded.__signature__ == signature:
@@ -47,10 +49,15 @@ def load_rules(template_dir=TEMPLATE_DIR):
 
 
 def _signature(template_dir):
-    files = [template_dir / SOURCES[0]]
+    paths = [template_dir / SOURCES[0]]
     for folder in SOURCES[1:]:
-        files += (path for path in (template_dir / folder).rglob("*") if "__pycache__" not in path.parts)
-    return tuple(sorted((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files if path.is_file()))
+        paths += (path for path in (template_dir / folder).rglob("*") if "__pycache__" not in path.parts)
+    found = []
+    for path in paths:
+        status = path.stat()
+        if stat.S_ISREG(status.st_mode):
+            found.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(sorted(found))
 
 
 def __getattr__(name):
@@ -64,4 +71,5 @@ def __getattr__(name):
     if name != "AnswerFilters":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     sys.modules.pop(__name__, None)
-    return load_rules().filters.AnswerFilters
+    globals()[name] = load_rules().filters.AnswerFilters  # for the rest of this import
+    return globals()[name]

@@ -6,7 +6,6 @@ project folder when this script exits non-zero; the answers are kept beside it f
 """
 
 import json
-import runpy
 import sys
 from pathlib import Path
 
@@ -15,7 +14,10 @@ TEMPLATE_DIR = Path({{ template_dir | python_literal }})
 
 
 def main():
-    rules = runpy.run_path(str(TEMPLATE_DIR / "iris_skeleton_extension.py"))["load_rules"]()
+    sys.path.insert(0, str(TEMPLATE_DIR))  # a process of its own: this template's loader, and no other
+    from iris_skeleton_extension import load_rules
+
+    rules = load_rules()
     problems = rules.answers.problems(ANSWERS)
     if not problems:
         return 0

@@ -7,6 +7,7 @@ refuse a hook IRIS does not have.
 """
 
 import difflib
+import functools
 import re
 
 from . import baked
@@ -97,7 +98,11 @@ def plan(answer):
         rows.append({"name": hook["name"], "function": name, "manual": hook["phase"] == "manual"})
         function = functions.setdefault(name, _function(name, hook))
         function["hooks"].append(_described(hook))
-    return {"rows": rows, "functions": list(functions.values()), "switches": [_switch(hook) for hook in selected]}
+    return {
+        "rows": rows,
+        "functions": list(functions.values()),
+        "switches": [_switch(hook["name"]) for hook in selected],
+    }
 
 
 def _function(name, hook):
@@ -121,7 +126,9 @@ def _described(hook):
     return {"name": hook["name"], "phase": hook["phase"], "text": f"{PHASE_WORDS[hook['phase']]}: {data}.{note}"}
 
 
-def _switch(hook):
+@functools.cache  # a Setting is never changed: one per hook will do
+def _switch(name):
+    hook = HOOKS[name]
     kind = KINDS[hook["kind"]]["label"]
     if hook["phase"] == "manual":
         human, description = f"Offer in the {kind} menu", f"Let analysts run the module on selected {kind}s."

@@ -6,7 +6,7 @@ keys of ``entry()``, in that order. A Setting IRIS would refuse cannot be made: 
 by the baked project's own fake IRIS, the one list of what IRIS accepts.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from . import baked
 
@@ -28,7 +28,7 @@ class Setting:
 
     def entry(self):
         """The entry as config.py writes it and IRIS reads it."""
-        entry = asdict(self)
+        entry = {field.name: getattr(self, field.name) for field in fields(self)}
         if entry["section"] is None:
             del entry["section"]
         return entry

@@ -81,15 +81,17 @@ def test_every_rule_file_is_reached_by_a_normal_import():
 def test_the_rules_are_loaded_by_one_loader_only():
     skipped = {".venv", ".git", "{{cookiecutter.module_name}}", "templates", Path(__file__).name}
     own_python = [path for path in ROOT.rglob("*.py") if not skipped & set(path.relative_to(ROOT).parts)]
-    path_loaders = {}
+    by_path, runs = {}, {}
     for path in own_python:
-        found = re.findall(r"spec_from_file_location|run_path\(.*", path.read_text(encoding="utf-8"))
-        if found:
-            path_loaders[str(path.relative_to(ROOT))] = found
+        text = path.read_text(encoding="utf-8")
+        by_path[path.relative_to(ROOT).as_posix()] = text.count("spec_from_file_location(")
+        runs[path.relative_to(ROOT).as_posix()] = re.findall(r"run_path\(.*", text)
 
-    assert path_loaders.pop("iris_skeleton_extension.py").count("spec_from_file_location") == 1
-    for path, calls in path_loaders.items():  # the hooks, the tests and earlier commits' extension use it
-        assert all("iris_skeleton_extension.py" in call for call in calls), path
+    assert {path: count for path, count in by_path.items() if count} == {"iris_skeleton_extension.py": 1}
+    for path, calls in runs.items():  # the tests and earlier commits' extension use the loader
+        assert all("iris_skeleton_extension.py" in call for call in calls), (path, calls)
+    hook = (ROOT / "hooks" / "pre_gen_project.py").read_text(encoding="utf-8")
+    assert "from iris_skeleton_extension import load_rules" in hook
 
 
 def test_no_bytecode_cache_is_baked_into_a_project(tmp_path):
