@@ -18,9 +18,9 @@ import zlib
 from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
-# What the rules are made of: their code, cookiecutter.json, the presets' data and the baked
-# project's files they read (its hook catalogue, its lists).
-SOURCES = ("cookiecutter.json", "rules", "templates/presets", "{{cookiecutter.module_name}}")
+# What the rules are made of: their code, cookiecutter.json, the presets' data, and the baked
+# project, whose files they read (its hook catalogue, its lists).
+SOURCES = ("cookiecutter.json", "rules/*.py", "templates/presets/**/*.json", "{{cookiecutter.module_name}}/**/*")
 
 
 def load_rules(template_dir=TEMPLATE_DIR):
@@ -29,7 +29,7 @@ def load_rules(template_dir=TEMPLATE_DIR):
     name = f"iris_skeleton_rules_{zlib.crc32(str(template_dir).encode()):08x}"
     signature = _signature(template_dir)
     loaded = sys.modules.get(name)
-    if loaded is not None and loaded.__signature__ == signature:
+    if loaded is not None and loaded.source_signature == signature:
         return loaded
     for stale in [key for key in sys.modules if key == name or key.startswith(f"{name}.")]:
         del sys.modules[stale]
@@ -38,7 +38,7 @@ def load_rules(template_dir=TEMPLATE_DIR):
         name, folder / "__init__.py", submodule_search_locations=[str(folder)]
     )
     package = importlib.util.module_from_spec(spec)
-    package.__signature__ = signature
+    package.source_signature = signature
     sys.modules[name] = package  # before it runs: its modules import each other through it
     try:
         spec.loader.exec_module(package)
@@ -49,13 +49,11 @@ def load_rules(template_dir=TEMPLATE_DIR):
 
 
 def _signature(template_dir):
-    paths = [template_dir / SOURCES[0]]
-    for folder in SOURCES[1:]:
-        paths += (path for path in (template_dir / folder).rglob("*") if "__pycache__" not in path.parts)
+    """Each source file's path, time and size: what a checkout of another commit changes."""
     found = []
-    for path in paths:
+    for path in (path for pattern in SOURCES for path in template_dir.glob(pattern)):
         status = path.stat()
-        if stat.S_ISREG(status.st_mode):
+        if stat.S_ISREG(status.st_mode) and "__pycache__" not in path.parts:
             found.append((str(path), status.st_mtime_ns, status.st_size))
     return tuple(sorted(found))
 
