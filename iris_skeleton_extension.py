@@ -1,38 +1,73 @@
-"""The Jinja extension cookiecutter loads (``_extensions``): local_extensions.py's filters, read from disk afresh.
+"""The template's one loader of its rules (``rules/``), and the Jinja extension cookiecutter loads (``_extensions``).
 
-``cruft update`` bakes two commits of the template in one process, from one folder reset
-between them; Python imports an extension module once, so the second bake would run the
-first commit's filters. This file stays the same from commit to commit and loads
-local_extensions.py (and the rules it loads) again whenever one of those files changed.
+The rules are a package, loaded under a name of this template folder's own, once for each
+version of the files they are made of. So each bake gets the rules of the folder and the
+commit it bakes from: ``cruft update`` bakes two commits of the template in one process (the
+project's, then the latest) from one folder reset between them, and one process may bake
+from two copies of the template. The hooks and the template's tests get the rules here too:
+
+    load_rules = runpy.run_path(str(TEMPLATE_DIR / "iris_skeleton_extension.py"))["load_rules"]
+
+(or import it by name in a process of its own, as the pre-generation hook does).
 """
 
 import importlib.util
+import stat
+import sys
+import zlib
 from pathlib import Path
 
-from jinja2.ext import Extension
-
 TEMPLATE_DIR = Path(__file__).resolve().parent
-_loaded = {}
+# What the rules are made of: their code, cookiecutter.json, the presets' data, and the baked
+# project, whose files they read (its hook catalogue, its lists).
+SOURCES = ("cookiecutter.json", "rules/*.py", "templates/presets/**/*.json", "{{cookiecutter.module_name}}/**/*")
 
 
-def _signature():
-    files = [TEMPLATE_DIR / "local_extensions.py", *sorted((TEMPLATE_DIR / "hooks").glob("*.py"))]
-    return tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+def load_rules(template_dir=TEMPLATE_DIR):
+    """The ``rules`` package of the template in ``template_dir``, loaded again when one of its files changed."""
+    template_dir = Path(template_dir).resolve()
+    name = f"iris_skeleton_rules_{zlib.crc32(str(template_dir).encode()):08x}"
+    signature = _signature(template_dir)
+    loaded = sys.modules.get(name)
+    if loaded is not None and loaded.source_signature == signature:
+        return loaded
+    for stale in [key for key in sys.modules if key == name or key.startswith(f"{name}.")]:
+        del sys.modules[stale]
+    folder = template_dir / "rules"
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    package = importlib.util.module_from_spec(spec)
+    package.source_signature = signature
+    sys.modules[name] = package  # before it runs: its modules import each other through it
+    try:
+        spec.loader.exec_module(package)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return package
 
 
-def filters():
-    """local_extensions.py as it is on disk now, loaded once per version of the files."""
-    signature = _signature()
-    if signature not in _loaded:
-        spec = importlib.util.spec_from_file_location("iris_skeleton_filters", TEMPLATE_DIR / "local_extensions.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _loaded.clear()
-        _loaded[signature] = module
-    return _loaded[signature]
+def _signature(template_dir):
+    """Each source file's path, time and size: what a checkout of another commit changes."""
+    found = []
+    for path in (path for pattern in SOURCES for path in template_dir.glob(pattern)):
+        status = path.stat()
+        if stat.S_ISREG(status.st_mode) and "__pycache__" not in path.parts:
+            found.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(sorted(found))
 
 
-class AnswerFilters(Extension):
-    def __init__(self, environment):
-        super().__init__(environment)
-        filters().AnswerFilters(environment)  # registers the filters and globals on the environment
+def __getattr__(name):
+    """``AnswerFilters``, the extension ``_extensions`` names: registers this template's filters and globals.
+
+    Cookiecutter imports this file by name, from the template folder it adds to ``sys.path``,
+    and Python would keep that first import for the whole process: a bake from another folder
+    would get this folder's rules. So the module leaves ``sys.modules`` as it hands the class
+    over, and the next bake imports the file of its own template.
+    """
+    if name != "AnswerFilters":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    sys.modules.pop(__name__, None)
+    globals()[name] = load_rules().filters.AnswerFilters  # for the rest of this import
+    return globals()[name]

@@ -31,8 +31,12 @@ def bake_seconds(variant, output):
     for run in range(BAKES):
         start = time.perf_counter()
         with quiet():  # the post-generation hook prints the next steps each time
-            cookiecutter(str(ROOT), no_input=True, output_dir=str(output / str(run)),
-                         extra_context={**variant, "keyword": "bench", "_init_git": False})  # fmt: skip
+            cookiecutter(
+                str(ROOT),
+                no_input=True,
+                output_dir=str(output / str(run)),
+                extra_context={**variant, "keyword": "bench", "_init_git": False},
+            )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -54,15 +58,19 @@ def quiet():
 def module_figures(output):
     measured = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "measure.py"), "iris_bench_module"],
-        cwd=output / "0" / "iris-bench-module", capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        cwd=output / "0" / "iris-bench-module",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(measured.stdout)
 
 
 def suite_seconds():
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "tests"], cwd=ROOT, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "auto", "tests"], cwd=ROOT, check=True, capture_output=True
+    )
     return time.perf_counter() - start
 
 
@@ -119,8 +127,10 @@ def main():
             bake = bake_seconds(variant, Path(folder))
             figures = module_figures(Path(folder))
         ratio = figures["instantiate_us"] / figures["bare_instantiate_us"]
-        print(f"{' '.join(variant.values()):<28}{bake:>10.3f}{ratio:>12.2f}x"
-              f"{figures['kept_kb_per_call']:>14.3f}{figures['bare_kept_kb_per_call']:>11.3f}")  # fmt: skip
+        print(
+            f"{' '.join(variant.values()):<28}{bake:>10.3f}{ratio:>12.2f}x"
+            f"{figures['kept_kb_per_call']:>14.3f}{figures['bare_kept_kb_per_call']:>11.3f}"
+        )
     print(f"targets: bake <= 0.5 s (median of {BAKES}), module/bare <= 1.1x instantiation, kept <= 0.1 kB per call")
     if "--suite" in sys.argv:
         print(f"template test suite, pytest -n auto: {suite_seconds():.1f} s (target <= 180)")

@@ -1,8 +1,8 @@
 """Baking helpers shared by the template's tests: the answer matrix and cached bakes."""
 
-import importlib.util
 import itertools
 import json
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -10,17 +10,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The template's rules, through its one loader (not imported by name: cookiecutter imports
+# iris_skeleton_extension by name, each bake from its own template folder).
+load_rules = runpy.run_path(str(ROOT / "iris_skeleton_extension.py"))["load_rules"]
+rules = load_rules()
 CONTEXT = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
 # The choice prompts, and the licence, a choice given on the command line (_license=MIT).
 CHOICES = {name: values for name, values in CONTEXT.items() if isinstance(values, list) and not name.startswith("_")}
-CHOICES["_license"] = ["LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary"]
+CHOICES["_license"] = list(rules.answers.LICENSES)
 # Choices that change code; the others (the licence) change only texts and metadata.
 CODE_CHOICES = ("module_type", "preset")
 
 
 def answer_matrix():
     """Every valid combination of the choices that change code, crossed so every other choice value appears."""
-    rules = load_rules()
     code = [
         values
         for values in itertools.product(*(CHOICES[name] for name in CODE_CHOICES))
@@ -48,13 +51,6 @@ def code_variants():
 
 def variant_id(answers):
     return "-".join(str(value) for value in answers.values())
-
-
-def load_rules():
-    spec = importlib.util.spec_from_file_location("answers", ROOT / "hooks" / "answers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,9 @@ def iris_python():
 
 
 def _version(python):
-    done = subprocess.run([python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run(
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True
+    )
     return done.stdout.strip()
 
 

@@ -1,29 +1,32 @@
 """Bad answers are refused with a message naming the field, and leave nothing behind."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
-from conftest import CONTEXT, ROOT, load_rules
+from conftest import CONTEXT, ROOT, rules
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.generate import generate_files
 from cookiecutter.main import cookiecutter
 
-rules = load_rules()
-
-
-def rules_beside(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 DEFAULTS = {
-    "keyword": "vt", "module_type": "processor", "module_name": "iris-vt-module", "_module_human_name": "IrisVT",
-    "module_description": "VirusTotal insights", "author": "A", "email": "a@example.org", "_module_version": "0.1.0",
-    "_license": "MIT", "preset": "blank", "_hooks": "ioc", "_pipeline_args": "", "settings": "", "_organization": "",
-    "_repository_url": "", "_init_git": False,
-}  # fmt: skip
+    "keyword": "vt",
+    "module_type": "processor",
+    "module_name": "iris-vt-module",
+    "_module_human_name": "IrisVT",
+    "module_description": "VirusTotal insights",
+    "author": "A",
+    "email": "a@example.org",
+    "_module_version": "0.1.0",
+    "_license": "MIT",
+    "preset": "blank",
+    "_hooks": "ioc",
+    "_pipeline_args": "",
+    "settings": "",
+    "_organization": "",
+    "_repository_url": "",
+    "_init_git": False,
+}
 PIPELINE = dict(DEFAULTS, module_type="pipeline", _hooks="")
 
 REFUSED = [
@@ -38,9 +41,9 @@ REFUSED = [
     ("module_name", "app"),
     ("module_name", "class"),
     ("module_name", "9lives"),
-    ("_module_version", "1.0"[:1] + ".0-beta"),
+    ("_module_version", "1.0-beta"),
     ("_module_version", "v1.0"),
-    ("_module_version", "0.1"[:0]),
+    ("_module_version", ""),
     ("email", "not an address"),
     ("email", 'a"b@example.org'),
     ("module_description", "two\nlines"),
@@ -79,43 +82,47 @@ REFUSED_FOR_PIPELINES = [
 
 @pytest.mark.parametrize(("field", "value"), REFUSED, ids=[f"{f}={v!r}" for f, v in REFUSED])
 def test_a_bad_answer_is_named_in_the_problems(field, value):
-    problems = rules.problems(dict(DEFAULTS, **{field: value}))
+    problems = rules.answers.problems(dict(DEFAULTS, **{field: value}))
 
     assert len(problems) == 1
     assert problems[0].startswith(f"{field}: ")
 
 
-@pytest.mark.parametrize(("field", "value"), REFUSED_FOR_PIPELINES, ids=[f"{f}={v!r}" for f, v in REFUSED_FOR_PIPELINES])
+@pytest.mark.parametrize(
+    ("field", "value"), REFUSED_FOR_PIPELINES, ids=[f"{f}={v!r}" for f, v in REFUSED_FOR_PIPELINES]
+)
 def test_a_bad_pipeline_answer_is_named_in_the_problems(field, value):
-    problems = rules.problems(dict(PIPELINE, **{field: value}))
+    problems = rules.answers.problems(dict(PIPELINE, **{field: value}))
 
     assert len(problems) == 1
     assert problems[0].startswith(f"{field}: ")
 
 
 def test_good_answers_have_no_problems():
-    assert rules.problems(DEFAULTS) == []
-    assert rules.problems(PIPELINE) == []
-    assert rules.problems(dict(PIPELINE, _pipeline_args="index:required, hostname")) == []
+    assert rules.answers.problems(DEFAULTS) == []
+    assert rules.answers.problems(PIPELINE) == []
+    assert rules.answers.problems(dict(PIPELINE, _pipeline_args="index:required, hostname")) == []
 
 
 def test_a_preset_refuses_the_other_module_type_and_hooks_its_handler_lacks():
-    (wrong_type,) = rules.problems(dict(PIPELINE, preset="ioc-enrichment"))
-    (wrong_hooks,) = rules.problems(dict(DEFAULTS, preset="ioc-enrichment", _hooks="ioc, on_manual_trigger_case"))
+    (wrong_type,) = rules.answers.problems(dict(PIPELINE, preset="ioc-enrichment"))
+    (wrong_hooks,) = rules.answers.problems(
+        dict(DEFAULTS, preset="ioc-enrichment", _hooks="ioc, on_manual_trigger_case")
+    )
 
     assert wrong_type.startswith("preset: 'ioc-enrichment' bakes a processor module, not a pipeline.")
     assert wrong_hooks.startswith("_hooks: the ioc-enrichment preset's handler has handle_iocs, not handle_cases.")
-    assert rules.problems(dict(DEFAULTS, preset="ioc-enrichment", _hooks="on_manual_trigger_ioc")) == []
+    assert rules.answers.problems(dict(DEFAULTS, preset="ioc-enrichment", _hooks="on_manual_trigger_ioc")) == []
 
 
 def test_a_misspelt_hook_gets_a_suggestion():
-    (problem,) = rules.problems(dict(DEFAULTS, _hooks="ioc, on_manual_triger_case"))
+    (problem,) = rules.answers.problems(dict(DEFAULTS, _hooks="ioc, on_manual_triger_case"))
 
     assert "Did you mean 'on_manual_trigger_case'?" in problem
 
 
 def test_each_bad_setting_is_named():
-    problems = rules.problems(dict(DEFAULTS, settings="url:string, key:secret, n:int=x, ok:bool=true"))
+    problems = rules.answers.problems(dict(DEFAULTS, settings="url:string, key:secret, n:int=x, ok:bool=true"))
 
     assert len(problems) == 2
     assert problems[0].startswith("settings: 'key:secret': 'secret' is not an IRIS type")
@@ -123,22 +130,34 @@ def test_each_bad_setting_is_named():
 
 
 def test_empty_hooks_and_pipeline_args_are_the_defaults_of_the_preset_and_the_type():
-    assert rules.hooks_answer(dict(DEFAULTS, preset="hunt", _hooks="")) == "on_postload_ioc_create"
-    assert rules.hooks_answer(dict(DEFAULTS, _hooks=" ioc ")) == "ioc"
-    assert rules.pipeline_args_answer(PIPELINE) == "hostname:optional"
-    assert rules.human_name(dict(DEFAULTS, _module_human_name="")) == "IrisVt"
+    assert rules.answers.hooks_answer(dict(DEFAULTS, preset="hunt", _hooks="")) == "on_postload_ioc_create"
+    assert rules.answers.hooks_answer(dict(DEFAULTS, _hooks=" ioc ")) == "ioc"
+    assert rules.answers.pipeline_args_answer(PIPELINE) == "hostname:optional"
+    assert rules.answers.human_name(dict(DEFAULTS, _module_human_name="")) == "IrisVt"
 
 
 def test_every_independent_problem_is_reported_at_once():
     # What a newcomer met one run at a time: the hooks, then the settings (issue 17).
-    answers = dict(DEFAULTS, keyword="AbuseIPDB", preset="ioc-enrichment", _hooks="ioc, on_manual_trigger_case, bogus_hook",
-                   settings="api_key:sensitive_string!, max_age_days:int=30, max_age_days:int, n:int=x", email="nope")  # fmt: skip
+    answers = dict(
+        DEFAULTS,
+        keyword="AbuseIPDB",
+        preset="ioc-enrichment",
+        _hooks="ioc, on_manual_trigger_case, bogus_hook",
+        settings="api_key:sensitive_string!, max_age_days:int=30, max_age_days:int, n:int=x",
+        email="nope",
+    )
 
-    problems = rules.problems(answers)
+    problems = rules.answers.problems(answers)
 
     assert [problem.split(":")[0] for problem in problems] == [
-        "keyword", "_hooks", "_hooks", "settings", "settings", "settings", "email",
-    ]  # fmt: skip
+        "keyword",
+        "_hooks",
+        "_hooks",
+        "settings",
+        "settings",
+        "settings",
+        "email",
+    ]
     assert "'bogus_hook' is neither" in problems[1]
     assert "has handle_iocs, not handle_cases" in problems[2]
     assert "'n:int=x'" in problems[3]
@@ -147,15 +166,15 @@ def test_every_independent_problem_is_reported_at_once():
 
 
 def test_a_setting_named_like_a_hook_switch_or_a_pipeline_setting_is_refused_naming_it():
-    (switch,) = rules.problems(dict(DEFAULTS, settings="on_postload_ioc_create:bool"))
-    (moved,) = rules.problems(dict(PIPELINE, settings="move_processed:bool"))
+    (switch,) = rules.answers.problems(dict(DEFAULTS, settings="on_postload_ioc_create:bool"))
+    (moved,) = rules.answers.problems(dict(PIPELINE, settings="move_processed:bool"))
 
     assert "is already the switch of the hook of that name" in switch
     assert "is already a setting every pipeline has" in moved
 
 
 def test_the_settings_prompt_hint_names_the_presets_settings_and_the_hook_switches():
-    hint = rules.builtin_settings_hint(dict(DEFAULTS, preset="ioc-enrichment", _hooks=""))
+    hint = rules.answers.builtin_settings_hint(dict(DEFAULTS, preset="ioc-enrichment", _hooks=""))
 
     assert "on_postload_ioc_create, on_postload_ioc_update, on_manual_trigger_ioc" in hint
     assert "api_url, api_key, timeout" in hint
@@ -163,36 +182,45 @@ def test_the_settings_prompt_hint_names_the_presets_settings_and_the_hook_switch
 
 def test_a_partial_set_of_answers_is_checked_as_far_as_it_goes():
     # A replay asks only some answers again; the prompts check those.
-    assert rules.problems({"keyword": "ok", "email": "nope"}) == [
+    assert rules.answers.problems({"keyword": "ok", "email": "nope"}) == [
         "email: 'nope' is not an e-mail address. Use name@domain.tld, or leave it empty."
     ]
-    assert rules.problems({"module_name": "fine-name"}) == []
+    assert rules.answers.problems({"module_name": "fine-name"}) == []
 
 
 def test_a_processor_refuses_pipeline_args_and_a_pipeline_hooks():
-    (pipeline_args,) = rules.problems(dict(DEFAULTS, _pipeline_args="index"))
-    (hooks,) = rules.problems(dict(PIPELINE, _hooks="ioc"))
+    (pipeline_args,) = rules.answers.problems(dict(DEFAULTS, _pipeline_args="index"))
+    (hooks,) = rules.answers.problems(dict(PIPELINE, _hooks="ioc"))
 
     assert pipeline_args.startswith("_pipeline_args: a processor takes no pipeline arguments.")
     assert hooks.startswith("_hooks: a pipeline answers no IRIS hooks.")
 
 
-@pytest.mark.parametrize("value", ["It's \"quoted\" \\ and {{ braced }} — ünïcode", "x\\", "דוח ‏RTL", "😀" * 50])
+@pytest.mark.parametrize("value", ['It\'s "quoted" \\ and {{ braced }} — ünïcode', "x\\", "דוח ‏RTL", "😀" * 50])
 def test_free_text_is_never_refused_for_its_characters(value):
-    assert rules.problems(dict(DEFAULTS, module_description=value, author=value, _module_human_name=value)) == []
+    assert (
+        rules.answers.problems(dict(DEFAULTS, module_description=value, author=value, _module_human_name=value)) == []
+    )
 
 
 def test_names_are_derived_once_from_the_answers():
-    assert rules.package_name("iris-Virus.Total-module") == "iris_virus_total_module"
-    assert rules.class_name("virus_total2") == "IrisVirusTotal2Interface"
+    assert rules.answers.package_name("iris-Virus.Total-module") == "iris_virus_total_module"
+    assert rules.answers.class_name("virus_total2") == "IrisVirusTotal2Interface"
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("keyword", "1abc"), ("_module_version", "one"), ("email", "nope"), ("_module_human_name", "IrisBaseModule"),
-     ("module_name", "../escape"), ("module_name", "a/b/c"), ("module_name", "/tmp/absolute"),
-     ("_hooks", "on_postload_ioc_creat")],
-)  # fmt: skip
+    [
+        ("keyword", "1abc"),
+        ("_module_version", "one"),
+        ("email", "nope"),
+        ("_module_human_name", "IrisBaseModule"),
+        ("module_name", "../escape"),
+        ("module_name", "a/b/c"),
+        ("module_name", "/tmp/absolute"),
+        ("_hooks", "on_postload_ioc_creat"),
+    ],
+)
 def test_a_refused_bake_names_the_field_and_leaves_nothing(tmp_path, capfd, field, value):
     output = tmp_path / "out"
     output.mkdir()
@@ -220,13 +248,14 @@ def test_the_pre_generation_hook_refuses_what_skips_the_prompts(tmp_path, capfd,
 
 
 def test_a_retry_keeps_what_was_typed_and_asks_again_what_was_made_from_a_refused_answer(tmp_path):
-    retry = rules_beside("retry")
+    retry = rules.retry
     answers = dict(DEFAULTS, keyword="Bad", module_name="iris-bad-module", module_description="Typed by hand")
-    problems = rules.problems(answers)
+    problems = rules.answers.problems(answers)
 
     def render(raw, values):  # the two defaults made from the keyword, as cookiecutter.json writes them
-        return {"module_name": f"iris-{rules.keyword_slug(values['keyword'])}-module"}.get(
-            next((key for key, value in CONTEXT.items() if value == raw), None))
+        return {"module_name": f"iris-{rules.answers.keyword_slug(values['keyword'])}-module"}.get(
+            next((key for key, value in CONTEXT.items() if value == raw), None)
+        )
 
     path, asked, reset = retry.write(tmp_path, answers, problems, render, {"keyword": "bad"})
     saved = json.loads(path.read_text("utf-8"))

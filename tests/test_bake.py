@@ -8,14 +8,14 @@ import sys
 import tomllib
 
 import pytest
-from conftest import CHOICES, CONTEXT, ROOT, RUFF, answer_matrix, assert_runs_clean, load_rules, variant_id
+from conftest import CHOICES, CONTEXT, ROOT, RUFF, answer_matrix, assert_runs_clean, rules, variant_id
 
 MATRIX = answer_matrix()
 # GitHub Actions expressions (${{ }}) are meant to be there; Jinja syntax is not.
 DEBRIS = re.compile(r"(?<!\$)\{\{|\{%|\{#|\\\{")
 # The report template, and the test that renders templates: Jinja of the module's own.
 OWN_JINJA = {"report.html", "test_enrichment.py"}
-PRESETS = load_rules().presets.PRESETS
+PRESETS = rules.presets.PRESETS
 
 
 def test_the_matrix_covers_every_choice():
@@ -64,16 +64,40 @@ def test_only_the_files_of_the_chosen_type_are_left(project):
     assert [path.name for path in folder.rglob("*") if path.is_file() and path.stat().st_size == 0] == []
 
 
-def test_the_guide_names_only_files_that_exist_and_every_handler_function(project):
+def configuration(folder):
+    """config.CONFIGURATION of a baked project, read from its source."""
+    config = ast.parse((folder / folder.name.replace("-", "_") / "config.py").read_text(encoding="utf-8"))
+    (value,) = [
+        node.value for node in config.body if isinstance(node, ast.Assign) and node.targets[0].id == "CONFIGURATION"
+    ]
+    return ast.literal_eval(value)
+
+
+# Every setting some bake has: the presets', the pipelines' and the hooks' switches.
+ANY_SETTING = {setting.param_name for preset in PRESETS.values() for setting in preset.settings}
+ANY_SETTING |= {rules.answers.MOVE_PROCESSED.param_name, *rules.hook_selection.HOOKS}
+ANY_SECTION = {setting.section for preset in PRESETS.values() for setting in preset.settings}
+
+
+def test_the_guide_names_only_files_and_settings_the_project_has_and_every_handler_function(project):
     answers, folder = project
     guide = (folder / "AGENTS.md").read_text(encoding="utf-8")
-    named = {name for name in re.findall(r"`([^`\s]+\.(?:py|json|html|md))`", guide)}
-    assert named, "the guide names no file"
-    for name in named:
-        assert (folder / name).exists() or any(folder.rglob(name)), f"AGENTS.md names {name}, which is not there"
+    entries = configuration(folder)
+    names = {entry["param_name"] for entry in entries}
+    sections = {entry.get("section") for entry in entries}
+
+    files = set(re.findall(r"`([^`\s]+\.(?:py|json|html|md|txt|toml|yml))`", guide))
+    assert files, "the guide names no file"
+    for name in files:
+        found = (folder / name).exists() if "/" in name else any(folder.rglob(name))
+        assert found, f"AGENTS.md names {name}, which is not there"
+    for name in set(re.findall(r"`(?:context\.settings\.)?(\w+)`", guide)) & ANY_SETTING:
+        assert name in names, f"AGENTS.md names the setting {name}, which the project does not have"
+    for section in set(re.findall(r"the (\w+) settings", guide)) & ANY_SECTION:
+        assert section in sections, f"AGENTS.md names the {section} settings, which the project does not have"
     if answers["module_type"] == "processor":
         default_hooks = PRESETS[answers["preset"]].hooks  # the matrix keeps the preset's hooks
-        for function in load_rules().hook_selection.plan(default_hooks)["functions"]:
+        for function in rules.hook_selection.plan(default_hooks)["functions"]:
             assert f"`{function['name']}`" in guide
 
 
@@ -87,22 +111,32 @@ def test_the_licence_is_the_chosen_one(project):
     answers, folder = project
     text = (folder / "LICENSE").read_text(encoding="utf-8")
     first_words = {
-        "MIT": "MIT License", "Apache-2.0": "Apache License", "GPL-3.0-or-later": "GNU GENERAL PUBLIC LICENSE",
-        "LGPL-3.0-or-later": "GNU LESSER GENERAL PUBLIC LICENSE", "Proprietary": "All rights reserved",
-    }  # fmt: skip
+        "MIT": "MIT License",
+        "Apache-2.0": "Apache License",
+        "GPL-3.0-or-later": "GNU GENERAL PUBLIC LICENSE",
+        "LGPL-3.0-or-later": "GNU LESSER GENERAL PUBLIC LICENSE",
+        "Proprietary": "All rights reserved",
+    }
     assert first_words[answers["_license"]] in text
     if answers["_license"] == "LGPL-3.0-or-later":  # the LGPL is a set of permissions on top of the GPL
         assert "GNU GENERAL PUBLIC LICENSE" in text
 
 
 def test_hostile_free_text_is_kept_exactly(bake):
-    text = "It's \"quoted\" \\ and — ünïcode ‏RTL 😀\\"
+    text = 'It\'s "quoted" \\ and — ünïcode ‏RTL 😀\\'
     folder = bake(module_description=text, author=text, _module_human_name=text, keyword="hostile")
 
     config = subprocess.run(
-        [sys.executable, "-c", "import json, iris_hostile_module.config as c; print(json.dumps([c.MODULE_NAME, c.MODULE_DESCRIPTION]))"],
-        cwd=folder, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import json, iris_hostile_module.config as c; print(json.dumps([c.MODULE_NAME, c.MODULE_DESCRIPTION]))",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(config.stdout) == [text, text]
     pyproject = (folder / "pyproject.toml").read_text(encoding="utf-8")
     metadata = tomllib.loads(pyproject)["project"]
@@ -117,8 +151,11 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
     answers = {name: "" for name in prompts} | {"keyword": "braces", "module_description": text}
     subprocess.run(
         [sys.executable, "-m", "cookiecutter", "-o", str(tmp_path), str(ROOT)],
-        input="\n".join(answers.values()) + "\n", capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        input="\n".join(answers.values()) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     config = (tmp_path / "iris-braces-module" / "iris_braces_module" / "config.py").read_text(encoding="utf-8")
     assigned = {node.targets[0].id: node.value for node in ast.parse(config).body if isinstance(node, ast.Assign)}
     assert ast.literal_eval(assigned["MODULE_DESCRIPTION"]) == text
@@ -127,10 +164,23 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
 def test_the_next_steps_name_the_project_by_its_path_and_count_the_todo_markers(tmp_path):
     output = tmp_path / "build"
     done = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", "build", str(ROOT), "keyword=nextsteps",
-         "preset=ioc-enrichment", "_init_git=no"],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            "build",
+            str(ROOT),
+            "keyword=nextsteps",
+            "preset=ioc-enrichment",
+            "_init_git=no",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
     folder = output / "iris-nextsteps-module"
     grep = ["grep", "-rnE", "# TODO|TODO:", "iris_nextsteps_module", "tests"]
     markers = subprocess.run(grep, cwd=folder, capture_output=True, text=True, check=True).stdout.splitlines()

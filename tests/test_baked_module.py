@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHOICES, code_variants, load_rules, run_baked_suite, variant_id
+from conftest import CHOICES, code_variants, rules, run_baked_suite, variant_id
 
 TYPES = CHOICES["module_type"]
-PRESETS = load_rules().presets.PRESETS
+PRESETS = rules.presets.PRESETS
 VARIANTS = code_variants()
 # IRIS 2.4 runs modules on Python 3.9: CI points IRIS_PYTHON at one when the machine has it.
 IRIS_PYTHON = os.environ.get("IRIS_PYTHON") or sys.executable
@@ -58,8 +58,11 @@ def iris_venv(tmp_path_factory):
     folder = tmp_path_factory.mktemp("iris-venv")
     subprocess.run([IRIS_PYTHON, "-m", "venv", str(folder)], check=True)
     python = str(folder / "bin" / "python")
-    run(["-m", "pip", "install", "-q", "-r", str(Path(__file__).with_name("iris-environment.txt"))], cwd=folder,
-        python=python)  # fmt: skip
+    run(
+        ["-m", "pip", "install", "-q", "-r", str(Path(__file__).with_name("iris-environment.txt"))],
+        cwd=folder,
+        python=python,
+    )
     return python
 
 
@@ -92,17 +95,26 @@ def test_switching_every_hook_off_by_default_keeps_the_baked_suite_green(bake, p
     folder = shutil.copytree(bake(preset=preset, keyword="flipped"), tmp_path / "flipped")
     package = "iris_flipped_module"
     config = folder / package / "config.py"
-    switches = [entry["param_name"] for entry in load_rules().hook_selection.plan(PRESETS[preset].hooks)["switches"]]
+    switches = [switch.param_name for switch in rules.hook_selection.plan(PRESETS[preset].hooks)["switches"]]
     text = config.read_text(encoding="utf-8")
     for name in switches:
-        text, flipped = re.subn(rf'("param_name": "{name}",.*?"default": )True', r"\1False", text, count=1, flags=re.DOTALL)
+        text, flipped = re.subn(
+            rf'("param_name": "{name}",.*?"default": )True', r"\1False", text, count=1, flags=re.DOTALL
+        )
         assert flipped == 1, name
     config.write_text(text, encoding="utf-8")
 
-    stale = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder,
-                           capture_output=True, text=True, check=False)  # fmt: skip
+    stale = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert stale.returncode == 1
-    assert re.findall(r"FAILED (\S+)", stale.stdout) == ["tests/test_readme.py::test_the_readme_lists_the_settings_of_config_py"]
+    assert re.findall(r"FAILED (\S+)", stale.stdout) == [
+        "tests/test_readme.py::test_the_readme_lists_the_settings_of_config_py"
+    ]
     run(["tests/readme_settings.py", package], cwd=folder)
     assert f"| `{switches[0]}` | bool | `false` |" in (folder / "README.md").read_text(encoding="utf-8")
     run_baked_suite(folder)

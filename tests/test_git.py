@@ -11,7 +11,17 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 
 def bake(output, *answers):
-    command = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(output), str(ROOT), "keyword=gitty", *answers]
+    command = [
+        sys.executable,
+        "-m",
+        "cookiecutter",
+        "--no-input",
+        "-o",
+        str(output),
+        str(ROOT),
+        "keyword=gitty",
+        *answers,
+    ]
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 

@@ -4,7 +4,7 @@ import ast
 import json
 
 import pytest
-from conftest import ROOT, load_rules, run_baked_suite
+from conftest import ROOT, rules, run_baked_suite
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
@@ -18,7 +18,6 @@ SELECTIONS = {
     "preload and deletes": "on_preload_ioc_create, on_preload_note_update, on_postload_ioc_delete, on_postload_alert_delete",
     "every hook": "all",
 }
-rules = load_rules()
 
 
 def hook_table(folder):
@@ -72,8 +71,9 @@ def test_each_selected_kind_and_data_shape_gets_one_handler_function(bake):
 
 def test_an_unknown_hook_is_refused_with_a_suggestion_and_nothing_left(tmp_path):
     with pytest.raises(FailedHookException) as refused:
-        cookiecutter(str(ROOT), no_input=True, extra_context={"_hooks": "ioc, on_postload_case_updte"},
-                     output_dir=str(tmp_path))  # fmt: skip
+        cookiecutter(
+            str(ROOT), no_input=True, extra_context={"_hooks": "ioc, on_postload_case_updte"}, output_dir=str(tmp_path)
+        )
 
     assert "Did you mean 'on_postload_case_update'?" in str(refused.value)
     assert list(tmp_path.iterdir()) == []

@@ -13,11 +13,11 @@ import sys
 import tomllib
 
 import pytest
-from conftest import ROOT, code_variants, load_rules, variant_id
+from conftest import ROOT, code_variants, rules, variant_id
 from iris_target import require_index
 from packaging.requirements import Requirement
 
-PINS = load_rules().iris_pins
+PINS = rules.iris_pins
 # iris-web's source, where the facts come from: beside this checkout (CI) or beside its worktree.
 IRIS_SOURCES = [path / "shared" / f"iris-web-{PINS.RELEASE}" / "source" for path in (ROOT.parent, ROOT.parent.parent)]
 
@@ -92,8 +92,11 @@ def test_make_check_resolves_what_make_install_adds_beside_iris_pins(bake, varia
     versions = {PINS.canonical(item["metadata"]["name"]): item["metadata"]["version"] for item in resolved}
     assert {Requirement(extra).name.lower() for extra in extras} <= versions.keys()
     pins = PINS.pins()
-    moved = {name: version for name, version in versions.items() if name in pins
-             and not Requirement(pins[name]).specifier.contains(version, prereleases=True)}  # fmt: skip
+    moved = {
+        name: version
+        for name, version in versions.items()
+        if name in pins and not Requirement(pins[name]).specifier.contains(version, prereleases=True)
+    }
     assert not moved, f"IRIS's pins would move: {moved}"
     if variant["preset"] == "hunt":  # the client without grpcio-tools, which needs setuptools>=77
         assert {"pyvelociraptor", "grpcio", "protobuf", "pyyaml", "cryptography"} <= versions.keys()

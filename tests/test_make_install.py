@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import load_rules
+from conftest import rules
 from iris_target import require_index, require_iris_python
 
 FAKE_ENGINE = """#!/bin/sh
@@ -47,7 +47,7 @@ elif command == "exec":
     sys.exit(subprocess.run([inside(container, arg) for arg in argv]).returncode)
 """
 CONTAINERS = ("iriswebapp_app", "iriswebapp_worker")
-PINS = load_rules().iris_pins.pins()
+PINS = rules.iris_pins.pins()
 
 
 @pytest.fixture
@@ -87,11 +87,16 @@ def test_install_copies_installs_and_restarts_in_both_containers(bake, engine):
     wheel = "iris_installme_module-0.1.0-py3-none-any.whl"
     pip = ["/opt/venv/bin/pip", "install", "--no-deps", "--force-reinstall", *UNDER_PINS, f"/tmp/{wheel}"]
     assert calls(log) == [
-        *into("iriswebapp_app", ["cp", f"dist/{wheel}", f"iriswebapp_app:/tmp/{wheel}"], ["exec", "iriswebapp_app", *pip]),
-        *into("iriswebapp_worker", ["cp", f"dist/{wheel}", f"iriswebapp_worker:/tmp/{wheel}"],
-              ["exec", "iriswebapp_worker", *pip]),
+        *into(
+            "iriswebapp_app", ["cp", f"dist/{wheel}", f"iriswebapp_app:/tmp/{wheel}"], ["exec", "iriswebapp_app", *pip]
+        ),
+        *into(
+            "iriswebapp_worker",
+            ["cp", f"dist/{wheel}", f"iriswebapp_worker:/tmp/{wheel}"],
+            ["exec", "iriswebapp_worker", *pip],
+        ),
         ["restart", "iriswebapp_app", "iriswebapp_worker"],
-    ]  # fmt: skip
+    ]
 
 
 def test_uninstall_removes_from_both_containers(bake, engine):
@@ -194,8 +199,11 @@ def test_install_refuses_to_upgrade_what_iris_has_even_within_its_pin(bake, iris
     assert "cryptography 39.0.1 would become" in done.stderr
     assert "IRIS pins cryptography>=39.0.1" in done.stderr
     assert "Nothing was installed" in done.stdout
-    assert not [call for call in calls(log) if call[0] == "exec" and "--dry-run" not in call and call[2:3] != ["cat"]
-                and "list" not in call]  # fmt: skip
+    assert not [
+        call
+        for call in calls(log)
+        if call[0] == "exec" and "--dry-run" not in call and call[2:3] != ["cat"] and "list" not in call
+    ]
     assert {container: freeze(iris_like, container) for container in CONTAINERS} == before
 
 
@@ -227,20 +235,33 @@ def test_install_adds_what_hunt_imports_beside_iris_pins_the_same_in_both_contai
     pip = "/opt/venv/bin/pip"
     assert calls(log) == [
         *into("iriswebapp_app"),
-        ["exec", "iriswebapp_app", pip, "install", "--dry-run", "--report", "/tmp/iris_hunter_module-resolution.json",
-         *UNDER_PINS, *HUNT_EXTRAS],
+        [
+            "exec",
+            "iriswebapp_app",
+            pip,
+            "install",
+            "--dry-run",
+            "--report",
+            "/tmp/iris_hunter_module-resolution.json",
+            *UNDER_PINS,
+            *HUNT_EXTRAS,
+        ],
         ["exec", "iriswebapp_app", "cat", "/tmp/iris_hunter_module-resolution.json"],
         ["exec", "iriswebapp_app", pip, "list", "--format=json"],
-        *[call for container in CONTAINERS for call in into(
-            container,
-            ["cp", "dist/iris-extras.txt", f"{container}:/tmp/iris_hunter_module-extras.txt"],
-            ["exec", container, pip, "install", *UNDER_PINS, "-r", "/tmp/iris_hunter_module-extras.txt"],
-            ["exec", container, pip, "install", "--no-deps", *UNDER_PINS, "pyvelociraptor==0.1.14"],
-            ["cp", f"dist/{wheel}", f"{container}:/tmp/{wheel}"],
-            ["exec", container, pip, "install", "--no-deps", "--force-reinstall", *UNDER_PINS, f"/tmp/{wheel}"],
-        )],
+        *[
+            call
+            for container in CONTAINERS
+            for call in into(
+                container,
+                ["cp", "dist/iris-extras.txt", f"{container}:/tmp/iris_hunter_module-extras.txt"],
+                ["exec", container, pip, "install", *UNDER_PINS, "-r", "/tmp/iris_hunter_module-extras.txt"],
+                ["exec", container, pip, "install", "--no-deps", *UNDER_PINS, "pyvelociraptor==0.1.14"],
+                ["cp", f"dist/{wheel}", f"{container}:/tmp/{wheel}"],
+                ["exec", container, pip, "install", "--no-deps", "--force-reinstall", *UNDER_PINS, f"/tmp/{wheel}"],
+            )
+        ],
         ["restart", *CONTAINERS],
-    ]  # fmt: skip
+    ]
 
 
 HUNT_EXTRAS = ["grpcio>=1.80", "protobuf>=6.31.1,<7", "pyyaml>=6", "cryptography>=39.0.1"]

@@ -22,9 +22,15 @@ MUTATIONS = {
     "preload hook answering nothing": [("processor.py", "if PRELOAD in hook_name and not result:", "if False:")],
     "failed objects not reported": [("processor.py", "        if not failures:", "        if True:")],
     "tab written on an alert": [
-        ("handler.py", "            enrichment.add_line(", '            enrichment.set_report_tab(alert, "Triage", "")\n            enrichment.add_line(')
+        (
+            "handler.py",
+            "            enrichment.add_line(",
+            '            enrichment.set_report_tab(alert, "Triage", "")\n            enrichment.add_line(',
+        )
     ],
-    "severity set by a fixed id": [("handler.py", "severity_row_id(verdict.severity) if", '{"High": 5}.get(verdict.severity) if')],
+    "severity set by a fixed id": [
+        ("handler.py", "severity_row_id(verdict.severity) if", '{"High": 5}.get(verdict.severity) if')
+    ],
     "status shared between calls": [
         ("base.py", "import I2CodeError,", "import I2CodeError, I2Success,"),
         ("base.py", "return IIStatus(code=I2CodeSuccess", "return I2Success(code=I2CodeSuccess"),
@@ -33,9 +39,17 @@ MUTATIONS = {
 
 
 # Mutations of one module type's code only, and of one preset's.
-PROCESSOR_ONLY = ("hook IRIS does not have", "hook switched off still run", "preload hook answering nothing",
-                  "failed objects not reported", "tab written on an alert", "severity set by a fixed id")  # fmt: skip
-ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline"} | dict.fromkeys(PROCESSOR_ONLY, "processor")
+PROCESSOR_ONLY = (
+    "hook IRIS does not have",
+    "hook switched off still run",
+    "preload hook answering nothing",
+    "failed objects not reported",
+    "tab written on an alert",
+    "severity set by a fixed id",
+)
+ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline"} | dict.fromkeys(
+    PROCESSOR_ONLY, "processor"
+)
 PRESET = {"tab written on an alert": "alert-triage", "severity set by a fixed id": "alert-triage"}
 CASES = [(t, m) for m in MUTATIONS for t in ("processor", "pipeline") if ONLY.get(m, t) == t]
 
@@ -52,8 +66,12 @@ def test_the_baked_checks_catch_a_broken_module(bake, tmp_path, module_type, mut
         assert original in text
         source.write_text(text.replace(original, broken, 1), encoding="utf-8")
 
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"], cwd=folder,
-                           capture_output=True, text=True)  # fmt: skip
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
     check = subprocess.run([sys.executable, "tests/fake_iris.py", package], cwd=folder, capture_output=True, text=True)
 
     assert tests.returncode != 0 or check.returncode != 0, tests.stdout + check.stdout

@@ -33,8 +33,23 @@ pytestmark = pytest.mark.skipif(not SCHEMAS.is_dir(), reason=f"OpenCTI's schema 
 
 # graphql/schema.js: a STIX id is <type>--<uuid>, of a type OpenCTI supports (schema/identifier.js
 # isSupportedStixType: the entity types lower-cased, plus a few); those the preset could send.
-STIX_TYPES = {"case-incident", "domain-name", "hostname", "ipv4-addr", "ipv6-addr", "url", "email-addr", "file",
-              "indicator", "report", "identity", "location", "relationship", "sighting", "threat-actor"}  # fmt: skip
+STIX_TYPES = {
+    "case-incident",
+    "domain-name",
+    "hostname",
+    "ipv4-addr",
+    "ipv6-addr",
+    "url",
+    "email-addr",
+    "file",
+    "indicator",
+    "report",
+    "identity",
+    "location",
+    "relationship",
+    "sighting",
+    "threat-actor",
+}
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", re.IGNORECASE)
 # The directive the server declares at run time (src/graphql/schema.js), not in the files.
 RATE_LIMIT = "directive @rateLimit(limit: Int = 60, duration: Int = 60) on OBJECT | FIELD_DEFINITION"
@@ -83,8 +98,13 @@ def recorded(baked, tmp_path_factory):
     """Every request the baked project's handler tests sent to its fake OpenCTI."""
     record = tmp_path_factory.mktemp("opencti") / "requests.jsonl"
     environment = {**os.environ, "FAKE_OPENCTI_RECORD": str(record)}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_handler.py"],
-                          cwd=baked, env=environment, capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_handler.py"],
+        cwd=baked,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
 
@@ -123,8 +143,11 @@ def rule_problems(graphql_type, value, path, constraint=None):
     graphql_type = graphql.get_nullable_type(graphql_type)
     if isinstance(graphql_type, graphql.GraphQLList):
         items = value if isinstance(value, list) else [value]
-        return [problem for index, item in enumerate(items)
-                for problem in rule_problems(graphql_type.of_type, item, f"{path}[{index}]", constraint)]  # fmt: skip
+        return [
+            problem
+            for index, item in enumerate(items)
+            for problem in rule_problems(graphql_type.of_type, item, f"{path}[{index}]", constraint)
+        ]
     if isinstance(graphql_type, graphql.GraphQLInputObjectType):
         found = []
         for name, item in value.items():
@@ -167,8 +190,11 @@ def constraint_problems(value, path, rules):
         "pattern": lambda pattern: re.search(pattern, value) is not None,
         "format": lambda name: {"not-blank": bool(value.strip())}[name],  # an unknown format fails loudly
     }
-    return [f"{path}: {value!r} breaks @constraint({rule}: {limit!r})" for rule, limit in rules.items()
-            if not checks[rule](limit)]  # fmt: skip
+    return [
+        f"{path}: {value!r} breaks @constraint({rule}: {limit!r})"
+        for rule, limit in rules.items()
+        if not checks[rule](limit)
+    ]
 
 
 def test_every_document_of_the_client_is_valid(schema, baked):
@@ -191,12 +217,15 @@ def test_every_request_sent_in_the_baked_tests_is_valid(schema, baked, recorded)
     ("variables", "expected"),
     [
         ({"input": {"name": "Case", "stix_id": "case-incident--not-a-uuid"}}, "is not a valid STIX id"),
-        ({"input": {"name": "Case", "stix_id": "incident-case--6f1c2b5e-4f0a-5c3d-9b7e-1a2d3c4e5f60"}}, "is not a valid STIX id"),
+        (
+            {"input": {"name": "Case", "stix_id": "incident-case--6f1c2b5e-4f0a-5c3d-9b7e-1a2d3c4e5f60"}},
+            "is not a valid STIX id",
+        ),
         ({"input": {"name": "x"}}, "breaks @constraint(minLength: 2)"),
         ({"input": {"name": "Case", "colour": "red"}}, "colour"),
         ({"input": {"description": "no name"}}, "name"),
     ],
-)  # fmt: skip
+)
 def test_the_checks_refuse_what_opencti_refuses(schema, variables, expected):
     query = "mutation AddCase($input: CaseIncidentAddInput!) { caseIncidentAdd(input: $input) { id } }"
 

@@ -28,9 +28,14 @@ class Terminal:
         fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))
         env = dict(os.environ, COLUMNS="250", LINES="50", TERM="xterm")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cookiecutter", *args], stdin=follower, stdout=follower, stderr=follower,
-            cwd=cwd, env=env, close_fds=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "cookiecutter", *args],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            cwd=cwd,
+            env=env,
+            close_fds=True,
+        )
         os.close(follower)
         self.leader, self.output = leader, ""
 
@@ -92,27 +97,41 @@ def test_the_default_bake_takes_at_most_eight_answers(tmp_path):
     assert f"cd {tmp_path / 'out' / 'iris-firsttry-module'}" in terminal.output
 
 
-@pytest.mark.parametrize(("module_type", "choice", "foreign"), [("processor", "1", "pipeline"), ("pipeline", "2", "hook")])
+@pytest.mark.parametrize(
+    ("module_type", "choice", "foreign"), [("processor", "1", "pipeline"), ("pipeline", "2", "hook")]
+)
 def test_no_prompt_belongs_to_the_other_type(tmp_path, module_type, choice, foreign):
     terminal, asked = bake([str(ROOT)], tmp_path, {"Keyword": f"only_{module_type}", "Module type": choice})
 
     assert terminal.process.returncode == 0, terminal.output
     assert [question for question in asked if foreign in question.lower()] == []
-    assert (tmp_path / f"iris-only-{module_type.replace('_', '-')}-module" / f"iris_only_{module_type}_module" / f"{module_type}.py").exists()
+    assert (
+        tmp_path
+        / f"iris-only-{module_type.replace('_', '-')}-module"
+        / f"iris_only_{module_type}_module"
+        / f"{module_type}.py"
+    ).exists()
 
 
 def test_the_settings_prompt_is_told_the_presets_own_settings(tmp_path):
     terminal, _ = bake([str(ROOT)], tmp_path, {"Keyword": "hinted", "Preset": "2"})  # ioc-enrichment
 
-    hint = re.search(r"The ioc-enrichment processor already has these hook switches and settings: ([^\n]*)", terminal.output)
+    hint = re.search(
+        r"The ioc-enrichment processor already has these hook switches and settings: ([^\n]*)", terminal.output
+    )
     assert hint, terminal.output
     assert "api_key" in hint.group(1) and "on_postload_ioc_create" in hint.group(1)
     assert hint.start() < terminal.output.index("Your own settings")  # shown before the question
 
 
 def test_three_bad_answers_are_refused_at_once_and_the_printed_command_asks_only_for_them(tmp_path):
-    bad = {"Keyword": "AbuseIPDB", "Preset": "2", "Your own settings": "api_key:sensitive_string!, max_age_days:int=30",
-           "e-mail": "not an address", "Author": "Ana O'Neil"}  # fmt: skip
+    bad = {
+        "Keyword": "AbuseIPDB",
+        "Preset": "2",
+        "Your own settings": "api_key:sensitive_string!, max_age_days:int=30",
+        "e-mail": "not an address",
+        "Author": "Ana O'Neil",
+    }
     terminal, _ = bake(["-o", "build", str(ROOT)], tmp_path, bad)
 
     assert terminal.process.returncode != 0
@@ -122,13 +141,21 @@ def test_three_bad_answers_are_refused_at_once_and_the_printed_command_asks_only
     command = re.search(r"^  (cookiecutter --replay-file .*)$", terminal.output, re.MULTILINE).group(1)
 
     # The printed command, run as printed, asks again only for the bad answers and what was made from them.
-    fixed = {"Keyword": "abuseipdb", "Your own settings": 'max_age_days:int=30 "Days to keep"', "e-mail": "ana@example.org"}
+    fixed = {
+        "Keyword": "abuseipdb",
+        "Your own settings": 'max_age_days:int=30 "Days to keep"',
+        "e-mail": "ana@example.org",
+    }
     again, asked_again = bake(shlex.split(command)[1:], tmp_path, fixed)
 
     assert again.process.returncode == 0, again.output
     assert [question.split(" (")[0].split(":")[0] for question in asked_again] == [
-        "Keyword", "Your own settings, name", "Distribution and folder name", "One-line description", "Author's e-mail"
-    ]  # fmt: skip
+        "Keyword",
+        "Your own settings, name",
+        "Distribution and folder name",
+        "One-line description",
+        "Author's e-mail",
+    ]
     project = tmp_path / "build" / "iris-abuseipdb-module"
     config = (project / "iris_abuseipdb_module" / "config.py").read_text("utf-8")
     assert '"param_description": "Days to keep."' in config

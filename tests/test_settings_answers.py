@@ -9,7 +9,7 @@ from conftest import run_baked_suite
 
 SETTINGS = {
     "every type": "flag:bool=yes, count:int=-3, url:string=https://api.example/v2?a=1, key:sensitive_string=s3cr3t,"
-    " page:textfield_html=<b>x</b>, extra:textfield_json={\"a\": [1]}, notes:textfield_markdown=*hi*",
+    ' page:textfield_html=<b>x</b>, extra:textfield_json={"a": [1]}, notes:textfield_markdown=*hi*',
     "mandatory without default": "api_key:sensitive_string!, tenant:string!, retries:int!",
     "optional without default": "proxy:string, strict:bool, limit:int",
     "sections": "Connection/api_url:string=https://x.example, Connection/timeout:int=30, Secrets/api_key:sensitive_string!",
@@ -17,7 +17,9 @@ SETTINGS = {
 
 
 def configuration(folder, package):
-    code = f"import json, {package}.config as c; print(json.dumps([c.CONFIGURATION, getattr(c, 'PIPELINE_INFO', None)]))"
+    code = (
+        f"import json, {package}.config as c; print(json.dumps([c.CONFIGURATION, getattr(c, 'PIPELINE_INFO', None)]))"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -31,8 +33,8 @@ def test_settings_bake_into_entries_that_pass_the_baked_tests(bake, settings, mo
     readme = (folder / "README.md").read_text("utf-8")
 
     declared = [item.split(":")[0].split("/")[-1].strip() for item in settings.split(", ")]
-    assert [entry["param_name"] for entry in entries][-len(declared):] == declared
-    for entry in entries[-len(declared):]:
+    assert [entry["param_name"] for entry in entries][-len(declared) :] == declared
+    for entry in entries[-len(declared) :]:
         assert f"| `{entry['param_name']}` | {entry['type']} |" in readme
     run_baked_suite(folder)
 
@@ -48,10 +50,14 @@ def test_defaults_mandatory_sections_and_descriptions_are_as_typed(bake):
     assert entries["url"]["default"] == "https://api.example/v2?a=1"
     assert entries["extra"]["default"] == '{"a": [1]}'
     assert entries["token"] == {
-        "param_name": "token", "param_human_name": "Token",
+        "param_name": "token",
+        "param_human_name": "Token",
         "param_description": "The token, from the service's console. Fill it in before enabling the module.",
-        "default": None, "mandatory": True, "type": "sensitive_string", "section": "Secrets",
-    }  # fmt: skip
+        "default": None,
+        "mandatory": True,
+        "type": "sensitive_string",
+        "section": "Secrets",
+    }
     assert entries["max_age_days"]["param_description"] == "Days to keep."
     assert entries["max_age_days"]["section"] == entries["flag"]["section"] == "Settings"
     assert entries["flag"]["mandatory"] is False
@@ -61,8 +67,9 @@ def test_defaults_mandatory_sections_and_descriptions_are_as_typed(bake):
 
 
 def test_pipeline_arguments_round_trip_into_pipeline_info(bake):
-    folder = bake(module_type="pipeline", _pipeline_args="index:required, hostname, source_type:optional",
-                  keyword="args")  # fmt: skip
+    folder = bake(
+        module_type="pipeline", _pipeline_args="index:required, hostname, source_type:optional", keyword="args"
+    )
 
     _, info = configuration(folder, "iris_args_module")
 
@@ -74,12 +81,16 @@ def test_pipeline_arguments_round_trip_into_pipeline_info(bake):
 def test_organisation_and_repository_reach_the_metadata(bake):
     import tomllib
 
-    folder = bake(_organization="ACME \"CERT\"", _repository_url="https://git.example.org/acme/iris-vt", keyword="org",
-                  _license="MIT")  # fmt: skip
+    folder = bake(
+        _organization='ACME "CERT"',
+        _repository_url="https://git.example.org/acme/iris-vt",
+        keyword="org",
+        _license="MIT",
+    )
 
     project = tomllib.loads((folder / "pyproject.toml").read_text("utf-8"))["project"]
 
     assert project["urls"] == {"Repository": "https://git.example.org/acme/iris-vt"}
     assert project["maintainers"] == [{"name": 'ACME "CERT"'}]
-    assert "Maintained by ACME \"CERT\"" in (folder / "README.md").read_text("utf-8")
-    assert "ACME \"CERT\"" in (folder / "LICENSE").read_text("utf-8")
+    assert 'Maintained by ACME "CERT"' in (folder / "README.md").read_text("utf-8")
+    assert 'ACME "CERT"' in (folder / "LICENSE").read_text("utf-8")

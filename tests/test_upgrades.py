@@ -23,8 +23,14 @@ def tree(folder):
 
 @pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
 def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, variant):
-    answers = dict(variant, keyword="again", settings="Extra/site_secret:sensitive_string!", _organization="CERT",
-                   module_description="It's \"quoted\" \\ — ünïcode", _init_git=False)  # fmt: skip
+    answers = dict(
+        variant,
+        keyword="again",
+        settings="Extra/site_secret:sensitive_string!",
+        _organization="CERT",
+        module_description='It\'s "quoted" \\ — ünïcode',
+        _init_git=False,
+    )
     first = tmp_path / "first"
     cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(first))
     recorded = json.loads((first / "iris-again-module" / ".cruft.json").read_text("utf-8"))
@@ -63,8 +69,9 @@ def test_cruft_finds_a_fresh_bake_up_to_date_and_without_differences(tmp_path):
 
     check = cruft(project, "check")
     diff = cruft(project, "diff", "--exit-code")
-    without_config = subprocess.run([sys.executable, "-m", "cruft", "diff", "--exit-code"], cwd=project,
-                                    capture_output=True, text=True)  # fmt: skip
+    without_config = subprocess.run(
+        [sys.executable, "-m", "cruft", "diff", "--exit-code"], cwd=project, capture_output=True, text=True
+    )
 
     assert check.returncode == 0, check.stdout + check.stderr
     assert diff.returncode == 0, diff.stdout
@@ -77,7 +84,9 @@ def test_cruft_update_takes_a_template_change_quietly_and_keeps_the_private_answ
     template = bake_from_a_clone(tmp_path, "keyword=updated", "_hooks=case", "_license=MIT")
     project = tmp_path / "iris-updated-module"
     readme = template / "{{cookiecutter.module_name}}" / "README.md"
-    readme.write_text(readme.read_text("utf-8").replace("## Develop\n", "## Develop\n\nA fix of the template.\n"), "utf-8")
+    readme.write_text(
+        readme.read_text("utf-8").replace("## Develop\n", "## Develop\n\nA fix of the template.\n"), "utf-8"
+    )
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run([*git, "commit", "-qam", "A fix"], cwd=template, check=True)
 
@@ -90,6 +99,29 @@ def test_cruft_update_takes_a_template_change_quietly_and_keeps_the_private_answ
     assert "MIT License" in (project / "LICENSE").read_text("utf-8")
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="cruft needs git")
+def test_cruft_update_from_a_commit_before_the_rules_package(tmp_path):
+    # cruft keeps that commit's extension imported for its second bake, and the extension reads
+    # local_extensions.py again: there it must find this commit's filters.
+    log = ["git", "log", "--diff-filter=D", "--format=%H", "-1", "--", "hooks/answers.py"]
+    removed = subprocess.run(log, cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    if not removed:
+        pytest.skip("this checkout's history does not reach the commit before the rules package")
+    template = tmp_path / "template"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(template)], check=True)
+    subprocess.run(["git", "checkout", "-q", f"{removed}^"], cwd=template, check=True)
+    bake = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(template), "keyword=older"]
+    subprocess.run(bake, check=True, capture_output=True, cwd=tmp_path)
+    subprocess.run(["git", "checkout", "-q", "-"], cwd=template, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=template, capture_output=True, text=True).stdout.strip()
+    project = tmp_path / "iris-older-module"
+
+    update = cruft(project, "update", "-y")
+
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert json.loads((project / ".cruft.json").read_text("utf-8"))["commit"] == head
+
+
 def test_the_readmes_rebake_command_works_as_printed(tmp_path):
     bake_from_a_clone(tmp_path, "keyword=rebake", "_hooks=asset", "_init_git=no")
     project = tmp_path / "iris-rebake-module"
@@ -97,6 +129,8 @@ def test_the_readmes_rebake_command_works_as_printed(tmp_path):
     script = re.search(r"To bake the project again.*?```sh\n(.*?)```", readme, re.DOTALL).group(1)
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
 
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=project, capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=project, capture_output=True, text=True, env=env
+    )
 
     assert done.returncode == 0, done.stdout + done.stderr  # diff -ru: the same tree

@@ -1,5 +1,6 @@
 """IRIS loads the module, finds its class and accepts it in its health check."""
 
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -16,9 +17,11 @@ def test_iris_loads_and_accepts_the_module(make_module, module_class):
 
 def test_module_reports_its_metadata(make_module, package):
     module = make_module()
+    config = importlib.import_module(f"{package.__name__}.config")
 
+    assert module.get_module_name() == config.MODULE_NAME
+    assert module.get_module_description() == config.MODULE_DESCRIPTION
     assert module.get_module_version() == package.__version__
-    assert module.get_module_name().strip()
 
 
 def test_the_package_imports_without_iris(package):

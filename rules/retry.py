@@ -7,15 +7,16 @@ lacks, the bad answers and those made from them. As a config file (``--config-fi
 from the answers typed in the same run only, not from the replayed ones, so each default
 starts by putting the kept answers back: ``{% set cookiecutter = with_answers(cookiecutter, {...}) %}``.
 
-Plain Python: ``local_extensions.py`` (during the prompts) and the pre-generation hook use it.
+Plain Python: the filters (during the prompts) and the pre-generation hook use it.
 """
 
 import json
 import shlex
 from pathlib import Path
 
+from . import template
+
 FILE_NAME = "iris-module-answers.json"
-CONTEXT_PATH = Path(__file__).resolve().parent.parent / "cookiecutter.json"
 # The answers each default is made from: asking one again asks these again when they took the
 # default made from it. The derived names follow their answer; ``__answers`` is always
 # rendered again, so that the answers typed in the retry are checked.
@@ -29,12 +30,7 @@ MADE_FROM = {
 ALWAYS_ASKED = ("__answers",)
 # Not answers: what cookiecutter records of the run, and the template's own settings, which
 # must come from cookiecutter.json for the prompts to load this template's filters.
-NOT_ANSWERS = ("_template", "_output_dir", "_repo_dir", "_checkout", "_extensions", "_copy_without_render",
-               "_jinja2_env_vars", "_new_lines")  # fmt: skip
-
-
-def template_context():
-    return json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
+NOT_ANSWERS = template.COOKIECUTTER_KEYS
 
 
 def field(problem):
@@ -49,7 +45,7 @@ def plan(answers, problems, render, suggestions):
     it cannot be made from them;
     ``suggestions`` maps a bad field to a better default than the template's.
     """
-    context = template_context()
+    context = template.CONTEXT
     bad = {field(problem) for problem in problems if field(problem) in context}
     redo = set(bad) | set(ALWAYS_ASKED)
     changed = True
@@ -62,7 +58,9 @@ def plan(answers, problems, render, suggestions):
             if taken:
                 redo.add(key)
                 changed = True
-    kept = {key: value for key, value in answers.items() if key not in redo and key not in NOT_ANSWERS and key in context}
+    kept = {
+        key: value for key, value in answers.items() if key not in redo and key not in NOT_ANSWERS and key in context
+    }
     asked = [key for key in context if key in redo and not key.startswith("_")]
     reset = sorted(key for key in bad if key.startswith("_") and not key.startswith("__"))
     restore = "{% set cookiecutter = with_answers(cookiecutter, " + json.dumps(kept, ensure_ascii=False) + ") %}"
@@ -97,5 +95,7 @@ def message(problems, path, asked, reset, retry_command):
     lines.append(f"Your other answers are kept in {path}. {again}")
     lines.append(f"  {retry_command}")
     for key in reset:
-        lines.append(f"{key} goes back to its default there; to give another value, add \"{key}\" to the file's \"cookiecutter\" first.")
+        lines.append(
+            f'{key} goes back to its default there; to give another value, add "{key}" to the file\'s "cookiecutter" first.'
+        )
     return "\n".join(lines)

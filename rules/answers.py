@@ -1,39 +1,25 @@
 """The rules every prompt answer must follow, and the names derived from the answers.
 
-Plain Python with no third-party imports: the pre-generation hook, the Jinja filters in
-``local_extensions.py`` and the template's tests all load this file, which gathers the rules
-of the files beside it (hooks, settings, presets), so a rule is written once. Each problem
-is reported as ``field: what is wrong. What to do.``
+Plain Python with no third-party imports: it gathers the rules of the modules beside it
+(hooks, settings, presets), so a rule is written once. Each problem is reported as
+``field: what is wrong. What to do.``
 """
 
-import importlib.util
 import keyword
 import re
 import sys
-from pathlib import Path
 
+from . import hook_selection, presets, settings_spec, template
+from .setting import Setting, entries
 
-def _rules_beside(name):
-    """The rule file ``name`` beside this one, loaded from this template whatever else is loaded."""
-    path = Path(__file__).resolve().with_name(f"{name}.py")
-    # One module name per template folder: two templates in one process keep their own rules.
-    spec = importlib.util.spec_from_file_location(f"iris_skeleton_{name}_{abs(hash(str(path)))}", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hook_selection = _rules_beside("hook_selection")
-presets = _rules_beside("presets")
-settings_spec = _rules_beside("settings_spec")
-iris_pins = _rules_beside("iris_pins")
-
-MODULE_TYPES = ("processor", "pipeline")
+MODULE_TYPES = tuple(template.CONTEXT["module_type"])
 # The answers cookiecutter does not ask for (their name starts with "_"): given on the command
 # line (``_hooks=ioc``) or in a replay file, each with a default that suits most modules.
-PRIVATE = ("_hooks", "_pipeline_args", "_module_human_name", "_module_version", "_organization", "_repository_url",
-           "_license", "_init_git")  # fmt: skip
+PRIVATE = tuple(
+    key
+    for key in template.CONTEXT
+    if key.startswith("_") and not key.startswith("__") and key not in template.COOKIECUTTER_KEYS
+)
 LICENSES = ("LGPL-3.0-or-later", "MIT", "Apache-2.0", "GPL-3.0-or-later", "Proprietary")
 
 KEYWORD_RULE = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -49,13 +35,12 @@ TEXT_MAX = 500
 
 # Packages a module must not shadow: IRIS's own code, the interface, and what IRIS's
 # environment depends on. The standard library is added below.
-RESERVED_PACKAGES = {
-    "app", "iris_interface", "celery", "kombu", "flask", "sqlalchemy", "marshmallow",
-    "requests", "urllib3", "packaging", "setuptools", "pip", "tests", "test",
-}  # fmt: skip
-STDLIB = set(getattr(sys, "stdlib_module_names", ())) | {
-    "json", "logging", "os", "sys", "re", "typing", "email", "http", "string", "types",
-}  # fmt: skip
+RESERVED_PACKAGES = set(
+    "app iris_interface celery kombu flask sqlalchemy marshmallow requests urllib3 packaging setuptools pip tests test".split()
+)
+STDLIB = set(getattr(sys, "stdlib_module_names", ())) | set(
+    "json logging os sys re typing email http string types".split()
+)
 
 
 class AnswerError(ValueError):
@@ -228,7 +213,9 @@ def problems(answers):
 def human_name_problems(value):
     found = text_problems("_module_human_name", value)
     if value == "IrisBaseModule":
-        found.append("_module_human_name: 'IrisBaseModule' is the interface's own name, which IRIS refuses. Pick another.")
+        found.append(
+            "_module_human_name: 'IrisBaseModule' is the interface's own name, which IRIS refuses. Pick another."
+        )
     return found
 
 
@@ -241,8 +228,10 @@ def type_problems(answers):
         return found
     found = []
     if answers["_pipeline_args"].strip():
-        found.append("_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline.")
-    if answers["preset"] not in presets.PRESETS:
+        found.append(
+            "_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline."
+        )
+    if answers["preset"] not in presets.PRESETS or presets.problems(answers):  # no preset's hooks to go by
         return found + hook_selection.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
     hooks = hooks_answer(answers)
     found += hook_selection.problems(hooks)
@@ -257,8 +246,8 @@ def settings_problems(answers):
     found += settings_spec.setting_problems(answers["settings"])
     own = builtin_settings(answers)
     seen = set()
-    for entry in settings_spec.settings(answers["settings"]):
-        name = entry["param_name"]
+    for setting in settings_spec.settings(answers["settings"]):
+        name = setting.param_name
         if name in seen:
             found.append(f"settings: {name!r} is declared twice. Keep one.")
         elif name in own:
@@ -276,7 +265,7 @@ def good_settings(answers):
     for item in settings_spec.items(answers["settings"]):
         if settings_spec.item_problems(item):
             continue
-        name = settings_spec.settings(item)[0]["param_name"]
+        name = settings_spec.settings(item)[0].param_name
         if name not in own and name not in seen:
             good.append(item)
         seen.add(name)
@@ -287,15 +276,15 @@ def builtin_settings(answers):
     """The settings a module has before the user's own, by name, each with where it comes from."""
     own = {}
     if answers["module_type"] == "pipeline":
-        own[MOVE_PROCESSED["param_name"]] = "a setting every pipeline has"
+        own[MOVE_PROCESSED.param_name] = "a setting every pipeline has"
     elif answers["preset"] in presets.PRESETS:
         known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not hook_selection.problems(token)]
         for switch in hook_selection.plan(", ".join(known))["switches"]:
-            own[switch["param_name"]] = "the switch of the hook of that name"
+            own[switch.param_name] = "the switch of the hook of that name"
     preset_settings = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK]).settings
-    names = ", ".join(entry["param_name"] for entry in preset_settings)
-    for entry in preset_settings:
-        own[entry["param_name"]] = f"a setting of the {answers['preset']} preset ({names})"
+    names = ", ".join(setting.param_name for setting in preset_settings)
+    for setting in preset_settings:
+        own[setting.param_name] = f"a setting of the {answers['preset']} preset ({names})"
     return own
 
 
@@ -309,13 +298,13 @@ def builtin_settings_hint(answers):
 
 
 # The settings every module of a type has, before the user's own.
-MOVE_PROCESSED = presets.setting(
-    "move_processed",
-    "Move processed files aside",
-    "Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it.",
-    "bool",
-    True,
+MOVE_PROCESSED = Setting(
+    param_name="move_processed",
+    param_human_name="Move processed files aside",
+    param_description="Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it.",
+    default=True,
     mandatory=True,
+    type="bool",
 )
 
 
@@ -325,7 +314,7 @@ def module_settings(answers):
         own = hook_selection.plan(hooks_answer(answers))["switches"]
     else:
         own = [MOVE_PROCESSED]
-    return own + presets.PRESETS[answers["preset"]].settings + settings_spec.settings(answers["settings"])
+    return entries([*own, *presets.PRESETS[answers["preset"]].settings, *settings_spec.settings(answers["settings"])])
 
 
 def undescribed_settings(answers):

@@ -13,16 +13,35 @@ import json
 import keyword
 import re
 
-IRIS_TYPES = ("bool", "int", "string", "sensitive_string", "textfield_html", "textfield_json", "textfield_markdown")
+from .baked import IRIS_SETTING_TYPES, TRUE_WORDS
+from .setting import Setting
+
 ITEM = re.compile(
     r"(?:(?P<section>[^/:]+)/)?(?P<name>[^:]*):\s*(?P<type>[^!=\s\"]*)\s*(?P<mandatory>!?)"
     r"(?:=(?P<default>.*?))?(?:\s*\"(?P<description>[^\"]*)\")?"
 )
 DEFAULT_SECTION = "Settings"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
-TRUE, FALSE = ("true", "yes", "on", "1"), ("false", "no", "off", "0")
+FALSE_WORDS = ("false", "no", "off", "0")
 # Words written in capitals in the names IRIS shows.
-ACRONYMS = {"api", "url", "uri", "tls", "ssl", "ca", "ip", "id", "http", "https", "dns", "vql", "json", "html", "ioc", "tlp"}
+ACRONYMS = {
+    "api",
+    "url",
+    "uri",
+    "tls",
+    "ssl",
+    "ca",
+    "ip",
+    "id",
+    "http",
+    "https",
+    "dns",
+    "vql",
+    "json",
+    "html",
+    "ioc",
+    "tlp",
+}
 NEEDS = ("required", "optional")
 
 
@@ -47,9 +66,9 @@ def human_name(name):
 def parse_default(text, setting_type):
     """The default as IRIS stores it; raises ValueError when it is not a value of the type."""
     if setting_type == "bool":
-        if text.lower() not in TRUE + FALSE:
-            raise ValueError(f"is not a bool; write one of {', '.join(TRUE + FALSE)}")
-        return text.lower() in TRUE
+        if text.lower() not in TRUE_WORDS + FALSE_WORDS:
+            raise ValueError(f"is not a bool; write one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
+        return text.lower() in TRUE_WORDS
     if setting_type == "int":
         if not re.fullmatch(r"[-+]?\d+", text):
             raise ValueError("is not a whole number")
@@ -76,8 +95,10 @@ def item_problems(item):
             f"settings: {item!r}: {name!r} is not a setting name. Use lowercase letters, digits and '_',"
             " starting with a letter, not a Python keyword."
         )
-    if setting_type not in IRIS_TYPES:
-        found.append(f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(IRIS_TYPES)}.")
+    if setting_type not in IRIS_SETTING_TYPES:
+        found.append(
+            f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(IRIS_SETTING_TYPES)}."
+        )
     elif match["default"] is not None:
         try:
             parse_default(match["default"].strip(), setting_type)
@@ -92,7 +113,7 @@ def setting_problems(answer):
 
 
 def settings(answer):
-    """IRIS configuration entries for the items of a ``settings`` answer that declare one, in its order."""
+    """A Setting for each item of a ``settings`` answer that declares one, in its order."""
     return [_entry(ITEM.fullmatch(item)) for item in items(answer) if not item_problems(item)]
 
 
@@ -113,15 +134,15 @@ def _entry(match):
     description = _sentence((match["description"] or "").strip())
     if default is None:
         description = f"{description} Fill it in before enabling the module.".strip()
-    return {
-        "param_name": name,
-        "param_human_name": human_name(name),
-        "param_description": description,
-        "default": default,
-        "mandatory": mandatory,
-        "type": setting_type,
-        "section": (match["section"] or "").strip() or DEFAULT_SECTION,
-    }
+    return Setting(
+        param_name=name,
+        param_human_name=human_name(name),
+        param_description=description,
+        default=default,
+        mandatory=mandatory,
+        type=setting_type,
+        section=(match["section"] or "").strip() or DEFAULT_SECTION,
+    )
 
 
 def _sentence(text):
@@ -137,11 +158,15 @@ def pipeline_arg_items(answer):
 
 def pipeline_arg_problems(answer):
     if not items(answer):
-        return ["_pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."]
+        return [
+            "_pipeline_args: is empty, and IRIS refuses a pipeline without arguments. Give one, e.g. 'hostname:optional'."
+        ]
     found, seen = [], set()
     for item, name, need in pipeline_arg_items(answer):
         if not NAME.fullmatch(name):
-            found.append(f"_pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'.")
+            found.append(
+                f"_pipeline_args: {item!r}: {name!r} is not an argument name. Use lowercase letters, digits and '_'."
+            )
         if need and need not in NEEDS:
             found.append(f"_pipeline_args: {item!r}: {need!r} is neither 'required' nor 'optional'.")
         if name in seen:

@@ -7,12 +7,13 @@ so pip refuses rather than moving one of IRIS's packages.
 """
 
 import re
-from pathlib import Path
+
+from . import template
 
 RELEASE = "2.4.20"  # the IRIS release the template targets
 # The Python IRIS's app and worker images run modules on (docker/webApp/Dockerfile: FROM python:3.9).
 PYTHON = {"2.4.20": "3.9"}
-DATA = Path(__file__).resolve().parent.parent / "templates" / "iris"
+DATA = template.IRIS_DIR
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

@@ -7,12 +7,13 @@ refuse a hook IRIS does not have.
 """
 
 import difflib
-import json
+import functools
 import re
-from pathlib import Path
 
-CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "{{cookiecutter.module_name}}" / "tests" / "iris_hooks.json"
-CATALOGUE = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
+from . import baked
+from .setting import Setting
+
+CATALOGUE = baked.HOOK_CATALOGUE
 HOOKS = {hook["name"]: hook for hook in CATALOGUE["hooks"]}
 KINDS = CATALOGUE["kinds"]
 EVERY_HOOK = "all"
@@ -68,7 +69,9 @@ def select(answer):
         if token == EVERY_HOOK:
             wanted.update(HOOKS)
         elif token in KINDS:
-            wanted.update(name for name in (f"on_postload_{token}_create", f"on_postload_{token}_update") if name in HOOKS)
+            wanted.update(
+                name for name in (f"on_postload_{token}_create", f"on_postload_{token}_update") if name in HOOKS
+            )
         else:
             wanted.add(token)
     return [hook for name, hook in HOOKS.items() if name in wanted]
@@ -86,7 +89,7 @@ def plan(answer):
     ``rows``: one per hook, for the hook table (name, handler function, manual or not).
     ``functions``: one per handler function, grouping the hooks that share a kind and a
     data shape, with what the data holds for each.
-    ``switches``: the bool setting that turns each hook on or off, named after the hook.
+    ``switches``: the bool Setting that turns each hook on or off, named after the hook.
     """
     selected = select(answer)
     rows, functions = [], {}
@@ -95,7 +98,11 @@ def plan(answer):
         rows.append({"name": hook["name"], "function": name, "manual": hook["phase"] == "manual"})
         function = functions.setdefault(name, _function(name, hook))
         function["hooks"].append(_described(hook))
-    return {"rows": rows, "functions": list(functions.values()), "switches": [_switch(hook) for hook in selected]}
+    return {
+        "rows": rows,
+        "functions": list(functions.values()),
+        "switches": [_switch(hook["name"]) for hook in selected],
+    }
 
 
 def _function(name, hook):
@@ -119,7 +126,9 @@ def _described(hook):
     return {"name": hook["name"], "phase": hook["phase"], "text": f"{PHASE_WORDS[hook['phase']]}: {data}.{note}"}
 
 
-def _switch(hook):
+@functools.cache  # a Setting is never changed: one per hook will do
+def _switch(name):
+    hook = HOOKS[name]
     kind = KINDS[hook["kind"]]["label"]
     if hook["phase"] == "manual":
         human, description = f"Offer in the {kind} menu", f"Let analysts run the module on selected {kind}s."
@@ -127,12 +136,12 @@ def _switch(hook):
         action = re.sub(rf"^on_(pre|post)load_({hook['kind']}_)?", "", hook["name"]).replace("_", " ")
         human = f"{kind[:1].upper()}{kind[1:]} {action} ({PHASE_WORDS[hook['phase']]})"
         description = f"Run the module on IRIS's {hook['name']} hook."
-    return {
-        "param_name": hook["name"],
-        "param_human_name": human,
-        "param_description": description,
-        "default": True,
-        "mandatory": True,
-        "type": "bool",
-        "section": "Hooks",
-    }
+    return Setting(
+        param_name=hook["name"],
+        param_human_name=human,
+        param_description=description,
+        default=True,
+        mandatory=True,
+        type="bool",
+        section="Hooks",
+    )

@@ -1,0 +1,35 @@
+"""The baked project's own files that the rules use too, so that each list is written once.
+
+The baked project cannot import the template's rules; the rules read its files instead:
+- ``tests/iris_hooks.json``, IRIS's hooks: the names the ``_hooks`` answer may give;
+- ``tests/fake_iris.py``, what IRIS accepts of a setting: its types, and its check of an entry;
+- ``settings.py``, the words read as true in a bool setting: a bool default typed in the
+  settings answer is read with the same words as a value an admin stores;
+- ``tests/readme_settings.py``, README.md's settings table: written at bake time by the code
+  that writes it again after a user changes config.py.
+"""
+
+import json
+import types
+
+from . import template
+
+
+def _plain_module(relative_path):
+    """A plain Python file of the baked project, run as a module of its own.
+
+    Run from its source, never from a cached ``__pycache__``: a cache written into the
+    template's project folder would be baked into the next project.
+    """
+    path = template.PROJECT_DIR / relative_path
+    module = types.ModuleType(f"{__name__}.{path.stem}")
+    module.__file__ = str(path)
+    exec(compile(path.read_text(encoding="utf-8"), path, "exec"), module.__dict__)
+    return module
+
+
+HOOK_CATALOGUE = json.loads((template.PROJECT_DIR / "tests" / "iris_hooks.json").read_text(encoding="utf-8"))
+fake_iris = _plain_module("tests/fake_iris.py")
+IRIS_SETTING_TYPES = tuple(sorted(fake_iris.IRIS_SETTING_TYPES))
+TRUE_WORDS = _plain_module("{{cookiecutter.__package_name}}/settings.py").TRUE_WORDS
+readme_settings = _plain_module("tests/readme_settings.py")

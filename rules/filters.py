@@ -1,0 +1,158 @@
+"""The Jinja filters and globals of the template: safe literals for free text, the answer check
+while prompting, and what the answers make of the code, for the templates and the hooks.
+
+``AnswerFilters`` is the extension cookiecutter.json's ``_extensions`` names, through
+iris_skeleton_extension.py.
+"""
+
+import json
+import os
+import shlex
+from pathlib import Path
+
+from cookiecutter.exceptions import FailedHookException
+from jinja2 import TemplateError, pass_environment
+from jinja2.ext import Extension
+
+from . import answers, baked, hook_selection, iris_pins, presets, retry, settings_spec, template
+from .setting import entries
+
+TEMPLATE_DIR = template.TEMPLATE_DIR
+
+
+def python_literal(value):
+    """A Python literal holding exactly ``value``; strings are quoted the way ruff format quotes them."""
+    if value is None or isinstance(value, (bool, int)):
+        return repr(value)
+    value = str(value)
+    quote = "'" if value.count('"') > value.count("'") else '"'
+    return quote + "".join(_escape(char, quote) for char in value) + quote
+
+
+def _escape(char, quote):
+    if char in ("\\", quote):
+        return "\\" + char
+    if char.isprintable():
+        return char
+    return repr(char)[1:-1]  # \n, \t, \x00, \u200f...
+
+
+def toml_string(value):
+    """A TOML basic string holding exactly ``value``."""
+    # JSON's escapes are TOML's; non-ASCII is kept as is (ensure_ascii=False), so no
+    # surrogate pairs appear, and DEL, which JSON leaves raw, is escaped for TOML.
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+@pass_environment
+def refuse_bad_answers(environment, context):
+    """Stop the bake while cookiecutter renders the derived names, before any folder exists.
+
+    Cookiecutter creates the project folder from ``module_name`` before the pre-generation
+    hook runs, so a name like ``../x`` must be stopped here. The answers are kept in the
+    current folder for a retry; the command line reports this exception type as a message.
+    """
+    problems = answers.problems(context)
+    if problems:
+        raise FailedHookException(refusal(environment, dict(context), problems, Path.cwd(), cli_options()))
+    return "checked"
+
+
+def refusal(environment, given, problems, folder, options):
+    """The refusal message, once the answers are written where the printed command reads them."""
+
+    def render(raw, values):
+        try:
+            return environment.from_string(raw).render(cookiecutter=values)
+        except (TemplateError, ValueError):  # a default that cannot be made from bad answers was not taken
+            return None
+
+    path, asked, reset = retry.write(folder, given, problems, render, suggestions(given))
+    return retry.message(problems, path, asked, reset, retry.command(path, TEMPLATE_DIR, options))
+
+
+def suggestions(given):
+    """Better defaults than the template's for answers asked again: the keyword fixed, the good settings kept."""
+    found = {}
+    if "keyword" in given and answers.keyword_suggestion(given["keyword"]):
+        found["keyword"] = answers.keyword_suggestion(given["keyword"])
+    if {"settings", "module_type", "preset", "_hooks"} <= set(given):
+        found["settings"] = answers.good_settings(given)
+    return found
+
+
+def recorded_template(context):
+    """The template as .cruft.json records it: a URL or gh:... as given, a local folder as an absolute path.
+
+    A relative path was relative to wherever cookiecutter ran. cruft bakes again from the
+    recorded absolute path (or its clone of a URL), and gets the same answer.
+    """
+    given = str(context.get("_template", ""))
+    remote = "://" in given or given.startswith(("gh:", "gl:", "bb:", "git@"))
+    return given if remote or os.path.isabs(given) else str(TEMPLATE_DIR)
+
+
+def cookiecutter_options():
+    """The options of the cookiecutter command running this bake; None when cookiecutter runs as a library (cruft, tests)."""
+    try:
+        import click
+        from cookiecutter.cli import main
+    except ImportError:
+        return None
+    context = click.get_current_context(silent=True)
+    return context.params if context is not None and context.command is main else None
+
+
+def cli_options():
+    """The options of this run that the retry command must repeat: where the project goes, and -f."""
+    options = cookiecutter_options() or {}
+    repeated = []
+    if options.get("output_dir") not in (None, "."):
+        repeated += ["-o", os.path.abspath(options["output_dir"])]
+    if options.get("overwrite_if_exists"):
+        repeated.append("-f")
+    return repeated
+
+
+def show_builtin_settings(context):
+    """Before the settings prompt, name the settings the module already has, so that none is declared twice."""
+    options = cookiecutter_options()
+    if options and not options["no_input"] and {"module_type", "preset", "_hooks"} <= set(context):
+        hint = answers.builtin_settings_hint(context)
+        if hint:
+            print(hint, flush=True)
+    return ""
+
+
+class AnswerFilters(Extension):
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.filters["python_literal"] = python_literal
+        environment.filters["toml_string"] = toml_string
+        environment.filters["refuse_bad_answers"] = refuse_bad_answers
+        environment.filters["package_name"] = lambda module_name: answers.package_name(str(module_name))
+        environment.filters["class_name"] = lambda keyword: answers.class_name(str(keyword))
+        environment.filters["shell_word"] = lambda value: shlex.quote(str(value))
+        environment.filters["keyword_slug"] = lambda keyword: answers.keyword_slug(str(keyword))
+        # Cookiecutter's own _repo_dir is relative for a local template; hooks run elsewhere.
+        environment.globals["template_dir"] = str(TEMPLATE_DIR)
+        environment.globals["show_builtin_settings"] = show_builtin_settings
+        environment.globals["recorded_template"] = recorded_template
+        environment.globals["private_answers"] = answers.PRIVATE
+        # A retry's defaults: the answers it keeps, under those typed in the retry (see retry.py).
+        environment.globals["with_answers"] = lambda context, kept: {**kept, **context}
+        # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
+        environment.globals["hook_plan"] = lambda context: hook_selection.plan(answers.hooks_answer(context))
+        environment.globals["module_settings"] = answers.module_settings
+        environment.globals["undescribed_settings"] = answers.undescribed_settings
+        environment.globals["own_settings"] = lambda context: entries(settings_spec.settings(context["settings"]))
+        environment.globals["human_name"] = answers.human_name
+        environment.globals["settings_table"] = baked.readme_settings.table
+        environment.globals["preset"] = lambda context: presets.PRESETS[context["preset"]]
+        environment.globals["unused_files"] = answers.unused_files
+        # IRIS's own pins (templates/iris/<release>/constraints.txt) and the Python it runs modules on.
+        environment.globals["iris_release"] = iris_pins.RELEASE
+        environment.globals["iris_python"] = iris_pins.PYTHON[iris_pins.RELEASE]
+        environment.globals["pipeline_args"] = lambda context: settings_spec.pipeline_args(
+            answers.pipeline_args_answer(context)
+        )

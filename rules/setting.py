@@ -1,0 +1,38 @@
+"""One IRIS configuration entry, whoever declares it: the settings answer, a preset, a hook's
+switch, or the setting every pipeline has.
+
+IRIS reads a module's entries from ``_module_configuration``; config.py writes them with the
+keys of ``entry()``, in that order. A Setting IRIS would refuse cannot be made: it is checked
+by the baked project's own fake IRIS, the one list of what IRIS accepts.
+"""
+
+from dataclasses import dataclass, fields
+
+from . import baked
+
+
+@dataclass(frozen=True, kw_only=True)
+class Setting:
+    param_name: str
+    param_human_name: str
+    param_description: str
+    default: object  # None: no default, and IRIS keeps the module off while a mandatory one is empty
+    mandatory: bool = False
+    type: str
+    section: str | None = None  # the group IRIS shows it under; None: no group
+
+    def __post_init__(self):
+        problems = baked.fake_iris.settings_problems([self.entry()])
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def entry(self):
+        """The entry as config.py writes it and IRIS reads it."""
+        entry = {field.name: getattr(self, field.name) for field in fields(self)}
+        if entry["section"] is None:
+            del entry["section"]
+        return entry
+
+
+def entries(settings):
+    return [setting.entry() for setting in settings]

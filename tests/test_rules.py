@@ -1,0 +1,160 @@
+"""The rules package: reached through one loader, by normal imports inside, and each bake gets its own template's rules."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CONTEXT, ROOT, load_rules, rules
+
+# Bakes from two copies of the template in one process, and from one of them again once its
+# files changed in place, as cruft resets its clone to another commit between two bakes.
+BAKES = """
+import sys
+from pathlib import Path
+from cookiecutter.main import cookiecutter
+
+first, second, output, old, new = sys.argv[1:]
+
+
+def bake(template, keyword):
+    project = cookiecutter(template, no_input=True, extra_context={"keyword": keyword, "_init_git": False},
+                           output_dir=output)
+    return Path(project, "AGENTS.md").read_text(encoding="utf-8")
+
+
+results = [old in bake(first, "first"), new in bake(second, "second")]
+for path in Path(first).rglob("preset*"):
+    if path.is_file() and old in path.read_text(encoding="utf-8"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+results.append(new in bake(first, "changed"))
+print("baked with their own rules:", results)
+"""
+BLANK_SUMMARY = "an empty module: a handler function with a TODO per hook, or a file handler"
+
+
+def copy_of_the_template(target):
+    ignored = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "build")
+    return shutil.copytree(ROOT, target, ignore=ignored)
+
+
+def change(folder, old, new):
+    """Replace ``old`` with ``new`` in the presets' data, wherever it is written."""
+    changed = 0
+    for path in [*(folder / "rules").glob("presets.py"), *(folder / "templates" / "presets").rglob("preset*")]:
+        text = path.read_text(encoding="utf-8")
+        if old in text:
+            path.write_text(text.replace(old, new), encoding="utf-8")
+            changed += 1
+    assert changed == 1
+
+
+def test_each_bake_in_one_process_gets_the_rules_of_its_own_template_and_commit(tmp_path):
+    first, second = copy_of_the_template(tmp_path / "first"), copy_of_the_template(tmp_path / "second")
+    changed = "a module the second copy describes its own way"
+    change(second, BLANK_SUMMARY, changed)
+
+    done = subprocess.run(
+        [sys.executable, "-c", BAKES, str(first), str(second), str(tmp_path / "out"), BLANK_SUMMARY, changed],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "baked with their own rules: [True, True, True]" in done.stdout
+
+
+def test_every_rule_file_is_reached_by_a_normal_import():
+    rules.filters  # noqa: B018  (loaded on first use)
+
+    files = {path.stem for path in (ROOT / "rules").glob("*.py")} - {"__init__"}
+    imported = {name.rpartition(".")[2] for name in sys.modules if name.startswith(f"{rules.__name__}.")}
+
+    assert files <= imported
+
+
+def test_the_rules_are_loaded_by_one_loader_only():
+    skipped = {".venv", ".git", "{{cookiecutter.module_name}}", "templates", Path(__file__).name}
+    own_python = [path for path in ROOT.rglob("*.py") if not skipped & set(path.relative_to(ROOT).parts)]
+    by_path, runs = {}, {}
+    for path in own_python:
+        text = path.read_text(encoding="utf-8")
+        by_path[path.relative_to(ROOT).as_posix()] = text.count("spec_from_file_location(")
+        runs[path.relative_to(ROOT).as_posix()] = re.findall(r"run_path\(.*", text)
+
+    assert {path: count for path, count in by_path.items() if count} == {"iris_skeleton_extension.py": 1}
+    for path, calls in runs.items():  # the tests and earlier commits' extension use the loader
+        assert all("iris_skeleton_extension.py" in call for call in calls), (path, calls)
+    hook = (ROOT / "hooks" / "pre_gen_project.py").read_text(encoding="utf-8")
+    assert "from iris_skeleton_extension import load_rules" in hook
+
+
+def test_no_bytecode_cache_is_baked_into_a_project(tmp_path):
+    # Python writes __pycache__ beside a file it imports unless told not to: the template's
+    # own files read by the rules must not leave one in the project folder of the template.
+    template = copy_of_the_template(tmp_path / "template")
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    for run in ("first", "second"):
+        bake = [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(tmp_path / run),
+            str(template),
+            "_init_git=no",
+        ]
+        subprocess.run(bake, cwd=tmp_path, env=env, check=True, capture_output=True)
+
+    assert list((tmp_path / "second").rglob("__pycache__")) == []
+
+
+def test_a_setting_iris_would_refuse_cannot_be_made():
+    good = {"param_name": "n", "param_human_name": "N", "param_description": "A number.", "default": 1, "type": "int"}
+
+    assert rules.setting.Setting(**good).entry() == {**good, "mandatory": False}
+    with pytest.raises(ValueError, match="setting 'n' has type 'integer', unknown to IRIS"):
+        rules.setting.Setting(**{**good, "type": "integer"})
+    with pytest.raises(ValueError, match="setting 'n': default '1' is not a int"):
+        rules.setting.Setting(**{**good, "default": "1"})
+
+
+def test_the_settings_answer_reads_a_bool_default_as_the_baked_module_reads_a_stored_value():
+    typed = rules.baked._plain_module("{{cookiecutter.__package_name}}/settings.py").typed
+    words = [*rules.settings_spec.TRUE_WORDS, *rules.settings_spec.FALSE_WORDS]
+
+    for word in words + [word.upper() for word in words]:
+        assert rules.settings_spec.parse_default(word, "bool") is typed(word, "bool"), word
+
+
+def test_the_settings_answer_takes_the_types_the_fake_iris_takes():
+    for setting_type in rules.baked.fake_iris.IRIS_SETTING_TYPES:
+        assert rules.settings_spec.item_problems(f"x:{setting_type}") == []
+    (refused,) = rules.settings_spec.item_problems("x:boolean")
+    assert "'boolean' is not an IRIS type. Use one of bool, int, sensitive_string, string," in refused
+
+
+def test_every_preset_folder_is_a_choice_of_the_preset_prompt():
+    folders = {path.parent.name for path in (ROOT / "templates" / "presets").glob("*/handler.py")}
+
+    assert folders == set(CONTEXT["preset"]) == set(rules.presets.PRESETS)
+
+
+def test_a_mistake_in_a_presets_data_is_named_with_its_file(tmp_path):
+    template = copy_of_the_template(tmp_path / "template")
+    path = template / "templates" / "presets" / "hunt" / "preset.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["settings"][0]["type"] = "boolean"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    with pytest.raises(ValueError, match=r"presets/hunt/preset.json: setting 'api_config' has type 'boolean'"):
+        load_rules(template)
+    path.write_text(json.dumps({**data, "hook": "ioc"}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"presets/hunt/preset.json: unknown keys hook; the keys are"):
+        load_rules(template)
