@@ -11,6 +11,7 @@ IRIS 2.4's alerts have no custom attributes: the verdict goes in the alert's not
 from dataclasses import dataclass, field
 
 from . import enrichment
+from .context import Context
 
 TAG_PREFIX = "{{ cookiecutter.keyword }}"
 
@@ -33,7 +34,7 @@ def classify(alert, settings):
     return Verdict("", [f"{TAG_PREFIX}:routine"], ["no rule matched"])
 
 
-def handle_alerts(alerts, context):
+def handle_alerts(alerts: list, context: Context) -> list:
     """Classify each alert and record the verdict on it; an alert that fails does not stop the others."""
     for alert in alerts:
         with context.isolate(f"alert {alert.alert_id}"):

@@ -8,6 +8,7 @@ first hits. The hunt itself stays open ``hunt_hours``: follow it in Velociraptor
 """
 
 from . import client, enrichment, ioc_types
+from .context import Context
 
 # IRIS's exact IOC type names that hold a hash, and which hash.
 HASH_TYPES = {
@@ -17,7 +18,7 @@ HASH_TYPES = {
 TAG_PREFIX = "{{ cookiecutter.keyword }}"
 
 
-def handle_iocs(iocs, context):
+def handle_iocs(iocs: list, context: Context) -> list:
     """Start one hunt for the hash IOCs among ``iocs``; report on each the hosts that have its hash."""
     hunted = []  # (ioc, hash type, hash)
     for ioc in iocs:

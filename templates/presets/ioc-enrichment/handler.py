@@ -9,6 +9,7 @@ named in the call's error status, and the others are still looked up.
 
 from . import enrichment, ioc_types
 from .client import Client
+from .context import Context
 from .http_session import new_session
 
 # IRIS's exact IOC type names, and VirusTotal's collection for each.
@@ -31,7 +32,7 @@ TAG_PREFIX = "{{ cookiecutter.keyword }}"
 NOT_FOUND = "not-found"
 
 
-def handle_iocs(iocs, context):
+def handle_iocs(iocs: list, context: Context) -> list:
     """Enrich each IOC of a type in COLLECTIONS."""
     settings = context.settings
     # One session for the call: its requests are spaced under requests_per_minute.
