@@ -24,8 +24,8 @@ MUTATIONS = {
     "tab written on an alert": [
         (
             "handler.py",
-            "            enrichment.add_line(",
-            '            enrichment.set_report_tab(alert, "Triage", "")\n            enrichment.add_line(',
+            "            iris_objects.add_line(",
+            '            iris_objects.set_report_tab(alert, "Triage", "")\n            iris_objects.add_line(',
         )
     ],
     "severity set by a fixed id": [

@@ -11,7 +11,7 @@ IOC leaves its case; no observable is renamed or deleted. IOCs become observable
 Indicators (detection rules with a validity of their own, which analysts promote in OpenCTI).
 """
 
-from . import client, enrichment, ioc_types
+from . import client, ioc_types, iris_objects
 from .context import Context
 from .http_session import new_session
 
@@ -43,7 +43,7 @@ def connect(context):
 
 
 def remember(obj, remote_id):
-    enrichment.set_tab_field(obj, REMOTE_TAB, "id", "input_string", remote_id)
+    iris_objects.set_tab_field(obj, REMOTE_TAB, "id", "input_string", remote_id)
 
 
 def remembered(obj):
