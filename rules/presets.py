@@ -7,7 +7,8 @@ list, holding its handler, client and tests and a ``preset.json`` that says what
 - ``hooks``: a processor's default ``_hooks`` answer; ``functions``: the handler functions it
   implements (none: whatever the hooks need);
 - ``helpers``: the shared parts it takes, from ``templates/presets/helpers.json``: each a set
-  of files of the baked project and the settings that go with them; ``files``: its own files
+  of files of the baked project, the settings and the packages IRIS has (``iris_has``) that
+  go with them; ``files``: its own files
   beyond its handler and test; ``fake``: the stand-in for its remote service that AGENTS.md
   names (``of``, ``file``, and the test of the fake, ``checked_by``);
 - ``settings``: IRIS configuration entries, before the user's own, in config.py's order: an
@@ -122,7 +123,11 @@ def _preset(name, helpers):
         files=(*(path for helper in taken for path in helpers[helper]["files"]), *data.get("files", ())),
         fake=fake,
         settings=settings,
-        dependencies=(*installs, *data.get("iris_has", ())),
+        dependencies=(
+            *installs,
+            *data.get("iris_has", ()),
+            *(package for helper in taken for package in helpers[helper].get("iris_has", ())),
+        ),
         extra_installs=tuple(data.get("extra_installs", ())),
         no_deps_installs=tuple(data.get("no_deps_installs", ())),
     )

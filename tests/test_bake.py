@@ -14,7 +14,7 @@ MATRIX = answer_matrix()
 # GitHub Actions expressions (${{ }}) are meant to be there; Jinja syntax is not.
 DEBRIS = re.compile(r"(?<!\$)\{\{|\{%|\{#|\\\{")
 # The report template, and the test that renders templates: Jinja of the module's own.
-OWN_JINJA = {"report.html", "test_enrichment.py"}
+OWN_JINJA = {"report.html", "test_report.py"}
 PRESETS = rules.presets.PRESETS
 
 
@@ -62,6 +62,19 @@ def test_only_the_files_of_the_chosen_type_are_left(project):
     assert all(part for path in folder.rglob("*") for part in path.relative_to(folder).parts)
     # A preset's file the chosen preset does not use renders empty: it must be gone.
     assert [path.name for path in folder.rglob("*") if path.is_file() and path.stat().st_size == 0] == []
+
+
+def test_the_object_and_report_helpers_are_baked_where_the_handler_uses_them_and_jinja2_with_the_report(project):
+    _, folder = project
+    package = folder / folder.name.replace("-", "_")
+    handler = (package / "handler.py").read_text(encoding="utf-8")
+    for helper in ("iris_objects", "report"):
+        used = re.search(rf"^from \.(?: import [\w, ]*\b{helper}\b|{helper} import )", handler, re.MULTILINE)
+        assert (package / f"{helper}.py").exists() == bool(used), helper
+    importers = {path.name for path in package.rglob("*.py") if "jinja2" in path.read_text(encoding="utf-8")}
+    declared = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert importers == ({"report.py"} if (package / "report.py").exists() else set())
+    assert any(requirement.startswith("jinja2") for requirement in declared) == bool(importers)
 
 
 def configuration(folder):

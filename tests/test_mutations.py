@@ -18,14 +18,14 @@ MUTATIONS = {
     "hook IRIS does not have": [("{class}.py", '"on_postload_ioc_create"', '"on_postload_ioc_created"')],
     "setting renamed, code not": [("config.py", '"param_name": "move_processed"', '"param_name": "move_files"')],
     "evidence read whole": [("handler.py", "for _record in evidence:", "for _record in evidence.read().splitlines():")],
-    "hook switched off still run": [("processor.py", "if not getattr(context.settings, hook.toggle):", "if False:")],
+    "hook switched off still run": [("processor.py", "if not getattr(context.settings, hook_name):", "if False:")],
     "preload hook answering nothing": [("processor.py", "if PRELOAD in hook_name and not result:", "if False:")],
     "failed objects not reported": [("processor.py", "        if not failures:", "        if True:")],
     "tab written on an alert": [
         (
             "handler.py",
-            "            enrichment.add_line(",
-            '            enrichment.set_report_tab(alert, "Triage", "")\n            enrichment.add_line(',
+            "            iris_objects.add_line(",
+            '            iris_objects.set_report_tab(alert, "Triage", "")\n            iris_objects.add_line(',
         )
     ],
     "severity set by a fixed id": [

@@ -404,8 +404,8 @@ def hook_problems(module_class):
     for hook in getattr(module_class, "hooks", ()):
         if hook.name not in IRIS_HOOKS:
             problems.append(f"hook {hook.name!r} is not one IRIS {CATALOGUE['iris_version']} has (iris_hooks.json)")
-        if settings.get(hook.toggle) != "bool":
-            problems.append(f"hook {hook.name!r} is switched by {hook.toggle!r}, which is not a bool setting")
+        if settings.get(hook.name) != "bool":
+            problems.append(f"hook {hook.name!r} has no bool setting of its name to switch it")
     return problems
 
 
@@ -426,7 +426,7 @@ def _fits(value, setting_type):
 
 def switches(module_class, on=True):
     """Every hook switch of the module, set: for tests that must hold whatever config.py's defaults are."""
-    return {hook.toggle: on for hook in getattr(module_class, "hooks", ())}
+    return {hook.name: on for hook in getattr(module_class, "hooks", ())}
 
 
 def unset_mandatory(settings):

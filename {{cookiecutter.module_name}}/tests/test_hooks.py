@@ -31,7 +31,7 @@ def test_a_hook_switched_off_later_is_not_run_though_iris_keeps_calling_it(iris,
     for hook in module_class.hooks:
         iris.add_module(module_class, **fake_iris.switches(module_class))
 
-        iris.save_setting(module_class, hook.toggle, False)
+        iris.save_setting(module_class, hook.name, False)
         data = fake_iris.hook_data(hook.name)
         answer = iris.call_hook(module_class, hook.name, data, hook.menu_label)
 
@@ -46,7 +46,7 @@ def test_a_hook_switched_off_later_is_not_run_though_iris_keeps_calling_it(iris,
 def test_disabling_and_enabling_the_module_removes_a_hook_switched_off(iris, module_class):
     hook = module_class.hooks[0]
     iris.add_module(module_class, **fake_iris.switches(module_class))
-    iris.save_setting(module_class, hook.toggle, False)
+    iris.save_setting(module_class, hook.name, False)
 
     iris.disable()
     iris.enable(module_class)
@@ -154,7 +154,9 @@ def test_one_object_that_fails_is_reported_and_the_others_are_processed(make_mod
 def test_a_preload_handler_that_returns_nothing_leaves_the_request_as_it_was(iris, module_class, monkeypatch):
     preload = dataclasses.replace(module_class.hooks[0], name="on_preload_ioc_create", handler=lambda data, context: [])
     monkeypatch.setattr(module_class, "hooks", (preload,))
-    iris.add_module(module_class, **{preload.toggle: True})
+    switch = {"param_name": preload.name, "default": True, "mandatory": True, "type": "bool"}
+    monkeypatch.setattr(module_class, "_module_configuration", [*module_class._module_configuration, switch])
+    iris.add_module(module_class, **{preload.name: True})
     request = {"ioc_value": "203.0.113.7", "ioc_type_id": 1}
 
     # IRIS takes element [0] of what a preload hook returns: [] would fail the analyst's request.

@@ -26,7 +26,10 @@ def test_module_reports_its_metadata(make_module, package):
 
 def test_the_package_imports_without_iris(package):
     # IRIS imports the package by name before anything else, and your own scripts may
-    # import config and handler: none of them may need IRIS.
+    # import config, handler and the Context it is typed with: none of them may need IRIS.
     name = package.__name__
-    code = f"import {name}, {name}.config, {name}.handler, sys; assert 'app' not in sys.modules"
+    code = (
+        f"import {name}, {name}.config, {name}.handler, {name}.context, sys;"
+        " assert not {'app', 'iris_interface'} & set(sys.modules), sorted(sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(package.__file__).parent.parent)

@@ -13,16 +13,14 @@ PRELOAD = "on_preload_"
 
 @dataclass(frozen=True)
 class Hook:
-    """One IRIS hook the module answers: a row of the module class's hook table."""
+    """One IRIS hook the module answers: a row of the module class's hook table.
+
+    The bool setting named like the hook switches it (config.py has one per row).
+    """
 
     name: str  # IRIS's hook name, e.g. "on_postload_ioc_create"
     handler: Callable  # handler(data, context) -> the data, changed or not
     menu_label: Optional[str] = None  # manual hooks: the entry in the object's menu
-    toggle: str = ""  # the bool setting that switches the hook; by default the one named like it
-
-    def __post_init__(self):
-        if not self.toggle:
-            object.__setattr__(self, "toggle", self.name)
 
 
 class ProcessorModule(ModuleBase):
@@ -35,7 +33,7 @@ class ProcessorModule(ModuleBase):
         """Called by IRIS when the module is added, enabled or its settings are saved."""
         settings = self.settings()
         for hook in self.hooks:
-            if getattr(settings, hook.toggle):
+            if getattr(settings, hook.name):
                 status = self.register_to_hook(module_id, iris_hook_name=hook.name, manual_hook_name=hook.menu_label)
                 if status.is_failure():
                     self.log.error(f"Could not register to {hook.name}: {status.get_message()}")
@@ -43,7 +41,7 @@ class ProcessorModule(ModuleBase):
                     self.log.info(f"Registered to {hook.name}")
             else:
                 self.deregister_from_hook(module_id=module_id, iris_hook_name=hook.name)
-                self.log.info(f"Deregistered from {hook.name}: {hook.toggle} is off")
+                self.log.info(f"Deregistered from {hook.name}: switched off")
 
     def hooks_handler(self, hook_name, hook_ui_name, data):
         """Called by IRIS for each hook the module registered; never raises.
@@ -55,10 +53,10 @@ class ProcessorModule(ModuleBase):
         if hook is None:
             return self.error(f"{hook_name} is not in this module's hook table", data=data)
         context = self.context(hook=hook_name)
-        if not getattr(context.settings, hook.toggle):
+        if not getattr(context.settings, hook_name):
             # IRIS does not save the deregistration when an admin switches a hook off, so the
             # hook keeps coming until the module is disabled and enabled again.
-            return self.success(f"{hook_name} is switched off ({hook.toggle}): nothing done", data=data)
+            return self.success(f"{hook_name} is switched off: nothing done", data=data)
         try:
             result = hook.handler(data, context)
         except Exception as error:  # a hook must not raise into IRIS: report it instead

@@ -10,7 +10,8 @@ IRIS 2.4's alerts have no custom attributes: the verdict goes in the alert's not
 
 from dataclasses import dataclass, field
 
-from . import enrichment
+from . import iris_objects
+from .context import Context
 
 TAG_PREFIX = "{{ cookiecutter.keyword }}"
 
@@ -33,7 +34,7 @@ def classify(alert, settings):
     return Verdict("", [f"{TAG_PREFIX}:routine"], ["no rule matched"])
 
 
-def handle_alerts(alerts, context):
+def handle_alerts(alerts: list, context: Context) -> list:
     """Classify each alert and record the verdict on it; an alert that fails does not stop the others."""
     for alert in alerts:
         with context.isolate(f"alert {alert.alert_id}"):
@@ -41,8 +42,8 @@ def handle_alerts(alerts, context):
             severity_id = severity_row_id(verdict.severity) if verdict.severity else None
             if severity_id is not None:
                 alert.alert_severity_id = severity_id
-            enrichment.add_tags(alert, "alert_tags", verdict.tags)
-            enrichment.add_line(alert, "alert_note", f"Triage: {'; '.join(verdict.reasons)}")
+            iris_objects.add_tags(alert, "alert_tags", verdict.tags)
+            iris_objects.add_line(alert, "alert_note", f"Triage: {'; '.join(verdict.reasons)}")
             context.log.info(f"Alert {alert.alert_id}: {verdict.severity or 'severity unchanged'}, {verdict.tags}")
     return alerts
 

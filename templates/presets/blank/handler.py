@@ -10,10 +10,12 @@ reported for that one item and the loop goes on; elsewhere it fails the whole ca
 way IRIS shows it in DIM tasks, and IRIS saves what was already changed on the objects
 (nothing is rolled back): change an object last, once what can fail is done.
 """
+
+from .context import Context
 {%- for function in hook_plan(cookiecutter).functions %}
 
 
-def {{ function.name }}({{ function.argument }}, context):
+def {{ function.name }}({{ function.argument }}: list, context: Context) -> list:
     """{% if function.group == "objects" %}Act on {{ function.kind.label }}s{% elif function.group == "requests" %}Check or complete {{ function.kind.label }}s before IRIS saves them{% elif function.group == "ids" %}Follow up on {{ function.kind.label }}s by id{% elif function.group == "comments" %}Act on comments on {{ function.kind.label }}s{% else %}Act on generated reports{% endif %}.
 
     ``{{ function.argument }}`` holds, per hook:
@@ -41,11 +43,15 @@ typed) and returns a one-line summary for the task log. Raise when the file cann
 processed: it is reported as failed, moved into rejected/, and the other files go on.
 """
 
+from pathlib import Path
+
+from .context import Context
+
 # The file kinds process_file reads, e.g. (".evtx",): other uploads are refused at once. Empty takes any file.
 ACCEPTED_SUFFIXES = ()
 
 
-def process_file(path, context):
+def process_file(path: Path, context: Context) -> str:
     """Process one evidence file (a ``pathlib.Path`` inside the case's upload folder)."""
     records = 0
     with path.open("rb") as evidence:

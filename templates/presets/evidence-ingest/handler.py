@@ -9,15 +9,17 @@ reported by line, not fatal. Raise when the whole file cannot be read: it is rep
 
 import csv
 import json
+from pathlib import Path
 
 from . import iris_case
+from .context import Context
 
 ACCEPTED_SUFFIXES = (".csv", ".jsonl", ".ndjson")  # other uploads are refused at once
 MAX_REPORTED = 10  # bad records listed in the summary; the rest are counted
 FIELDS = ("type", "value")  # what a record must have; "description", "tags" and "tlp" are optional
 
 
-def process_file(path, context):
+def process_file(path: Path, context: Context) -> str:
     """Add the file's good records to the case, register the file as evidence, and say how it went."""
     case_iocs = iris_case.CaseIocs(context.case_id, context.user_id)
     added, known, bad = 0, 0, []

@@ -11,7 +11,8 @@ IOC leaves its case; no observable is renamed or deleted. IOCs become observable
 Indicators (detection rules with a validity of their own, which analysts promote in OpenCTI).
 """
 
-from . import client, enrichment, ioc_types
+from . import client, ioc_types, iris_objects
+from .context import Context
 from .http_session import new_session
 
 # IRIS's exact IOC type names, and the OpenCTI observable type each becomes. For an IP address
@@ -42,7 +43,7 @@ def connect(context):
 
 
 def remember(obj, remote_id):
-    enrichment.set_tab_field(obj, REMOTE_TAB, "id", "input_string", remote_id)
+    iris_objects.set_tab_field(obj, REMOTE_TAB, "id", "input_string", remote_id)
 
 
 def remembered(obj):
@@ -57,7 +58,7 @@ def is_update(context):
     return context.hook.endswith("_update")
 
 
-def handle_cases(cases, context):
+def handle_cases(cases: list, context: Context) -> list:
     """Create or update the incident case that mirrors each IRIS case."""
     opencti = connect(context)
     for case in cases:
@@ -66,7 +67,7 @@ def handle_cases(cases, context):
     return cases
 
 
-def handle_iocs(iocs, context):
+def handle_iocs(iocs: list, context: Context) -> list:
     """Mirror each IOC of a type in OBSERVABLES as the observable of its value."""
     opencti = connect(context)
     for ioc in iocs:
@@ -85,7 +86,7 @@ def handle_iocs(iocs, context):
     return iocs
 
 
-def handle_assets(assets, context):
+def handle_assets(assets: list, context: Context) -> list:
     """Mirror each asset as an observable, listed in its case's incident case."""
     opencti = connect(context)
     for asset in assets:
@@ -99,7 +100,7 @@ def handle_assets(assets, context):
     return assets
 
 
-def handle_case_ids(ids, context):
+def handle_case_ids(ids: list, context: Context) -> list:
     """Delete the incident case of each deleted IRIS case; its observables stay."""
     opencti = connect(context)
     for case_id in ids:
@@ -109,13 +110,13 @@ def handle_case_ids(ids, context):
     return ids
 
 
-def handle_ioc_ids(ids, context):
+def handle_ioc_ids(ids: list, context: Context) -> list:
     """Take deleted IOCs out of their incident case, when the delete_remote setting allows it."""
     observable_types = sorted(set(OBSERVABLES.values()) | set(client.IP_TYPES))
     return forget("ioc", ids, observable_types, context)
 
 
-def handle_asset_ids(ids, context):
+def handle_asset_ids(ids: list, context: Context) -> list:
     """Take deleted assets out of their incident case, when the delete_remote setting allows it."""
     return forget("asset", ids, [ASSET_OBSERVABLE], context)
 

@@ -7,7 +7,9 @@ goes on each IOC as soon as it starts, then the module waits ``wait_seconds`` at
 first hits. The hunt itself stays open ``hunt_hours``: follow it in Velociraptor.
 """
 
-from . import client, enrichment, ioc_types
+from . import client, ioc_types, iris_objects
+from .context import Context
+from .report import render_report
 
 # IRIS's exact IOC type names that hold a hash, and which hash.
 HASH_TYPES = {
@@ -17,7 +19,7 @@ HASH_TYPES = {
 TAG_PREFIX = "{{ cookiecutter.keyword }}"
 
 
-def handle_iocs(iocs, context):
+def handle_iocs(iocs: list, context: Context) -> list:
     """Start one hunt for the hash IOCs among ``iocs``; report on each the hosts that have its hash."""
     hunted = []  # (ioc, hash type, hash)
     for ioc in iocs:
@@ -40,7 +42,7 @@ def handle_iocs(iocs, context):
     )
     context.log.info(f"Hunt {hunt_id} started for {len(hunted)} IOC(s)")
     for ioc, _, _ in hunted:  # recorded now: waiting may fail, the hunt runs on anyway
-        enrichment.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:hunted"])
+        iris_objects.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:hunted"])
         write_report(ioc, settings, report_fields(hunt_id, None, None))
     wanted = {digest for _, _, digest in hunted}
     hosts, problem = client.wait_for_hits(
@@ -49,7 +51,7 @@ def handle_iocs(iocs, context):
     for ioc, _, digest in hunted:
         seen = sorted(host.name for host in hosts if digest in host.hashes)
         if seen:
-            enrichment.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:seen"])
+            iris_objects.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:seen"])
         write_report(ioc, settings, report_fields(hunt_id, seen, problem))
     return iocs
 
@@ -79,5 +81,5 @@ def report_fields(hunt_id, hosts, problem):
 
 
 def write_report(ioc, settings, fields):
-    html = enrichment.render_report(settings.report_template, title=ioc.ioc_value, fields=fields)
-    enrichment.set_report_tab(ioc, settings.report_tab, html)
+    html = render_report(settings.report_template, title=ioc.ioc_value, fields=fields)
+    iris_objects.set_report_tab(ioc, settings.report_tab, html)

@@ -7,9 +7,11 @@ fails (a refused key, a service down, an answer that cannot be read, no time lef
 named in the call's error status, and the others are still looked up.
 """
 
-from . import enrichment, ioc_types
+from . import ioc_types, iris_objects
 from .client import Client
+from .context import Context
 from .http_session import new_session
+from .report import render_report
 
 # IRIS's exact IOC type names, and VirusTotal's collection for each.
 # TODO: keep the types you want looked up; IOCs of other types are skipped with a log line.
@@ -31,7 +33,7 @@ TAG_PREFIX = "{{ cookiecutter.keyword }}"
 NOT_FOUND = "not-found"
 
 
-def handle_iocs(iocs, context):
+def handle_iocs(iocs: list, context: Context) -> list:
     """Enrich each IOC of a type in COLLECTIONS."""
     settings = context.settings
     # One session for the call: its requests are spaced under requests_per_minute.
@@ -53,15 +55,15 @@ def enrich(ioc, client, context):
     report = client.lookup(collection, value)
     found = NOT_FOUND if report is None else verdict(report, settings)
     if report is not None:
-        html = enrichment.render_report(
+        html = render_report(
             settings.report_template,
             title=ioc.ioc_value,
             fields=report_fields(report, found),
             links={"VirusTotal": report.link},
             raw=report.attributes,
         )
-        enrichment.set_report_tab(ioc, settings.report_tab, html)
-    enrichment.replace_tags(ioc, "ioc_tags", TAG_PREFIX, tags(found, report, ioc))
+        iris_objects.set_report_tab(ioc, settings.report_tab, html)
+    iris_objects.replace_tags(ioc, "ioc_tags", TAG_PREFIX, tags(found, report, ioc))
     context.log.info(f"IOC {ioc.ioc_value!r}: {found}")
 
 

@@ -1,0 +1,41 @@
+"""Tabs are replaced, tags are added once or replaced, note lines added once."""
+
+import fake_iris
+
+from {{ cookiecutter.__package_name }} import iris_objects
+
+
+def test_the_report_tab_is_replaced_not_added_again(iris):
+    ioc = fake_iris.ioc()
+
+    iris_objects.set_report_tab(ioc, "Report", "<p>first</p>")
+    iris_objects.set_report_tab(ioc, "Report", "<p>second</p>")
+
+    assert ioc.custom_attributes["Report"] == {"Report": {"mandatory": False, "type": "html", "value": "<p>second</p>"}}
+
+
+def test_tags_are_added_once_whatever_their_case():
+    ioc = fake_iris.ioc(tags="phishing, VT:malicious")
+
+    iris_objects.add_tags(ioc, "ioc_tags", ["vt:malicious", "new", "new", " "])
+    iris_objects.add_tags(ioc, "ioc_tags", ["new"])
+
+    assert ioc.ioc_tags == "phishing,VT:malicious,new"
+
+
+def test_a_new_verdict_replaces_the_family_and_keeps_other_tags():
+    ioc = fake_iris.ioc(tags="phishing, VT:Malicious,vt:suspicious, vtx:kept, campaign-7")
+
+    iris_objects.replace_tags(ioc, "ioc_tags", "vt", ["vt:harmless"])
+    iris_objects.replace_tags(ioc, "ioc_tags", "vt", ["vt:harmless"])
+
+    assert ioc.ioc_tags == "phishing,vtx:kept,campaign-7,vt:harmless"
+
+
+def test_a_note_line_is_added_once():
+    alert = fake_iris.alert(alert_note="From the EDR")
+
+    iris_objects.add_line(alert, "alert_note", "Triage: routine")
+    iris_objects.add_line(alert, "alert_note", "Triage: routine")
+
+    assert alert.alert_note == "From the EDR\nTriage: routine"
