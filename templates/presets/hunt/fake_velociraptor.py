@@ -613,7 +613,10 @@ def main(argv=None):
     with server:
         print(f"Fake Velociraptor API on {server.address}; API client config in {arguments.config_out}", flush=True)
         try:
-            stop.wait()
+            # A short wait, again and again: a signal that gRPC's threads receive does not wake a
+            # main thread blocked in one long wait, and SIGTERM would then go unheard.
+            while not stop.wait(0.2):
+                pass
         except KeyboardInterrupt:
             pass
     return 0

@@ -113,4 +113,9 @@ def test_it_runs_on_its_own_for_a_real_iris(tmp_path):
             (host,) = velociraptor.hosts_with_hits(hunt_id)
         finally:
             process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
     assert host.fqdn == "WKS-042" and hashlib.sha256(b"evil").hexdigest() in hashes_line
