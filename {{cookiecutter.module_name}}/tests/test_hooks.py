@@ -113,6 +113,16 @@ def test_a_handler_that_returns_no_list_gives_an_error_status(make_module, modul
     assert status.get_data() is data
 
 
+def test_a_hook_row_without_its_switch_gives_an_error_status(make_module, module_class, monkeypatch):
+    unswitched = dataclasses.replace(module_class.hooks[0], name="on_postload_nothing_create")
+    monkeypatch.setattr(module_class, "hooks", (unswitched,))
+
+    status = make_module().hooks_handler(unswitched.name, None, [1])
+
+    assert status.is_failure()
+    assert "'on_postload_nothing_create' is not a setting of this module" in status.get_message()
+
+
 def test_an_unknown_hook_gives_an_error_status(make_module):
     status = make_module().hooks_handler("on_postload_nothing_create", None, [1])
 

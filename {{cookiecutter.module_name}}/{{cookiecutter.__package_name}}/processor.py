@@ -52,12 +52,12 @@ class ProcessorModule(ModuleBase):
         hook = next((row for row in self.hooks if row.name == hook_name), None)
         if hook is None:
             return self.error(f"{hook_name} is not in this module's hook table", data=data)
-        context = self.context(hook=hook_name)
-        if not getattr(context.settings, hook_name):
-            # IRIS does not save the deregistration when an admin switches a hook off, so the
-            # hook keeps coming until the module is disabled and enabled again.
-            return self.success(f"{hook_name} is switched off: nothing done", data=data)
         try:
+            context = self.context(hook=hook_name)
+            if not getattr(context.settings, hook_name):
+                # IRIS does not save the deregistration when an admin switches a hook off, so the
+                # hook keeps coming until the module is disabled and enabled again.
+                return self.success(f"{hook_name} is switched off: nothing done", data=data)
             result = hook.handler(data, context)
         except Exception as error:  # a hook must not raise into IRIS: report it instead
             self.log.exception(f"{hook.handler.__name__} failed on {hook_name}")
