@@ -169,12 +169,17 @@ def iris_like(tmp_path_factory):
     return iris_containers(tmp_path_factory.mktemp("iris"), *map(oldest_allowed, ("setuptools", "cryptography")))
 
 
-def test_install_refuses_a_package_that_would_move_an_iris_pin_and_installs_nothing(bake, iris_like, tmp_path):
+def install_with_extra(bake, containers, tmp_path, extra):
+    """``make install`` of a blank module asked for ``extra`` too: (its run, the engine's log, each container's freeze before)."""
     folder = bake(keyword="installme")
     log = tmp_path / "calls.log"
-    before = {container: freeze(iris_like, container) for container in CONTAINERS}
+    before = {container: freeze(containers, container) for container in CONTAINERS}
+    done = make(folder, "install", folder_engine(containers, log), True, f"EXTRA_PACKAGES='{extra}'")
+    return done, log, before
 
-    done = make(folder, "install", folder_engine(iris_like, log), True, "EXTRA_PACKAGES='requests==2.32.3'")
+
+def test_install_refuses_a_package_that_would_move_an_iris_pin_and_installs_nothing(bake, iris_like, tmp_path):
+    done, log, before = install_with_extra(bake, iris_like, tmp_path, "requests==2.32.3")
 
     assert done.returncode != 0
     assert "IRIS pins requests==2.31.0 (iris-constraints.txt)" in done.stdout
@@ -188,11 +193,7 @@ def test_install_refuses_a_package_that_would_move_an_iris_pin_and_installs_noth
 def test_install_refuses_to_upgrade_what_iris_has_even_within_its_pin(bake, iris_like, tmp_path):
     """cryptography>=46.0.7 (the Velociraptor client's declared floor) fits IRIS's cryptography>=39.0.1, yet
     would replace the one IRIS has."""
-    folder = bake(keyword="installme")
-    log = tmp_path / "calls.log"
-    before = {container: freeze(iris_like, container) for container in CONTAINERS}
-
-    done = make(folder, "install", folder_engine(iris_like, log), True, "EXTRA_PACKAGES='cryptography>=46.0.7'")
+    done, log, before = install_with_extra(bake, iris_like, tmp_path, "cryptography>=46.0.7")
 
     assert done.returncode != 0
     assert "make install only adds packages beside IRIS's" in done.stderr
