@@ -18,9 +18,15 @@ import zlib
 from pathlib import Path
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
-# What the rules are made of: their code, cookiecutter.json, the presets' data, and the baked
+# What the rules are made of: their code, cookiecutter.json, the presets' and IRIS lines' data, and the baked
 # project, whose files they read (its hook catalogue, its lists).
-SOURCES = ("cookiecutter.json", "rules/*.py", "templates/presets/**/*.json", "{{cookiecutter.module_name}}/**/*")
+SOURCES = (
+    "cookiecutter.json",
+    "rules/*.py",
+    "templates/presets/**/*.json",
+    "templates/iris/**/*.json",
+    "{{cookiecutter.module_name}}/**/*",
+)
 
 
 def load_rules(template_dir=TEMPLATE_DIR):

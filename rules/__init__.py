@@ -4,7 +4,7 @@
       (template)                  ├─▶ hook_selection   the _hooks answer
                                   ├─▶ settings_spec    the settings and _pipeline_args answers
                                   └─▶ setting          one IRIS configuration entry, whoever declares it
-    baked: the baked project's own lists (hook catalogue, IRIS's setting types, true words);
+    baked: the baked project's own lists (IRIS's setting types, true words);
     iris_pins: IRIS's own pins; retry: a refused bake's answers; filters: the Jinja side.
 
 Loaded by ``iris_skeleton_extension.load_rules`` under a name of the template folder's own;
@@ -15,7 +15,7 @@ only to refuse.
 
 import importlib
 
-from . import answers, baked, hook_selection, iris_pins, presets, retry, setting, settings_spec, template
+from . import answers, baked, hook_selection, iris_pins, iris_target, presets, retry, setting, settings_spec, template
 
 
 def __getattr__(name):
@@ -29,6 +29,7 @@ __all__ = [
     "baked",
     "hook_selection",
     "iris_pins",
+    "iris_target",
     "presets",
     "retry",
     "setting",

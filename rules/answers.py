@@ -9,7 +9,7 @@ import keyword
 import re
 import sys
 
-from . import hook_selection, presets, settings_spec, template
+from . import hook_selection, iris_target, presets, settings_spec, template
 from .setting import Setting, entries
 
 MODULE_TYPES = tuple(template.CONTEXT["module_type"])
@@ -153,6 +153,11 @@ def human_name(answers):
     return answers["_module_human_name"] or class_name(answers["keyword"]).removesuffix("Interface")
 
 
+def module_description(answers):
+    """The one-line description IRIS shows: the ``_module_description`` answer, or one made from the type and keyword."""
+    return answers["_module_description"] or f"IRIS {answers['module_type']} module for {answers['keyword']}"
+
+
 def hooks_answer(answers):
     """The hooks a processor answers: the ``_hooks`` answer, or the preset's when it is empty."""
     preset = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK])
@@ -185,14 +190,15 @@ def problems(answers):
         found += choice_problems("module_type", answers["module_type"], MODULE_TYPES)
     if has("preset", "module_type"):
         found += presets.problems(answers)
+    found += iris_target.problems(answers)
     if has("module_type", "preset", "_hooks", "_pipeline_args"):
         found += type_problems(answers)
     if has("module_type", "preset", "_hooks", "settings"):
         found += settings_problems(answers)
     if has("module_name"):
         found += module_name_problems(answers["module_name"])
-    if has("module_description"):
-        found += text_problems("module_description", answers["module_description"])
+    if has("_module_description", "keyword", "module_type"):
+        found += text_problems("_module_description", module_description(answers))
     if has("author"):
         found += text_problems("author", answers["author"])
     if has("email"):
@@ -232,11 +238,11 @@ def type_problems(answers):
             "_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline."
         )
     if answers["preset"] not in presets.PRESETS or presets.problems(answers):  # no preset's hooks to go by
-        return found + hook_selection.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
-    hooks = hooks_answer(answers)
-    found += hook_selection.problems(hooks)
+        return found + iris_target.of(answers).hooks.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
+    catalogue, hooks = iris_target.of(answers).hooks, hooks_answer(answers)
+    found += catalogue.problems(hooks)
     # The hooks that are known still say which handler functions the preset must have.
-    functions = [function["name"] for function in hook_selection.plan(hooks)["functions"]]
+    functions = [function["name"] for function in catalogue.plan(hooks)["functions"]]
     return found + presets.hook_problems(answers, functions)
 
 
@@ -278,8 +284,9 @@ def builtin_settings(answers):
     if answers["module_type"] == "pipeline":
         own[MOVE_PROCESSED.param_name] = "a setting every pipeline has"
     elif answers["preset"] in presets.PRESETS:
-        known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not hook_selection.problems(token)]
-        for switch in hook_selection.plan(", ".join(known))["switches"]:
+        catalogue = iris_target.of(answers).hooks
+        known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not catalogue.problems(token)]
+        for switch in catalogue.plan(", ".join(known))["switches"]:
             own[switch.param_name] = "the switch of the hook of that name"
     preset_settings = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK]).settings
     names = ", ".join(setting.param_name for setting in preset_settings)
@@ -311,7 +318,7 @@ MOVE_PROCESSED = Setting(
 def module_settings(answers):
     """Every IRIS configuration entry of the module: the type's own, the preset's, then the user's."""
     if answers["module_type"] == "processor":
-        own = hook_selection.plan(hooks_answer(answers))["switches"]
+        own = iris_target.of(answers).hooks.plan(hooks_answer(answers))["switches"]
     else:
         own = [MOVE_PROCESSED]
     return entries([*own, *presets.PRESETS[answers["preset"]].settings, *settings_spec.settings(answers["settings"])])

@@ -1,18 +1,19 @@
 """The baked project's own files that the rules use too, so that each list is written once.
 
 The baked project cannot import the template's rules; the rules read its files instead:
-- ``tests/iris_hooks.json``, IRIS's hooks: the names the ``_hooks`` answer may give;
-- ``tests/fake_iris.py``, what IRIS accepts of a setting: its types, and its check of an entry;
+- ``tests/fake_iris.py``, what IRIS accepts of a setting: its types, and its check of an entry
+  (as baked for the default IRIS line: the fake is a template, and reads that line's data);
 - ``settings.py``, the words read as true in a bool setting: a bool default typed in the
   settings answer is read with the same words as a value an admin stores;
 - ``tests/readme_settings.py``, README.md's settings table: written at bake time by the code
   that writes it again after a user changes config.py.
 """
 
-import json
 import types
 
-from . import template
+from jinja2 import Environment, StrictUndefined
+
+from . import iris_target, template
 
 
 def _plain_module(relative_path):
@@ -28,8 +29,17 @@ def _plain_module(relative_path):
     return module
 
 
-HOOK_CATALOGUE = json.loads((template.PROJECT_DIR / "tests" / "iris_hooks.json").read_text(encoding="utf-8"))
-fake_iris = _plain_module("tests/fake_iris.py")
+def _fake_iris(target):
+    """The baked tests/fake_iris.py of an IRIS line, run as a module beside that line's data (its iris_hooks.json...)."""
+    path = template.PROJECT_DIR / "tests" / "fake_iris.py"
+    source = Environment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(path.read_text("utf-8"))
+    module = types.ModuleType(f"{__name__}.fake_iris")
+    module.__file__ = str(target.folder / path.name)
+    exec(compile(source.render(iris=lambda: target), path, "exec"), module.__dict__)
+    return module
+
+
+fake_iris = _fake_iris(iris_target.default())
 IRIS_SETTING_TYPES = tuple(sorted(fake_iris.IRIS_SETTING_TYPES))
 TRUE_WORDS = _plain_module("{{cookiecutter.__package_name}}/settings.py").TRUE_WORDS
 readme_settings = _plain_module("tests/readme_settings.py")

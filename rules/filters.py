@@ -11,10 +11,10 @@ import shlex
 from pathlib import Path
 
 from cookiecutter.exceptions import FailedHookException
-from jinja2 import TemplateError, pass_environment
+from jinja2 import TemplateError, pass_context, pass_environment
 from jinja2.ext import Extension
 
-from . import answers, baked, hook_selection, iris_pins, presets, retry, settings_spec, template
+from . import answers, baked, iris_target, presets, retry, settings_spec, template
 from .setting import entries
 
 TEMPLATE_DIR = template.TEMPLATE_DIR
@@ -124,6 +124,12 @@ def show_builtin_settings(context):
     return ""
 
 
+@pass_context
+def iris(context):
+    """The IRIS line the answers being rendered pick (``iris_version``), as a Target."""
+    return iris_target.of(context["cookiecutter"])
+
+
 class AnswerFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
@@ -133,6 +139,7 @@ class AnswerFilters(Extension):
         environment.filters["package_name"] = lambda module_name: answers.package_name(str(module_name))
         environment.filters["class_name"] = lambda keyword: answers.class_name(str(keyword))
         environment.filters["shell_word"] = lambda value: shlex.quote(str(value))
+        environment.filters["module_description"] = answers.module_description
         environment.filters["keyword_slug"] = lambda keyword: answers.keyword_slug(str(keyword))
         # Cookiecutter's own _repo_dir is relative for a local template; hooks run elsewhere.
         environment.globals["template_dir"] = str(TEMPLATE_DIR)
@@ -142,7 +149,9 @@ class AnswerFilters(Extension):
         # A retry's defaults: the answers it keeps, under those typed in the retry (see retry.py).
         environment.globals["with_answers"] = lambda context, kept: {**kept, **context}
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
-        environment.globals["hook_plan"] = lambda context: hook_selection.plan(answers.hooks_answer(context))
+        environment.globals["hook_plan"] = lambda context: iris_target.of(context).hooks.plan(
+            answers.hooks_answer(context)
+        )
         environment.globals["module_settings"] = answers.module_settings
         environment.globals["undescribed_settings"] = answers.undescribed_settings
         environment.globals["own_settings"] = lambda context: entries(settings_spec.settings(context["settings"]))
@@ -150,9 +159,8 @@ class AnswerFilters(Extension):
         environment.globals["settings_table"] = baked.readme_settings.table
         environment.globals["preset"] = lambda context: presets.PRESETS[context["preset"]]
         environment.globals["unused_files"] = answers.unused_files
-        # IRIS's own pins (templates/iris/<release>/constraints.txt) and the Python it runs modules on.
-        environment.globals["iris_release"] = iris_pins.RELEASE
-        environment.globals["iris_python"] = iris_pins.PYTHON[iris_pins.RELEASE]
+        # The IRIS line the module is baked for: iris().release, iris().python... (rules/iris_target.py).
+        environment.globals["iris"] = iris
         environment.globals["pipeline_args"] = lambda context: settings_spec.pipeline_args(
             answers.pipeline_args_answer(context)
         )

@@ -1,21 +1,17 @@
 """The ``_hooks`` answer: which of IRIS's hooks a processor module answers, and how the code is laid out for them.
 
-The catalogue is the baked project's ``tests/iris_hooks.json``, derived from IRIS's own
-source. It is the one list of hook names: this file reads it to check the answer and to
-plan the hook table, the handler functions and their switches; the baked tests read it to
-refuse a hook IRIS does not have.
+A ``Catalogue`` is one IRIS line's ``hooks.json`` (``templates/iris/<release>/``, derived from
+IRIS's own source, baked as ``tests/iris_hooks.json``). It is the one list of hook names:
+it checks the answer and plans the hook table, the handler functions and their switches;
+the baked tests read the same file to refuse a hook IRIS does not have.
 """
 
 import difflib
 import functools
 import re
 
-from . import baked
 from .setting import Setting
 
-CATALOGUE = baked.HOOK_CATALOGUE
-HOOKS = {hook["name"]: hook for hook in CATALOGUE["hooks"]}
-KINDS = CATALOGUE["kinds"]
 EVERY_HOOK = "all"
 
 # What a handler function receives, by the shape of the hook's data: (group, argument name).
@@ -27,6 +23,7 @@ SHAPES = {
     "request_body": ("ids", "ids"),
     "comment_and_object_dicts": ("comments", "comments"),
     "comment_dict": ("comments", "comments"),
+    "comment_objects": ("comments", "comments"),
     "never_fired": ("comments", "comments"),
     "report_dict": ("reports", "reports"),
 }
@@ -44,104 +41,111 @@ def tokens(answer):
     return [token for token in re.split(r"[\s,]+", answer.strip().lower()) if token]
 
 
-def problems(answer):
-    """What is wrong with a ``_hooks`` answer, with a suggestion for each unknown name."""
-    if not tokens(answer):
-        return ["_hooks: is empty. Name at least one IRIS hook or object kind, e.g. 'ioc' or 'on_manual_trigger_case'."]
-    found = []
-    known = [*HOOKS, *KINDS, EVERY_HOOK]
-    for token in tokens(answer):
-        if token in known:
-            continue
-        close = difflib.get_close_matches(token, known, n=1, cutoff=0.6)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        found.append(
-            f"_hooks: {token!r} is neither an IRIS {CATALOGUE['iris_version']} hook nor an object kind"
-            f" ({', '.join(KINDS)}, or {EVERY_HOOK!r}).{hint}"
-        )
-    return found
+class Catalogue:
+    """One IRIS line's hooks (its ``hooks.json``): the answers they allow, and the code they plan."""
 
+    def __init__(self, catalogue):
+        self.data = catalogue
+        self.iris_version = catalogue["iris_version"]
+        self.hooks = {hook["name"]: hook for hook in catalogue["hooks"]}
+        self.kinds = catalogue["kinds"]
+        self._switch = functools.cache(self._switch)  # a Setting is never changed: one per hook will do
 
-def select(answer):
-    """The hooks an answer names, in the catalogue's order. An object kind means its create and update hooks."""
-    wanted = set()
-    for token in tokens(answer):
-        if token == EVERY_HOOK:
-            wanted.update(HOOKS)
-        elif token in KINDS:
-            wanted.update(
-                name for name in (f"on_postload_{token}_create", f"on_postload_{token}_update") if name in HOOKS
+    def problems(self, answer):
+        """What is wrong with a ``_hooks`` answer, with a suggestion for each unknown name."""
+        if not tokens(answer):
+            return [
+                "_hooks: is empty. Name at least one IRIS hook or object kind, e.g. 'ioc' or 'on_manual_trigger_case'."
+            ]
+        found = []
+        known = [*self.hooks, *self.kinds, EVERY_HOOK]
+        for token in tokens(answer):
+            if token in known:
+                continue
+            close = difflib.get_close_matches(token, known, n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            found.append(
+                f"_hooks: {token!r} is neither an IRIS {self.iris_version} hook nor an object kind"
+                f" ({', '.join(self.kinds)}, or {EVERY_HOOK!r}).{hint}"
             )
+        return found
+
+    def select(self, answer):
+        """The hooks an answer names, in the catalogue's order. An object kind means its create and update hooks."""
+        wanted = set()
+        for token in tokens(answer):
+            if token == EVERY_HOOK:
+                wanted.update(self.hooks)
+            elif token in self.kinds:
+                wanted.update(
+                    name
+                    for name in (f"on_postload_{token}_create", f"on_postload_{token}_update")
+                    if name in self.hooks
+                )
+            else:
+                wanted.add(token)
+        return [hook for name, hook in self.hooks.items() if name in wanted]
+
+    def function_name(self, hook):
+        group = SHAPES[hook["data"]][0]
+        kind = hook["kind"]
+        return FUNCTION_NAMES[group].format(kind=kind, plural=self.kinds[kind]["plural"])
+
+    def plan(self, answer):
+        """Everything the templates need for the selected hooks.
+
+        ``rows``: one per hook, for the hook table (name, handler function, manual or not).
+        ``functions``: one per handler function, grouping the hooks that share a kind and a
+        data shape, with what the data holds for each.
+        ``switches``: the bool Setting that turns each hook on or off, named after the hook.
+        """
+        selected = self.select(answer)
+        rows, functions = [], {}
+        for hook in selected:
+            name = self.function_name(hook)
+            rows.append({"name": hook["name"], "function": name, "manual": hook["phase"] == "manual"})
+            function = functions.setdefault(name, self._function(name, hook))
+            function["hooks"].append(self._described(hook))
+        return {
+            "rows": rows,
+            "functions": list(functions.values()),
+            "switches": [self._switch(hook["name"]) for hook in selected],
+        }
+
+    def _function(self, name, hook):
+        group, argument = SHAPES[hook["data"]]
+        kind = self.kinds[hook["kind"]]
+        return {
+            "name": name,
+            "group": group,
+            "argument": argument or kind["plural"],
+            "item": "object_id" if group == "ids" else (argument or kind["plural"])[:-1],
+            "kind": kind,
+            "hooks": [],
+        }
+
+    def _described(self, hook):
+        data = self.data["data"][hook["data"]]
+        if hook["data"] == "objects":
+            data = f"IRIS ``{self.kinds[hook['kind']]['model']}`` objects; what you change on them is saved"
+        note = f" {hook['note']}" if hook.get("note") else ""
+        return {"name": hook["name"], "phase": hook["phase"], "text": f"{PHASE_WORDS[hook['phase']]}: {data}.{note}"}
+
+    def _switch(self, name):
+        hook = self.hooks[name]
+        kind = self.kinds[hook["kind"]]["label"]
+        if hook["phase"] == "manual":
+            human, description = f"Offer in the {kind} menu", f"Let analysts run the module on selected {kind}s."
         else:
-            wanted.add(token)
-    return [hook for name, hook in HOOKS.items() if name in wanted]
-
-
-def function_name(hook):
-    group = SHAPES[hook["data"]][0]
-    kind = hook["kind"]
-    return FUNCTION_NAMES[group].format(kind=kind, plural=KINDS[kind]["plural"])
-
-
-def plan(answer):
-    """Everything the templates need for the selected hooks.
-
-    ``rows``: one per hook, for the hook table (name, handler function, manual or not).
-    ``functions``: one per handler function, grouping the hooks that share a kind and a
-    data shape, with what the data holds for each.
-    ``switches``: the bool Setting that turns each hook on or off, named after the hook.
-    """
-    selected = select(answer)
-    rows, functions = [], {}
-    for hook in selected:
-        name = function_name(hook)
-        rows.append({"name": hook["name"], "function": name, "manual": hook["phase"] == "manual"})
-        function = functions.setdefault(name, _function(name, hook))
-        function["hooks"].append(_described(hook))
-    return {
-        "rows": rows,
-        "functions": list(functions.values()),
-        "switches": [_switch(hook["name"]) for hook in selected],
-    }
-
-
-def _function(name, hook):
-    group, argument = SHAPES[hook["data"]]
-    kind = KINDS[hook["kind"]]
-    return {
-        "name": name,
-        "group": group,
-        "argument": argument or kind["plural"],
-        "item": "object_id" if group == "ids" else (argument or kind["plural"])[:-1],
-        "kind": kind,
-        "hooks": [],
-    }
-
-
-def _described(hook):
-    data = CATALOGUE["data"][hook["data"]]
-    if hook["data"] == "objects":
-        data = f"IRIS ``{KINDS[hook['kind']]['model']}`` objects; what you change on them is saved"
-    note = f" {hook['note']}" if hook.get("note") else ""
-    return {"name": hook["name"], "phase": hook["phase"], "text": f"{PHASE_WORDS[hook['phase']]}: {data}.{note}"}
-
-
-@functools.cache  # a Setting is never changed: one per hook will do
-def _switch(name):
-    hook = HOOKS[name]
-    kind = KINDS[hook["kind"]]["label"]
-    if hook["phase"] == "manual":
-        human, description = f"Offer in the {kind} menu", f"Let analysts run the module on selected {kind}s."
-    else:
-        action = re.sub(rf"^on_(pre|post)load_({hook['kind']}_)?", "", hook["name"]).replace("_", " ")
-        human = f"{kind[:1].upper()}{kind[1:]} {action} ({PHASE_WORDS[hook['phase']]})"
-        description = f"Run the module on IRIS's {hook['name']} hook."
-    return Setting(
-        param_name=hook["name"],
-        param_human_name=human,
-        param_description=description,
-        default=True,
-        mandatory=True,
-        type="bool",
-        section="Hooks",
-    )
+            action = re.sub(rf"^on_(pre|post)load_({hook['kind']}_)?", "", hook["name"]).replace("_", " ")
+            human = f"{kind[:1].upper()}{kind[1:]} {action} ({PHASE_WORDS[hook['phase']]})"
+            description = f"Run the module on IRIS's {hook['name']} hook."
+        return Setting(
+            param_name=hook["name"],
+            param_human_name=human,
+            param_description=description,
+            default=True,
+            mandatory=True,
+            type="bool",
+            section="Hooks",
+        )

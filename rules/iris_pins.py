@@ -8,18 +8,14 @@ so pip refuses rather than moving one of IRIS's packages.
 
 import re
 
-from . import template
-
-RELEASE = "2.4.20"  # the IRIS release the template targets
-# The Python IRIS's app and worker images run modules on (docker/webApp/Dockerfile: FROM python:3.9).
-PYTHON = {"2.4.20": "3.9"}
-DATA = template.IRIS_DIR
+from . import iris_target
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def constraints_file(release=RELEASE):
-    return DATA / release / "constraints.txt"
+def constraints_file(target=None):
+    """The pins of an IRIS line (an ``iris_target.Target``), by default of the default line."""
+    return (target or iris_target.default()).constraints
 
 
 def canonical(name):
@@ -27,8 +23,8 @@ def canonical(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pins(release=RELEASE):
-    """``{canonical name: requirement}`` for every package the release pins."""
-    lines = constraints_file(release).read_text(encoding="utf-8").splitlines()
+def pins(target=None):
+    """``{canonical name: requirement}`` for every package the line's release pins."""
+    lines = constraints_file(target).read_text(encoding="utf-8").splitlines()
     requirements = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     return {canonical(NAME.match(requirement).group()): requirement for requirement in requirements}

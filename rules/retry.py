@@ -22,10 +22,10 @@ FILE_NAME = "iris-module-answers.json"
 # rendered again, so that the answers typed in the retry are checked.
 MADE_FROM = {
     "module_name": ("keyword",),
-    "module_description": ("keyword", "module_type"),
     "__builtin_settings": ("settings",),
     "__package_name": ("module_name",),
     "__class_name": ("keyword",),
+    "__module_description": ("_module_description", "keyword", "module_type"),
 }
 ALWAYS_ASKED = ("__answers",)
 # Not answers: what cookiecutter records of the run, and the template's own settings, which

@@ -19,7 +19,8 @@ CONTEXT = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
 CHOICES = {name: values for name, values in CONTEXT.items() if isinstance(values, list) and not name.startswith("_")}
 CHOICES["_license"] = list(rules.answers.LICENSES)
 # Choices that change code; the others (the licence) change only texts and metadata.
-CODE_CHOICES = ("module_type", "preset")
+CODE_CHOICES = ("module_type", "preset", "iris_version")
+TARGETS = rules.iris_target.targets()
 
 
 def answer_matrix():

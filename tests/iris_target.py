@@ -1,4 +1,4 @@
-"""What tests that stand in for IRIS 2.4's environment need: its Python (3.9), and a package index."""
+"""What tests that stand in for IRIS's environment need: the Python of each IRIS line (3.9, 3.12), and a package index."""
 
 import functools
 import os
@@ -12,10 +12,16 @@ IRIS_PYTHON_VERSION = "3.9"
 
 
 @functools.cache
-def iris_python():
-    """A Python 3.9 interpreter: IRIS_PYTHON (CI sets it when the machine has one), else python3.9 on PATH."""
-    for candidate in (os.environ.get("IRIS_PYTHON"), shutil.which(f"python{IRIS_PYTHON_VERSION}")):
-        if candidate and _version(candidate) == IRIS_PYTHON_VERSION:
+def iris_python(version=IRIS_PYTHON_VERSION):
+    """A Python ``version`` interpreter: IRIS_PYTHON_<major>_<minor> or IRIS_PYTHON (CI sets them when the machine
+    has one), else python<version> on PATH."""
+    candidates = (
+        os.environ.get("IRIS_PYTHON_" + version.replace(".", "_")),
+        os.environ.get("IRIS_PYTHON"),
+        shutil.which(f"python{version}"),
+    )
+    for candidate in candidates:
+        if candidate and _version(candidate) == version:
             return candidate
     return None
 
@@ -44,8 +50,8 @@ def require_index():
         pytest.skip(f"no package index to resolve against ({problem})")
 
 
-def require_iris_python():
-    python = iris_python()
+def require_iris_python(version=IRIS_PYTHON_VERSION):
+    python = iris_python(version)
     if python is None:
-        pytest.skip(f"no Python {IRIS_PYTHON_VERSION} here (IRIS 2.4's): set IRIS_PYTHON")
+        pytest.skip(f"no Python {version} here (an IRIS line's): set IRIS_PYTHON_{version.replace('.', '_')}")
     return python

@@ -14,12 +14,13 @@ DEFAULTS = {
     "module_type": "processor",
     "module_name": "iris-vt-module",
     "_module_human_name": "IrisVT",
-    "module_description": "VirusTotal insights",
+    "_module_description": "VirusTotal insights",
     "author": "A",
     "email": "a@example.org",
     "_module_version": "0.1.0",
     "_license": "MIT",
     "preset": "blank",
+    "iris_version": "2.4",
     "_hooks": "ioc",
     "_pipeline_args": "",
     "settings": "",
@@ -46,11 +47,12 @@ REFUSED = [
     ("_module_version", ""),
     ("email", "not an address"),
     ("email", 'a"b@example.org'),
-    ("module_description", "two\nlines"),
-    ("module_description", "   "),
+    ("_module_description", "two\nlines"),
+    ("_module_description", "   "),
     ("_module_human_name", "IrisBaseModule"),
     ("author", "nul\x00here"),
     ("module_type", "both"),
+    ("iris_version", "2.3"),
     ("_license", "WTFPL"),
     ("_organization", "two\nlines"),
     ("_repository_url", "git@example.org:acme/vt.git"),
@@ -199,7 +201,7 @@ def test_a_processor_refuses_pipeline_args_and_a_pipeline_hooks():
 @pytest.mark.parametrize("value", ['It\'s "quoted" \\ and {{ braced }} — ünïcode', "x\\", "דוח ‏RTL", "😀" * 50])
 def test_free_text_is_never_refused_for_its_characters(value):
     assert (
-        rules.answers.problems(dict(DEFAULTS, module_description=value, author=value, _module_human_name=value)) == []
+        rules.answers.problems(dict(DEFAULTS, _module_description=value, author=value, _module_human_name=value)) == []
     )
 
 
@@ -249,7 +251,7 @@ def test_the_pre_generation_hook_refuses_what_skips_the_prompts(tmp_path, capfd,
 
 def test_a_retry_keeps_what_was_typed_and_asks_again_what_was_made_from_a_refused_answer(tmp_path):
     retry = rules.retry
-    answers = dict(DEFAULTS, keyword="Bad", module_name="iris-bad-module", module_description="Typed by hand")
+    answers = dict(DEFAULTS, keyword="Bad", module_name="iris-bad-module", _module_description="Typed by hand")
     problems = rules.answers.problems(answers)
 
     def render(raw, values):  # the two defaults made from the keyword, as cookiecutter.json writes them
@@ -261,7 +263,7 @@ def test_a_retry_keeps_what_was_typed_and_asks_again_what_was_made_from_a_refuse
     saved = json.loads(path.read_text("utf-8"))
 
     assert asked == ["keyword", "module_name"]  # the name took the default made from the keyword
-    assert saved["cookiecutter"]["module_description"] == "Typed by hand"  # typed: kept
+    assert saved["cookiecutter"]["_module_description"] == "Typed by hand"  # typed: kept
     assert "keyword" not in saved["cookiecutter"] and "__class_name" not in saved["cookiecutter"]
     assert saved["default_context"]["keyword"] == "bad"
     assert saved["default_context"]["module_name"].startswith("{% set cookiecutter = with_answers(cookiecutter, {")

@@ -88,7 +88,7 @@ def configuration(folder):
 
 # Every setting some bake has: the presets', the pipelines' and the hooks' switches.
 ANY_SETTING = {setting.param_name for preset in PRESETS.values() for setting in preset.settings}
-ANY_SETTING |= {rules.answers.MOVE_PROCESSED.param_name, *rules.hook_selection.HOOKS}
+ANY_SETTING |= {rules.answers.MOVE_PROCESSED.param_name, *rules.iris_target.default().hooks.hooks}
 ANY_SECTION = {setting.section for preset in PRESETS.values() for setting in preset.settings}
 
 
@@ -110,7 +110,7 @@ def test_the_guide_names_only_files_and_settings_the_project_has_and_every_handl
         assert section in sections, f"AGENTS.md names the {section} settings, which the project does not have"
     if answers["module_type"] == "processor":
         default_hooks = PRESETS[answers["preset"]].hooks  # the matrix keeps the preset's hooks
-        for function in rules.hook_selection.plan(default_hooks)["functions"]:
+        for function in rules.iris_target.of(answers).hooks.plan(default_hooks)["functions"]:
             assert f"`{function['name']}`" in guide
 
 
@@ -137,7 +137,7 @@ def test_the_licence_is_the_chosen_one(project):
 
 def test_hostile_free_text_is_kept_exactly(bake):
     text = 'It\'s "quoted" \\ and — ünïcode ‏RTL 😀\\'
-    folder = bake(module_description=text, author=text, _module_human_name=text, keyword="hostile")
+    folder = bake(_module_description=text, author=text, _module_human_name=text, keyword="hostile")
 
     config = subprocess.run(
         [
@@ -161,7 +161,7 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
     # Typed answers are not rendered by cookiecutter (unlike --no-input values), so braces survive.
     text = "It's {{ braced }} {% raw %} — ok"
     prompts = [name for name in CONTEXT if not name.startswith("_")]
-    answers = {name: "" for name in prompts} | {"keyword": "braces", "module_description": text}
+    answers = {name: "" for name in prompts} | {"keyword": "braces", "author": text}
     subprocess.run(
         [sys.executable, "-m", "cookiecutter", "-o", str(tmp_path), str(ROOT)],
         input="\n".join(answers.values()) + "\n",
@@ -169,9 +169,8 @@ def test_typed_answers_with_jinja_braces_are_kept_exactly(tmp_path):
         text=True,
         check=True,
     )
-    config = (tmp_path / "iris-braces-module" / "iris_braces_module" / "config.py").read_text(encoding="utf-8")
-    assigned = {node.targets[0].id: node.value for node in ast.parse(config).body if isinstance(node, ast.Assign)}
-    assert ast.literal_eval(assigned["MODULE_DESCRIPTION"]) == text
+    pyproject = (tmp_path / "iris-braces-module" / "pyproject.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(pyproject)["project"]["authors"][0]["name"] == text
 
 
 def test_the_next_steps_name_the_project_by_its_path_and_count_the_todo_markers(tmp_path):

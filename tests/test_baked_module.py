@@ -4,7 +4,6 @@ These run the baked project against the real iris-interface from PyPI, with only
 ``app.*`` names stood in by the project's own tests/fake_iris.py.
 """
 
-import os
 import re
 import shutil
 import subprocess
@@ -12,13 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHOICES, code_variants, rules, run_baked_suite, variant_id
+from conftest import CHOICES, TARGETS, code_variants, rules, run_baked_suite, variant_id
+from iris_target import iris_python
 
 TYPES = CHOICES["module_type"]
 PRESETS = rules.presets.PRESETS
 VARIANTS = code_variants()
-# IRIS 2.4 runs modules on Python 3.9: CI points IRIS_PYTHON at one when the machine has it.
-IRIS_PYTHON = os.environ.get("IRIS_PYTHON") or sys.executable
 
 
 def run(command, cwd, python=sys.executable):
@@ -54,33 +52,47 @@ def test_make_check_reports_what_iris_will_say(bake, module_type):
 
 @pytest.fixture(scope="session")
 def iris_venv(tmp_path_factory):
-    """A fresh virtual environment on IRIS's Python, with what IRIS's images provide besides the module."""
-    folder = tmp_path_factory.mktemp("iris-venv")
-    subprocess.run([IRIS_PYTHON, "-m", "venv", str(folder)], check=True)
-    python = str(folder / "bin" / "python")
-    run(
-        ["-m", "pip", "install", "-q", "-r", str(Path(__file__).with_name("iris-environment.txt"))],
-        cwd=folder,
-        python=python,
-    )
-    return python
+    """A fresh virtual environment per IRIS line, on its Python, with what IRIS's images provide besides the module."""
+    venvs = {}
+
+    def venv(target):
+        if target.iris_version not in venvs:
+            folder = tmp_path_factory.mktemp(f"iris-venv-{target.release}")
+            # The line's Python where this machine has it (CI sets IRIS_PYTHON_3_9...), else the test's own
+            # when the project accepts it (requires-python is the line's).
+            base = iris_python(target.python)
+            if base is None and sys.version_info < tuple(int(part) for part in target.python.split(".")):
+                pytest.skip(
+                    f"no Python {target.python} here ({target.name}'s): set IRIS_PYTHON_{target.python.replace('.', '_')}"
+                )
+            base = base or sys.executable
+            subprocess.run([base, "-m", "venv", str(folder)], check=True)
+            python = str(folder / "bin" / "python")
+            environment = Path(__file__).with_name("iris-environment.txt")
+            run(["-m", "pip", "install", "-q", "-r", str(environment), "-c", str(target.constraints)], folder, python)
+            venvs[target.iris_version] = python
+        return venvs[target.iris_version]
+
+    return venv
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 def test_the_wheel_installs_and_loads_in_a_fresh_environment(bake, iris_venv, variant, tmp_path):
-    keyword = "wheel_" + "_".join(variant.values()).replace("-", "_")  # one distribution per variant
+    keyword = f"wheel_{VARIANTS.index(variant)}"  # one distribution per variant
     folder = bake(**variant, keyword=keyword)
     package = f"iris_{keyword}_module"
+    python = iris_venv(TARGETS[variant["iris_version"]])
     shutil.rmtree(folder / "dist", ignore_errors=True)
-    subprocess.run(["make", "wheel", f"PYTHON={sys.executable}"], cwd=folder, check=True, capture_output=True)
+    # Built on the line's Python: the project requires it.
+    subprocess.run(["make", "wheel", f"PYTHON={python}"], cwd=folder, check=True, capture_output=True)
     (wheel,) = (folder / "dist").glob("*.whl")
 
     # With --no-deps, as `make install` does in IRIS: what the module needs must be there already.
-    run(["-m", "pip", "install", "-q", "--no-deps", str(wheel)], cwd=tmp_path, python=iris_venv)
+    run(["-m", "pip", "install", "-q", "--no-deps", str(wheel)], cwd=tmp_path, python=python)
     # Outside the project folder, so the package can only come from the installed wheel.
-    output = run([str(folder / "tests" / "fake_iris.py"), package], cwd=tmp_path, python=iris_venv)
-    installed = run(["-c", f"import {package}; print({package}.__file__)"], cwd=tmp_path, python=iris_venv)
-    tests_in_venv = run(["-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder, python=iris_venv)
+    output = run([str(folder / "tests" / "fake_iris.py"), package], cwd=tmp_path, python=python)
+    installed = run(["-c", f"import {package}; print({package}.__file__)"], cwd=tmp_path, python=python)
+    tests_in_venv = run(["-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder, python=python)
 
     assert "OK    IRIS will accept this module" in output
     assert "site-packages" in installed
@@ -95,7 +107,9 @@ def test_switching_every_hook_off_by_default_keeps_the_baked_suite_green(bake, p
     folder = shutil.copytree(bake(preset=preset, keyword="flipped"), tmp_path / "flipped")
     package = "iris_flipped_module"
     config = folder / package / "config.py"
-    switches = [switch.param_name for switch in rules.hook_selection.plan(PRESETS[preset].hooks)["switches"]]
+    switches = [
+        switch.param_name for switch in rules.iris_target.default().hooks.plan(PRESETS[preset].hooks)["switches"]
+    ]
     text = config.read_text(encoding="utf-8")
     for name in switches:
         text, flipped = re.subn(

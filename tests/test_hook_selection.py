@@ -1,15 +1,15 @@
 """The hooks answer: any selection from IRIS's catalogue bakes a module whose table, handlers and tests agree."""
 
 import ast
-import json
 
 import pytest
 from conftest import ROOT, rules, run_baked_suite
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-CATALOGUE = json.loads((ROOT / "{{cookiecutter.module_name}}" / "tests" / "iris_hooks.json").read_text("utf-8"))
-IRIS_HOOKS = {hook["name"] for hook in CATALOGUE["hooks"]}
+TARGETS = rules.iris_target.targets()
+CATALOGUE = rules.iris_target.default().hooks
+IRIS_HOOKS = set(CATALOGUE.hooks)
 SELECTIONS = {
     "one kind": "asset",
     "one hook": "on_manual_trigger_global_task",
@@ -27,13 +27,17 @@ def hook_table(folder):
     return [call.args[0].value for call in calls if getattr(call.func, "id", "") == "Hook"]
 
 
-def test_the_catalogue_has_every_hook_of_iris_2_4_once():
-    names = [hook["name"] for hook in CATALOGUE["hooks"]]
+@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+def test_each_iris_line_has_the_same_90_hooks_once_each_described(target):
+    catalogue = target.hooks.data
+    names = [hook["name"] for hook in catalogue["hooks"]]
     assert len(names) == len(set(names)) == 90
-    assert {hook["phase"] for hook in CATALOGUE["hooks"]} == {"preload", "postload", "manual"}
-    assert {hook["kind"] for hook in CATALOGUE["hooks"]} == set(CATALOGUE["kinds"])
-    assert {hook["data"] for hook in CATALOGUE["hooks"]} <= set(CATALOGUE["data"])
-    for hook in CATALOGUE["hooks"]:
+    assert set(names) == IRIS_HOOKS  # the loader and dispatch are the same on every line
+    assert {hook["phase"] for hook in catalogue["hooks"]} == {"preload", "postload", "manual"}
+    assert {hook["kind"] for hook in catalogue["hooks"]} == set(catalogue["kinds"])
+    assert {hook["data"] for hook in catalogue["hooks"]} <= set(catalogue["data"])
+    assert {hook["data"] for hook in catalogue["hooks"]} <= set(rules.hook_selection.SHAPES)
+    for hook in catalogue["hooks"]:
         assert hook["phase"] in hook["name"].replace("manual_trigger", "manual"), hook
 
 
@@ -43,17 +47,17 @@ def test_a_selection_bakes_a_module_whose_own_tests_pass(bake, selection):
 
     table = hook_table(folder)
 
-    assert table == [hook["name"] for hook in rules.hook_selection.select(selection)]
+    assert table == [hook["name"] for hook in CATALOGUE.select(selection)]
     assert set(table) <= IRIS_HOOKS  # nothing is dispatched that IRIS does not have
     run_baked_suite(folder)
 
 
 def test_a_kind_means_its_create_and_update_hooks():
-    assert [hook["name"] for hook in rules.hook_selection.select("ioc")] == [
+    assert [hook["name"] for hook in CATALOGUE.select("ioc")] == [
         "on_postload_ioc_create",
         "on_postload_ioc_update",
     ]
-    assert [hook["name"] for hook in rules.hook_selection.select("report, on_postload_ioc_create, ioc")] == [
+    assert [hook["name"] for hook in CATALOGUE.select("report, on_postload_ioc_create, ioc")] == [
         "on_postload_ioc_create",
         "on_postload_ioc_update",
         "on_postload_report_create",

@@ -14,25 +14,29 @@ from cookiecutter.main import cookiecutter
 # (field, value[, what the module must keep when it is not the value itself]).
 # Free text must bake; names must bake or be refused.
 CORPUS = [
-    ("module_description", 'double "quotes"'),
-    ("module_description", "single 'quotes'"),
-    ("module_description", "back\\slash"),
-    ("module_description", "trailing backslash\\"),
-    ("module_description", "line\nbreak"),
-    ("module_description", "tab\there"),
-    ("module_description", "nul\x00byte"),
-    ("module_description", "right-to-left \u202eevil\u202c and \u200f mark"),
-    ("module_description", "emoji 🛡️🔥 and ünïcode"),
-    ("module_description", "x" * 10_000),
-    ("module_description", ""),
-    ("module_description", "   "),
-    ("module_description", "$(rm -rf ~) `id`; echo pwned"),
-    ("module_description", 'key = "value"\n[table]'),
-    ("module_description", "{% raw %}{{ cookiecutter.keyword }} {% if %} {# c #}{% endraw %}"),
-    ("module_description", '"""docstring breaker'),
-    ("module_description", "<script>alert(1)</script> & *markdown* | pipe"),
-    ("module_description", "yaml: [a, b] &anchor *alias"),
-    ("module_description", "\\u0041 \\x41 \\N{BULLET}"),
+    ("_module_description", 'double "quotes"'),
+    ("_module_description", "single 'quotes'"),
+    ("_module_description", "back\\slash"),
+    ("_module_description", "trailing backslash\\"),
+    ("_module_description", "line\nbreak"),
+    ("_module_description", "tab\there"),
+    ("_module_description", "nul\x00byte"),
+    ("_module_description", "right-to-left \u202eevil\u202c and \u200f mark"),
+    ("_module_description", "emoji 🛡️🔥 and ünïcode"),
+    ("_module_description", "x" * 10_000),
+    ("_module_description", "", "IRIS processor module for hostile"),  # empty: the default made from the answers
+    ("_module_description", "   "),
+    ("_module_description", "$(rm -rf ~) `id`; echo pwned"),
+    ("_module_description", 'key = "value"\n[table]'),
+    (
+        "_module_description",
+        "{% raw %}{{ cookiecutter.keyword }} {% if %} {# c #}{% endraw %}",
+        "{% raw %}{{ cookiecutter.keyword }} {% if %} {# c #}{% endraw %}",
+    ),  # private: never rendered
+    ("_module_description", '"""docstring breaker'),
+    ("_module_description", "<script>alert(1)</script> & *markdown* | pipe"),
+    ("_module_description", "yaml: [a, b] &anchor *alias"),
+    ("_module_description", "\\u0041 \\x41 \\N{BULLET}"),
     ("author", 'O\'Brien "The Hacker" \\'),
     ("author", "Name <evil@example.org>, Other"),
     ("author", "作者 — 🛡️"),
@@ -116,7 +120,7 @@ fake_iris.host.configure(module_class)
 module = module_class()
 assert fake_iris.health_problems(module) == [], fake_iris.health_problems(module)
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-print(json.dumps({"module_description": module.get_module_description(), "_module_human_name": module.get_module_name(),
+print(json.dumps({"_module_description": module.get_module_description(), "_module_human_name": module.get_module_name(),
                   "author": project["authors"][0]["name"], "email": project["authors"][0].get("email", ""),
                   "project_description": project["description"], "package": package, "module_name": project["name"],
                   "_module_version": module.get_module_version(), "keyword": module_class.__name__,
@@ -129,7 +133,7 @@ print(json.dumps({"module_description": module.get_module_description(), "_modul
     done = subprocess.run([sys.executable, "-c", read_back, package], cwd=project, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     metadata = json.loads(done.stdout)
-    assert metadata["project_description"] == metadata["module_description"]
+    assert metadata["project_description"] == metadata["_module_description"]
     if field == "keyword":
         return metadata["keyword"].removeprefix("Iris").removesuffix("Interface").lower()
     return metadata[field]

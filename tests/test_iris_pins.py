@@ -1,7 +1,7 @@
 """IRIS's pins as data, baked as iris-constraints.txt, and `make check`'s resolution against them.
 
-The resolution runs pip for IRIS 2.4's Python against the package index; without one, those tests
-skip and say so. `make install` under the pins is in test_make_install.py.
+The resolution runs pip for each IRIS line's Python against the package index; without one, those
+tests skip and say so. `make install` under the pins is in test_make_install.py.
 """
 
 import json
@@ -13,13 +13,12 @@ import sys
 import tomllib
 
 import pytest
-from conftest import ROOT, code_variants, rules, variant_id
+from conftest import ROOT, TARGETS, code_variants, rules, variant_id
 from iris_target import require_index
 from packaging.requirements import Requirement
 
 PINS = rules.iris_pins
 # iris-web's source, where the facts come from: beside this checkout (CI) or beside its worktree.
-IRIS_SOURCES = [path / "shared" / f"iris-web-{PINS.RELEASE}" / "source" for path in (ROOT.parent, ROOT.parent.parent)]
 
 
 def make(folder, *arguments, env=None):
@@ -34,12 +33,27 @@ def makefile_value(folder, variable):
     return shlex.split(done.stdout.strip().split("=", 1)[1])
 
 
-def test_the_data_holds_every_requirement_of_iris_web():
-    source = next((path / "requirements.txt" for path in IRIS_SOURCES if path.is_dir()), None)
-    if source is None:
-        pytest.skip("iris-web's source is not beside this checkout")
+def iris_web_requirements(target):
+    """The line's source/requirements.txt: from iris-web's source beside this checkout (../shared/iris-web-<release>),
+    or from a clone of iris-web named by IRIS_WEB_GIT, at the commit the line's data was derived from."""
+    for folder in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+        path = folder / f"iris-web-{target.release}" / "source" / "requirements.txt"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    if os.environ.get("IRIS_WEB_GIT"):
+        done = subprocess.run(
+            ["git", "--git-dir", os.environ["IRIS_WEB_GIT"], "show", f"{target.commit}:source/requirements.txt"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if done.returncode == 0:
+            return done.stdout
+    pytest.skip(f"iris-web's source of {target.release} is not beside this checkout (or set IRIS_WEB_GIT)")
+
+
+@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+def test_the_data_holds_every_requirement_of_iris_web(target):
     expected = {}
-    for line in source.read_text(encoding="utf-8").splitlines():
+    for line in iris_web_requirements(target).splitlines():
         line = line.strip()
         wheel = re.fullmatch(r"dependencies/([^-]+)-([^-]+)-.+\.whl", line)
         if wheel:
@@ -48,20 +62,21 @@ def test_the_data_holds_every_requirement_of_iris_web():
             requirement = Requirement(line)
             expected[PINS.canonical(requirement.name)] = str(requirement.specifier)
 
-    pinned = {name: str(Requirement(line).specifier) for name, line in PINS.pins().items()}
+    pinned = {name: str(Requirement(line).specifier) for name, line in PINS.pins(target).items()}
 
     assert pinned == expected
     assert pinned["setuptools"] == "~=70.3.0" and pinned["iris-interface"] == "==1.2.0"
 
 
-def test_every_project_carries_the_pins_with_their_release(bake):
-    folder = bake(keyword="pinned")
+@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+def test_every_project_carries_the_pins_of_its_iris_line(bake, target):
+    folder = bake(keyword="pinned", iris_version=target.iris_version)
 
     baked = (folder / "iris-constraints.txt").read_text(encoding="utf-8")
 
-    assert baked == PINS.constraints_file().read_text(encoding="utf-8")
-    assert f"IRIS {PINS.RELEASE}" in baked.splitlines()[0]
-    assert makefile_value(folder, "IRIS_PYTHON_VERSION") == [PINS.PYTHON[PINS.RELEASE]]
+    assert baked == PINS.constraints_file(target).read_text(encoding="utf-8")
+    assert f"IRIS {target.release}" in baked.splitlines()[0]
+    assert makefile_value(folder, "IRIS_PYTHON_VERSION") == [target.python]
 
 
 @pytest.mark.parametrize("variant", code_variants(), ids=variant_id)
@@ -87,11 +102,12 @@ def test_make_check_resolves_what_make_install_adds_beside_iris_pins(bake, varia
     if not extras:
         assert "OK    make install adds nothing beside IRIS" in done.stdout
         return
-    assert f"OK    what make install adds fits beside IRIS's pins on Python {PINS.PYTHON[PINS.RELEASE]}" in done.stdout
+    target = TARGETS[variant["iris_version"]]
+    assert f"OK    what make install adds fits beside IRIS's pins on Python {target.python}" in done.stdout
     resolved = json.loads((folder / "dist" / "iris-check.json").read_text(encoding="utf-8"))["install"]
     versions = {PINS.canonical(item["metadata"]["name"]): item["metadata"]["version"] for item in resolved}
     assert {Requirement(extra).name.lower() for extra in extras} <= versions.keys()
-    pins = PINS.pins()
+    pins = PINS.pins(target)
     moved = {
         name: version
         for name, version in versions.items()

@@ -153,7 +153,6 @@ def test_three_bad_answers_are_refused_at_once_and_the_printed_command_asks_only
         "Keyword",
         "Your own settings, name",
         "Distribution and folder name",
-        "One-line description",
         "Author's e-mail",
     ]
     project = tmp_path / "build" / "iris-abuseipdb-module"

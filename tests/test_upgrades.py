@@ -28,7 +28,7 @@ def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, va
         keyword="again",
         settings="Extra/site_secret:sensitive_string!",
         _organization="CERT",
-        module_description='It\'s "quoted" \\ — ünïcode',
+        _module_description='It\'s "quoted" \\ — ünïcode',
         _init_git=False,
     )
     first = tmp_path / "first"
@@ -42,7 +42,7 @@ def test_baking_again_from_the_recorded_answers_gives_the_same_tree(tmp_path, va
 
     assert tree(again / "iris-again-module") == tree(first / "iris-again-module")
     assert recorded["template"] == str(ROOT)
-    assert recorded["context"]["cookiecutter"]["module_description"] == answers["module_description"]
+    assert recorded["context"]["cookiecutter"]["_module_description"] == answers["_module_description"]
 
 
 def bake_from_a_clone(tmp_path, *answers):

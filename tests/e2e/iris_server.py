@@ -36,7 +36,7 @@ def free_port():
 
 def find_python():
     """IRIS 2.4's images run Python 3.9 (docker/webApp/Dockerfile: FROM python:3.9): one, when the machine has it."""
-    candidates = [os.environ.get("IRIS_PYTHON"), shutil.which("python3.9")]
+    candidates = [os.environ.get("IRIS_PYTHON_3_9"), os.environ.get("IRIS_PYTHON"), shutil.which("python3.9")]
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
     candidates += sorted(str(path) for path in pyenv_root.glob("versions/3.9*/bin/python3.9"))
     for candidate in filter(None, candidates):

@@ -5,7 +5,7 @@ iris-interface imports a few of IRIS's own functions (``app.*``) when it is impo
 talk to: the module's stored settings, the server settings, the hooks it registered.
 ``load_like_iris()`` loads the module class as IRIS's loader does and ``health_problems()``
 lists what IRIS's health check and settings page would refuse. The factories at the end
-build the objects hooks carry, with the attributes IRIS 2.4's models have: add the ones
+build the objects hooks carry, with the attributes {{ iris().name }}'s models have: add the ones
 your handler reads.
 
 Run it to see what IRIS will say before IRIS says it:  python tests/fake_iris.py <package>
@@ -19,7 +19,7 @@ import types
 from pathlib import Path
 from types import SimpleNamespace
 
-# Every hook IRIS 2.4 has, and what it carries: derived from IRIS's source.
+# Every hook {{ iris().name }} has, and what it carries: derived from IRIS's source.
 CATALOGUE = json.loads(Path(__file__).with_name("iris_hooks.json").read_text(encoding="utf-8"))
 IRIS_HOOKS = {hook["name"]: hook for hook in CATALOGUE["hooks"]}
 
@@ -31,7 +31,7 @@ PIPELINE_KEYS = (
     "pipeline_internal_name", "pipeline_human_name", "pipeline_args", "pipeline_update_support",
     "pipeline_import_support",
 )  # fmt: skip
-INTERFACE_VERSIONS = ("1.1", "1.2.0")  # the range IRIS 2.4 accepts, both ends included
+INTERFACE_VERSIONS = ("1.1", "1.2.0")  # the range {{ iris().name }} accepts, both ends included
 # Rows a fresh IRIS database holds (IOC types, TLPs, alert severities), which modules look up
 # by name: ids differ from one database to another.
 ROWS = json.loads(Path(__file__).with_name("iris_rows.json").read_text(encoding="utf-8"))
@@ -48,8 +48,12 @@ class FakeIris:
         self.unsaved_removals = set()  # hooks deregistered in the current request, not saved yet
         self.active = True  # the module's switch on IRIS's modules page
         self.added_attributes = []  # (object, tab, field, type, value) added to objects
+{%- if iris().iocs_belong_to_one_case %}
+        self.iocs = []  # every IOC, each of one case (ioc.case_id)
+{%- else %}
         self.iocs = []  # every IOC, shared by the cases that link to it
         self.ioc_links = set()  # (ioc_id, case_id)
+{%- endif %}
         self.evidences = []  # registered evidence files, as dicts
         self.ioc_states = []  # (case id, user id) each time a case's IOC table was marked changed
         self.pending = []  # rows added to the database session, saved by the next commit
@@ -152,6 +156,25 @@ class FakeIris:
             return status.get_data() if was_list else status.get_data()[0]
         return data
 
+{%- if iris().iocs_belong_to_one_case %}
+
+    def create_ioc(self, module_class, ioc, case_id=1):
+        """Add an IOC to a case as IRIS's IOC page does (business/iocs.py:57-80), as a logged-in user.
+
+        A value and type the case already has is refused before any post-load hook: False.
+        """
+        ioc.case_id = case_id
+        if self.case_iocs_db_exists(ioc):
+            return False
+        ioc.user_id = 1
+        self._save_ioc(ioc)
+        self.call_hook(module_class, "on_postload_ioc_create", ioc)
+        return True
+
+    def case_iocs(self, case_id=1):
+        return [ioc for ioc in self.iocs if ioc.case_id == case_id]
+{%- else %}
+
     def create_ioc(self, module_class, ioc, case_id=1):
         """Add an IOC to a case as IRIS's IOC page does (case_ioc_routes.py:195-213), as a logged-in user.
 
@@ -169,6 +192,7 @@ class FakeIris:
 
     def case_iocs(self, case_id=1):
         return [ioc for ioc in self.iocs if (ioc.ioc_id, case_id) in self.ioc_links]
+{%- endif %}
 
     def _save_ioc(self, ioc):
         ioc.ioc_id = len(self.iocs) + 1
@@ -176,6 +200,25 @@ class FakeIris:
 
     # IRIS's data layer, as modules may call it (app.datamgmt.*, app.db) from the worker, where
     # no user is logged in: with IRIS's signatures, results and failures.
+{%- if iris().iocs_belong_to_one_case %}
+    def case_iocs_db_exists(self, ioc):
+        """case_iocs_db.py:149-153: whether the IOC's case already has one of that value and type."""
+        return any(
+            (known.case_id, known.ioc_value, _type_id(known)) == (ioc.case_id, ioc.ioc_value, _type_id(ioc))
+            for known in self.iocs
+        )
+
+    def add_ioc(self, ioc, user_id, caseid):
+        """case_iocs_db.py:140-146: save ``ioc`` in the case, whatever the case has already; None.
+
+        It calls update_ioc_state(caseid) without the user, which reads flask-login's
+        current_user (states.py:39-40): None in the worker, so it fails there.
+        """
+        ioc.user_id, ioc.case_id = user_id, caseid
+        self.session_add(ioc)
+        self.update_ioc_state(caseid=caseid)
+        self.session_commit()
+{%- else %}
     def find_ioc(self, ioc_value, ioc_type_id):
         """case_iocs_db.py:177-181: the IOC of that value and type, or None."""
         return next((known for known in self.iocs if (known.ioc_value, _type_id(known)) == (ioc_value, ioc_type_id)),
@@ -195,6 +238,7 @@ class FakeIris:
         self.update_ioc_state(caseid=caseid)
         self.session_commit()
         return ioc, False
+{%- endif %}
 
     def update_ioc_state(self, caseid, userid=None):
         """states.py:110-111 and 27-58: the case's IOC table marked changed by ``userid``, else by current_user."""
@@ -212,11 +256,14 @@ class FakeIris:
             self._save_ioc(row)
         self.pending.clear()
 
+{%- if not iris().iocs_belong_to_one_case %}
+
     def add_ioc_link(self, ioc_id, caseid):
         """case_iocs_db.py:213-227: link the IOC to the case; True when the link was there already."""
         existed = (ioc_id, caseid) in self.ioc_links
         self.ioc_links.add((ioc_id, caseid))
         return existed
+{%- endif %}
 
     def get_ioc_type_id(self, type_name):
         """case_iocs_db.py:263-268: the IocType row of that exact name, or None."""
@@ -260,7 +307,7 @@ class FakeIris:
                                 field_options=None):  # fmt: skip
         """As IRIS does (manage_attribute_db.py:137-165): set ``obj.custom_attributes[tab_name][field_name]``,
         replacing what was there, and save at once. An object without custom attributes (an
-        alert in 2.4) raises AttributeError, as in IRIS.
+        alert in {{ iris().name | replace("IRIS ", "") }}) raises AttributeError, as in IRIS.
         """
         attributes = obj.custom_attributes or {}
         attributes.setdefault(tab_name, {})[field_name] = {
@@ -321,9 +368,13 @@ def install():
     stand_ins = {
         "app.datamgmt.iris_engine.evidence_storage": {"EvidenceStorage": _FakeEvidenceStorage},
         "app": {"db": SimpleNamespace(session=_FakeSession)},
+{%- if iris().iocs_belong_to_one_case %}
+        "app.datamgmt.case.case_iocs_db": _calls("case_iocs_db_exists", "add_ioc", "get_ioc_type_id", "get_tlps_dict"),
+{%- else %}
         "app.datamgmt.case.case_iocs_db": _calls(
             "find_ioc", "add_ioc", "add_ioc_link", "get_ioc_type_id", "get_tlps_dict"
         ),
+{%- endif %}
         "app.datamgmt.states": _calls("update_ioc_state"),
         "app.datamgmt.manage.manage_srv_settings_db": _calls("get_server_settings_as_dict"),
         "app.datamgmt.manage.manage_common": _calls("search_severity_by_name"),
@@ -334,7 +385,7 @@ def install():
         "app.iris_engine.module_handler.module_handler": _calls(
             "register_hook", "deregister_from_hook", "get_mod_config_by_name"
         ),
-        "app.models": {"Ioc": _Row},
+        {{ iris().models_module | tojson }}: {"Ioc": _Row},
     }
     for dotted, names in stand_ins.items():
         parts = dotted.split(".")
@@ -352,7 +403,7 @@ def load_like_iris(package):
 
 
 def health_problems(instance):
-    """What IRIS 2.4 would refuse when the module is added or its settings page is opened."""
+    """What {{ iris().name }} would refuse when the module is added or its settings page is opened."""
     from packaging.version import Version
 
     problems = []
@@ -434,10 +485,20 @@ def unset_mandatory(settings):
     return [s["param_name"] for s in settings if s.get("mandatory") and s.get("default") in (None, "")]
 
 
+{%- if iris().iocs_belong_to_one_case %}
+
+
+# Objects as hooks carry them ({{ iris().name }} models). An IOC belongs to one case (case_id).
+def ioc(value="203.0.113.7", type_name="ip-dst", tags="", **attributes):
+    fields = {"ioc_id": 1, "case_id": 1, "ioc_description": "", "ioc_tlp_id": 2, "custom_attributes": {}, **attributes}
+{%- else %}
+
+
 # Objects as hooks carry them (IRIS 2.4 models). In 2.4 an IOC has no case_id: it is
 # linked to cases through IocLink.
 def ioc(value="203.0.113.7", type_name="ip-dst", tags="", **attributes):
     fields = {"ioc_id": 1, "ioc_description": "", "ioc_tlp_id": 2, "custom_attributes": {}, **attributes}
+{%- endif %}
     return SimpleNamespace(ioc_value=value, ioc_type=SimpleNamespace(type_name=type_name), ioc_tags=tags, **fields)
 
 
@@ -460,7 +521,7 @@ def evidence(filename="disk.E01", **attributes):
 
 
 def alert(title="Alert", **attributes):
-    """An alert. IRIS 2.4's alerts have no custom_attributes: no tab can be written on them."""
+    """An alert. {{ iris().name }}'s alerts have no custom_attributes: no tab can be written on them."""
     fields = {"alert_id": 1, "alert_description": "", "alert_tags": "", "alert_note": "",
               "alert_severity_id": SEVERITIES["Medium"], **attributes}  # fmt: skip
     return SimpleNamespace(alert_title=title, **fields)
@@ -504,8 +565,19 @@ def run_pipeline(module, folder, **args):
     return module.pipeline_handler("pipeline_update", pipeline_data(module, folder, **args))
 
 
+{%- if iris().comments_as_objects %}
+
+
+def comment(text="Seen on three hosts"):
+    """A Comments row (models/models.py:764-779), as comment edit hooks carry it."""
+    return SimpleNamespace(comment_id=1, comment_text=text, comment_date="2024-01-01T00:00:00", comment_user_id=1,
+                           comment_case_id=1, comment_alert_id=None)  # fmt: skip
+{%- else %}
+
+
 def comment(text="Seen on three hosts"):
     return {"comment_id": 1, "comment_text": text, "comment_date": "2024-01-01T00:00:00", "comment_user_id": 1}
+{%- endif %}
 
 
 def hook_data(hook_name):
@@ -519,7 +591,7 @@ def hook_data(hook_name):
         return [{title: "New " + kind.replace("_", " ")}]
     if shape == "comment_and_object_dicts":
         return [{"comment": comment(), kind: {title: kind}}]
-    if shape in ("comment_dict", "never_fired"):
+    if shape in ({{ ("comment_objects" if iris().comments_as_objects else "comment_dict") | tojson }}, "never_fired"):
         return [comment()]
     if shape == "report_dict":
         return [{"report_id": 1, "case_id": 1, "user_name": "analyst", "file": "", "file_path": "/tmp/report"}]

@@ -12,7 +12,7 @@ from iris_interface.IrisModuleInterface import IrisModuleInterface
 from .context import Context
 from .settings import Settings
 
-# The interface version IRIS 2.4 accepts (1.1 to 1.2.0), as a string: iris-interface
+# The interface version {{ iris().name }} accepts (1.1 to 1.2.0), as a string: iris-interface
 # types it so, and IRIS parses it as a version.
 INTERFACE_VERSION = "1.2.0"
 

@@ -11,7 +11,7 @@ from . import __version__
 
 # IRIS stores the module's settings under this name: renaming it orphans them.
 MODULE_NAME = {{ human_name(cookiecutter) | python_literal }}
-MODULE_DESCRIPTION = {{ cookiecutter.module_description | python_literal }}
+MODULE_DESCRIPTION = {{ cookiecutter.__module_description | python_literal }}
 MODULE_VERSION = __version__
 {%- if cookiecutter.module_type == "processor" %}
 

@@ -10,7 +10,7 @@
   methods that may be repeated, after growing waits or its Retry-After; a failed
   connection at once.
 - Every wait is logged and stays within ``time_budget``, counted from the session's
-  creation. IRIS 2.4 sets its worker no time limit, so a call could hold a worker for
+  creation. {{ iris().name }} sets its worker no time limit, so a call could hold a worker for
   hours: a request that would have to wait past the budget raises OutOfTime instead, and
   the object it was for fails, saying why.
 """

@@ -5,7 +5,7 @@ of IRIS ``Alert`` objects and a Context (``settings``, ``server_settings``, ``lo
 ``hook``). IRIS saves what it changes on the alerts, even when the call fails, so each alert
 is changed only once its verdict is complete. Your rules go in ``classify``.
 
-IRIS 2.4's alerts have no custom attributes: the verdict goes in the alert's note, not in a tab.
+{{ iris().name }}'s alerts have no custom attributes: the verdict goes in the alert's note, not in a tab.
 """
 
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Triage end to end: alerts as IRIS 2.4 sends them, through the module class, to a verdict on each."""
+"""Triage end to end: alerts as {{ iris().name }} sends them, through the module class, to a verdict on each."""
 
 import fake_iris
 import pytest

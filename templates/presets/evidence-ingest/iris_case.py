@@ -31,6 +31,39 @@ class CaseIocs:
         self.tlp_ids = get_tlps_dict()
         self.type_ids = {}  # read from IRIS on first use
 
+{%- if iris().iocs_belong_to_one_case %}
+
+    def add(self, type_name, value, description="", tags="", tlp=DEFAULT_TLP):
+        """Add an IOC to the case; False when the case already has it."""
+        from app import db
+        from app.datamgmt.case.case_iocs_db import case_iocs_db_exists
+        from app.datamgmt.manage.manage_attribute_db import get_default_custom_attributes
+        from app.datamgmt.states import update_ioc_state
+        from app.models.models import Ioc
+
+        if tlp not in self.tlp_ids:
+            raise LookupError(f"IRIS has no TLP {tlp!r}")
+        ioc = Ioc(
+            ioc_value=value,
+            ioc_type_id=self.type_id(type_name),
+            ioc_description=description,
+            ioc_tags=tags,
+            ioc_tlp_id=self.tlp_ids[tlp],
+            user_id=self.user_id,
+            case_id=self.case_id,
+        )
+        # Each IOC belongs to one case: IRIS's own check, of the value and type in this case.
+        if case_iocs_db_exists(ioc):
+            return False
+        ioc.custom_attributes = get_default_custom_attributes("ioc")  # as IRIS's own IOC page does
+        db.session.add(ioc)
+        # What IRIS's add_ioc does, but for the user who ran the pipeline: add_ioc records the
+        # change for the logged-in user (states.py:39-40), and the worker has none.
+        update_ioc_state(caseid=self.case_id, userid=self.user_id)
+        db.session.commit()
+        return True
+{%- else %}
+
     def add(self, type_name, value, description="", tags="", tlp=DEFAULT_TLP):
         """Add an IOC to the case; False when the case already has it."""
         from app import db
@@ -62,6 +95,7 @@ class CaseIocs:
             db.session.commit()
         already_linked = add_ioc_link(ioc.ioc_id, self.case_id)
         return not already_linked
+{%- endif %}
 
     def type_id(self, type_name):
         if type_name not in self.type_ids:

@@ -76,12 +76,20 @@ def handle_iocs(iocs: list, context: Context) -> list:
             if observable_type is None:
                 continue
             wanted = client.observable(observable_type, ioc_types.type_name(ioc), ioc.ioc_value)
+{%- if iris().iocs_belong_to_one_case %}
+            # An IOC belongs to one case (case_id): it is listed in that case's incident too.
+            remote_id = opencti.mirror_observable(
+                "ioc", ioc.ioc_id, wanted, ioc.ioc_description, previous_id=remembered(ioc),
+                case_id=ioc.case_id, clear_description=is_update(context),
+            )  # fmt: skip
+{%- else %}
             # IRIS 2.4's IOCs do not say which case they belong to (they are shared through
             # IocLink); from IRIS 2.5 on they have case_id and are listed in the case too.
             remote_id = opencti.mirror_observable(
                 "ioc", ioc.ioc_id, wanted, ioc.ioc_description, previous_id=remembered(ioc),
                 case_id=getattr(ioc, "case_id", None), clear_description=is_update(context),
             )  # fmt: skip
+{%- endif %}
             remember(ioc, remote_id)
     return iocs
 

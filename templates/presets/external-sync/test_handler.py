@@ -30,6 +30,12 @@ def make(make_module, opencti):
     return lambda **settings: make_module(opencti_url=opencti.url, api_token=TOKEN, retries=0, **settings)
 
 
+@pytest.fixture
+def mirrored_case(make):
+    """Case 1, mirrored first: where an IOC carries its case (ioc.case_id), it is listed in that case's incident."""
+    return call(make(), "on_postload_case_create", fake_iris.case())
+
+
 def run(module, hook, *data):
     """Run the hook's handler function, from the module's hook table, on ``data``; the Context it got.
 
@@ -95,7 +101,7 @@ def test_each_request_carries_the_token_and_a_wrong_token_is_an_error(make, make
     assert "You must be logged in" in message and "not-the-token" not in message
 
 
-def test_iocs_become_observables_by_exact_type(make, opencti):
+def test_iocs_become_observables_by_exact_type(make, opencti, mirrored_case):
     iocs = [fake_iris.ioc("203.0.113.7", "ip-dst"), fake_iris.ioc(DIGEST, "md5", ioc_id=2),
             fake_iris.ioc("someone@example.org|x", "email-body", ioc_id=3)]  # fmt: skip
 
@@ -108,7 +114,7 @@ def test_iocs_become_observables_by_exact_type(make, opencti):
     assert "OpenCTI" not in iocs[2].custom_attributes
 
 
-def test_an_ip_address_becomes_ipv4_or_ipv6_by_its_value(make, opencti):
+def test_an_ip_address_becomes_ipv4_or_ipv6_by_its_value(make, opencti, mirrored_case):
     iocs = [fake_iris.ioc("2001:db8::7", "ip-src"), fake_iris.ioc("198.51.100.0/24", "ip-dst", ioc_id=2)]
 
     call(make(), "on_postload_ioc_create", *iocs)
@@ -117,14 +123,14 @@ def test_an_ip_address_becomes_ipv4_or_ipv6_by_its_value(make, opencti):
     assert observable(opencti, "198.51.100.0/24")["entity_type"] == "IPv4-Addr"
 
 
-def test_a_file_name_and_hash_become_one_file(make, opencti):
+def test_a_file_name_and_hash_become_one_file(make, opencti, mirrored_case):
     call(make(), "on_postload_ioc_create", fake_iris.ioc(f"invoice.pdf.exe|{SHA256}", "filename|sha256"))
 
     (file,) = opencti.observables()
     assert (file["entity_type"], file["name"], file["hashes"]) == ("StixFile", "invoice.pdf.exe", {"SHA-256": SHA256})
 
 
-def test_ioc_values_travel_as_variables_never_in_the_query(make, opencti):
+def test_ioc_values_travel_as_variables_never_in_the_query(make, opencti, mirrored_case):
     hostile = 'https://example.org/x" }) { delete } #'
 
     call(make(), "on_postload_ioc_create", fake_iris.ioc(hostile, "url"))
@@ -133,7 +139,7 @@ def test_ioc_values_travel_as_variables_never_in_the_query(make, opencti):
     assert observable(opencti, hostile)["entity_type"] == "Url"
 
 
-def test_values_opencti_would_refuse_are_reported_each_and_the_others_go_on(make, opencti):
+def test_values_opencti_would_refuse_are_reported_each_and_the_others_go_on(make, opencti, mirrored_case):
     bad = [("WKS 9", "hostname"), ('evil".example', "domain"), ("bücher.example", "domain"), ("300.1.2.3", "ip-dst"),
            ("not-an-ip", "ip-src"), ("xyz", "md5"), ("someone@", "email-src"), ("  ", "url")]  # fmt: skip
     good = [("wks-9", "hostname"), ("evil.example", "domain"), ("203.0.113.9", "ip-dst")]
@@ -186,9 +192,10 @@ def test_a_changed_value_moves_the_ioc_and_the_shared_observable_keeps_its_value
     assert tab_id(mine) == observable(opencti, "other.example")["id"]
 
 
-def test_a_value_changed_to_one_that_exists_joins_it_and_merges_nothing(make, opencti):
-    first, second = fake_iris.ioc("a.example", "domain", ioc_id=1), fake_iris.ioc("b.example", "domain", ioc_id=2)
-    call(make(), "on_postload_ioc_create", first, second)  # IRIS 2.4: no case_id, listed in no case
+def test_a_value_changed_to_one_that_exists_joins_it_and_merges_nothing(make, opencti, mirrored_case):
+    first = fake_iris.ioc("a.example", "domain", ioc_id=1, case_id=1)
+    second = fake_iris.ioc("b.example", "domain", ioc_id=2, case_id=1)
+    call(make(), "on_postload_ioc_create", first, second)
 
     first.ioc_value = "b.example"
     call(make(), "on_postload_ioc_update", first)
@@ -197,7 +204,7 @@ def test_a_value_changed_to_one_that_exists_joins_it_and_merges_nothing(make, op
     assert sorted(obj["value"] for obj in opencti.observables()) == ["a.example", "b.example"]
     assert observable(opencti, "a.example")["x_opencti_stix_ids"] == []  # the IOC's alias left it
     assert len(observable(opencti, "b.example")["x_opencti_stix_ids"]) == 2
-    assert opencti.cases() == []
+    assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["b.example"]
 
 
 def test_a_changed_type_leaves_no_orphan(make, opencti):
@@ -292,7 +299,7 @@ def test_an_asset_of_a_case_never_mirrored_is_reported_and_the_others_go_on(make
     assert listed(opencti, case_of(opencti, "#1")) == ["wks-3"]
 
 
-def test_a_description_emptied_by_an_update_is_emptied_but_a_new_ioc_keeps_a_shared_one(make, opencti):
+def test_a_description_emptied_by_an_update_is_emptied_but_a_new_ioc_keeps_a_shared_one(make, opencti, mirrored_case):
     ioc = fake_iris.ioc("evil.example", "domain", ioc_description="C2 of the campaign")
     call(make(), "on_postload_ioc_create", ioc)
     call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=2))

@@ -1,0 +1,78 @@
+"""The IRIS line a module is baked for (the ``iris_version`` answer), and what changes from one line to another.
+
+Each line has a folder of data, ``templates/iris/<release>/``, derived from that release's source:
+- ``target.json``: the answer that picks it, the Python IRIS runs modules on, and the rules
+  the baked docs and the fake IRIS follow;
+- ``iris_hooks.json``: every hook and what its data holds (create_safe_hooks() and each
+  call_modules_hook() call site);
+- ``iris_rows.json``: the rows a fresh database holds, which modules look up by name;
+- ``constraints.txt``: IRIS's own pins (see iris_pins.py).
+The baked project carries the last three as ``tests/iris_hooks.json``, ``tests/iris_rows.json``
+and ``iris-constraints.txt``. The baked code is the same for every line wherever IRIS allows it:
+what differs is this data, and the fake IRIS built from it.
+"""
+
+import functools
+import json
+from pathlib import Path
+
+from . import template
+
+ANSWER = "iris_version"
+
+
+class Target:
+    """One IRIS line: ``target.json``'s fields as attributes, and its hooks, rows and pins."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.release = self.folder.name
+        self.__dict__.update(_read(self.folder / "target.json"))
+        self.rows = _read(self.folder / "iris_rows.json")
+        self.constraints = self.folder / "constraints.txt"
+
+    @functools.cached_property
+    def hooks(self):
+        """The line's hooks, as a ``hook_selection.Catalogue``."""
+        from .hook_selection import Catalogue  # which reads settings through baked.py, which reads the targets
+
+        return Catalogue(_read(self.folder / "iris_hooks.json"))
+
+    def pinned(self, name):
+        """The version IRIS pins ``name`` to (``celery`` -> ``5.2.7``), from its constraints.txt."""
+        from .iris_pins import canonical, pins
+
+        return pins(self)[canonical(name)].split("==", 1)[1]
+
+    def __repr__(self):
+        return f"Target({self.iris_version!r}, release={self.release!r})"
+
+
+def _read(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def targets():
+    """``{answer: Target}`` in the order cookiecutter.json offers them; the first is the default."""
+    found = {}
+    for folder in sorted(path.parent for path in template.IRIS_DIR.glob("*/target.json")):
+        target = Target(folder)
+        found[target.iris_version] = target
+    return {answer: found[answer] for answer in template.CONTEXT[ANSWER]}
+
+
+def default():
+    return next(iter(targets().values()))
+
+
+def of(answers):
+    """The target the answers pick; the default one while the answer is not given yet (or is refused)."""
+    answer = answers.get(ANSWER)
+    return targets()[answer] if isinstance(answer, str) and answer in targets() else default()
+
+
+def problems(answers):
+    if ANSWER not in answers or of(answers).iris_version == answers[ANSWER]:
+        return []
+    return [f"{ANSWER}: {answers[ANSWER]!r} is not one of {', '.join(targets())}. Pick one of those."]
