@@ -76,7 +76,7 @@ def suite_seconds():
 
 def prompts_asked(variant, folder):
     """The prompts of an interactive bake of ``variant``, each answered with its default but the choices."""
-    choices = {"Module type": "module_type", "Preset": "preset"}
+    choices = {"Module type": "module_type", "Preset": "preset", "IRIS line": "iris_version"}
     answers = {label: str(CONTEXT[key].index(variant[key]) + 1) for label, key in choices.items()}
     terminal = Terminal([str(ROOT)], folder)
     asked = terminal.answer(answers)
@@ -116,19 +116,19 @@ def e2e_figures():
 
 def main():
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
-    print(f"{'variant':<28}{'prompts':>8}  (typed through a pseudo-terminal; target <= 8)")
+    print(f"{'variant':<34}{'prompts':>8}  (typed through a pseudo-terminal; target <= 8)")
     for variant in code_variants():
         with tempfile.TemporaryDirectory() as folder:
             asked = prompts_asked(variant, folder)
-        print(f"{' '.join(variant.values()):<28}{len(asked):>8}")
-    print(f"{'variant':<28}{'bake (s)':>10}{'module/bare':>13}{'kept kB/call':>14}{'bare kept':>11}")
+        print(f"{' '.join(variant.values()):<34}{len(asked):>8}")
+    print(f"{'variant':<34}{'bake (s)':>10}{'module/bare':>13}{'kept kB/call':>14}{'bare kept':>11}")
     for variant in code_variants():
         with tempfile.TemporaryDirectory() as folder:
             bake = bake_seconds(variant, Path(folder))
             figures = module_figures(Path(folder))
         ratio = figures["instantiate_us"] / figures["bare_instantiate_us"]
         print(
-            f"{' '.join(variant.values()):<28}{bake:>10.3f}{ratio:>12.2f}x"
+            f"{' '.join(variant.values()):<34}{bake:>10.3f}{ratio:>12.2f}x"
             f"{figures['kept_kb_per_call']:>14.3f}{figures['bare_kept_kb_per_call']:>11.3f}"
         )
     print(f"targets: bake <= 0.5 s (median of {BAKES}), module/bare <= 1.1x instantiation, kept <= 0.1 kB per call")
