@@ -69,3 +69,12 @@ def test_a_project_says_its_lines_python_in_its_packaging_lint_and_ci(bake, targ
     assert f'target-version = "{target.ruff_target}"' in pyproject
     assert f"python-version: {json.dumps(target.ci_python_versions)}" in workflow
     assert target.guide_python in guide
+
+
+def test_every_line_says_the_same_things_about_itself():
+    # The templates read these fields on any line: one missing would break only that line's bakes.
+    fields = {
+        name: set(json.loads((target.folder / "target.json").read_text("utf-8"))) for name, target in TARGETS.items()
+    }
+    assert all(keys == fields["2.4"] for keys in fields.values()), fields
+    assert [target.iris_version for target in TARGETS.values()] == list(TARGETS)
