@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import rules
+from conftest import TARGETS, rules
 from iris_target import require_index, require_iris_python
 
 FAKE_ENGINE = """#!/bin/sh
@@ -131,9 +131,9 @@ def folder_engine(root, log):
     return path
 
 
-def iris_containers(root, *packages):
-    """App and worker: each a folder with a fresh Python 3.9 venv at /opt/venv holding ``packages``."""
-    python = require_iris_python()
+def iris_containers(root, *packages, target=None):
+    """App and worker: each a folder with a fresh venv at /opt/venv holding ``packages``, on the IRIS line's Python."""
+    python = require_iris_python((target or rules.iris_target.default()).python)
     for container in CONTAINERS:
         (root / container / "tmp").mkdir(parents=True)
         venv = root / container / "opt" / "venv"
@@ -143,9 +143,9 @@ def iris_containers(root, *packages):
     return root
 
 
-def oldest_allowed(name):
+def oldest_allowed(name, target=None):
     """``name`` at the oldest release IRIS's pin allows (``setuptools~=70.3.0`` -> ``setuptools==70.3.0``)."""
-    version = re.fullmatch(r"[A-Za-z0-9._-]+(?:~=|>=|==)([^,]+)", PINS[name]).group(1)
+    version = re.fullmatch(r"[A-Za-z0-9._-]+(?:~=|>=|==)([^,]+)", rules.iris_pins.pins(target)[name]).group(1)
     return f"{name}=={version}"
 
 
@@ -208,14 +208,17 @@ def test_install_refuses_to_upgrade_what_iris_has_even_within_its_pin(bake, iris
     assert {container: freeze(iris_like, container) for container in CONTAINERS} == before
 
 
-def test_install_adds_what_hunt_imports_beside_iris_pins_the_same_in_both_containers(bake, tmp_path):
+@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+def test_install_adds_what_hunt_imports_beside_iris_pins_the_same_in_both_containers(bake, tmp_path, target):
     require_index()
-    folder = bake(keyword="hunter", preset="hunt")
-    root = iris_containers(tmp_path / "iris", *map(oldest_allowed, ("setuptools", "cryptography")))
+    folder = bake(keyword="hunter", preset="hunt", iris_version=target.iris_version)
+    pinned = [oldest_allowed(name, target) for name in ("setuptools", "cryptography")]
+    root = iris_containers(tmp_path / "iris", *pinned, target=target)
     log = tmp_path / "calls.log"
     before = {container: freeze(root, container) for container in CONTAINERS}
 
-    done = make(folder, "install", folder_engine(root, log), True)
+    # Built and resolved on the line's Python, as its developer would (the project requires it).
+    done = make(folder, "install", folder_engine(root, log), True, f"PYTHON={require_iris_python(target.python)}")
 
     assert done.returncode == 0, done.stdout + done.stderr
     after = {container: freeze(root, container) for container in CONTAINERS}
