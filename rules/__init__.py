@@ -9,8 +9,9 @@
 
 Loaded by ``iris_skeleton_extension.load_rules`` under a name of the template folder's own;
 inside, the modules import each other relatively. All plain Python but ``filters``, which
-imports Jinja and cookiecutter and is loaded on first use: the pre-generation hook needs it
-only to refuse.
+imports Jinja and cookiecutter and is loaded on first use (the pre-generation hook needs it
+only to refuse), and ``baked``, which renders the baked fake IRIS with Jinja (cookiecutter's
+own dependency, there wherever a bake runs).
 """
 
 import importlib

@@ -1,6 +1,6 @@
 """The rules every prompt answer must follow, and the names derived from the answers.
 
-Plain Python with no third-party imports: it gathers the rules of the modules beside it
+Plain Python: it gathers the rules of the modules beside it
 (hooks, settings, presets), so a rule is written once. Each problem is reported as
 ``field: what is wrong. What to do.``
 """
