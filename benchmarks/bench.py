@@ -91,9 +91,10 @@ def e2e_figures():
         return
     with tempfile.TemporaryDirectory() as cache:
         # A cache of our own: the venv is built as on a fresh machine (pip's download cache as it is).
+        # On the Python the checkout's images run (3.9 for 2.4.20, 3.12 for develop).
         build = ("import sys, time; from pathlib import Path; from e2e import iris_server as s;"
-                 " python = s.find_python(); started = time.monotonic();"
-                 " s.ensure_venv(Path(sys.argv[1]).resolve(), python); print(time.monotonic() - started)")  # fmt: skip
+                 " source = Path(sys.argv[1]).resolve(); python = s.find_python(s.source_python(source) or '3.9');"
+                 " started = time.monotonic(); s.ensure_venv(source, python); print(time.monotonic() - started)")  # fmt: skip
         cold = subprocess.run([sys.executable, "-c", build, os.environ["IRIS_WEB_SOURCE"]], cwd=ROOT / "tests",
                               env={**os.environ, "XDG_CACHE_HOME": cache}, capture_output=True, text=True, check=True)  # fmt: skip
         print(f"e2e: IRIS venv built from nothing: {float(cold.stdout.split()[-1]):.1f} s")

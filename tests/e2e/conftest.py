@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from . import iris_server
+from .iris_line import LINE, SOURCE_VARIABLE, iris_source
 from .rig import Rig
 from .stand_ins import StandIns
 
-SOURCE_VARIABLE = "IRIS_WEB_SOURCE"
 SKIP_REASON = (
-    f"e2e suite: {SOURCE_VARIABLE} is not set; point it at a checkout of iris-web v2.4.20 to run it"
-    " in a real IRIS (README: The end-to-end suite)"
+    f"e2e suite: {SOURCE_VARIABLE} is not set; point it at a checkout of iris-web v2.4.20 (or its develop"
+    " branch) to run it in a real IRIS (README: The end-to-end suite)"
 )
 
 
@@ -37,28 +37,18 @@ def pytest_runtest_setup(item):
         pytest.skip(SKIP_REASON)
 
 
-def iris_source():
-    value = os.environ.get(SOURCE_VARIABLE)
-    if not value:
-        return None
-    source = Path(value).resolve()
-    if not (source / "source" / "requirements.txt").is_file():
-        raise pytest.UsageError(f"{SOURCE_VARIABLE}={value} is not an iris-web checkout (no source/requirements.txt)")
-    return source
-
-
 @pytest.fixture(scope="session")
 def rig():
     source = iris_source()
-    figures = {}
-    python = iris_server.find_python()
+    figures = {"iris_line": LINE.iris_version}
+    python = iris_server.find_python(LINE.python)  # the Python IRIS's images run (target.json)
     venv, figures["venv_seconds"], figures["venv_built"] = iris_server.ensure_venv(source, python)
     folder = Path(tempfile.mkdtemp(prefix="iris-e2e-"))
     with iris_server.exclusive(venv):  # one IRIS on this venv at a time, across test runs
         iris_server.restore_venv(venv, source)  # after a run that was cut short
         postgres = iris_server.Postgres()
         iris = iris_server.Iris(source, venv, postgres, folder)
-        workbench = Rig(source, python, venv, postgres, iris, folder, figures)
+        workbench = Rig(source, LINE, python, venv, postgres, iris, folder, figures)
         try:
             started = time.monotonic()
             postgres.start()

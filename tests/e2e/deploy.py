@@ -62,8 +62,9 @@ def baked_constant(path, name):
 
 
 def bake_and_install(rig, bake, answers, edit=None):
-    """Bake ``answers``, let ``edit(folder)`` change the project, then run its ``make install``."""
-    answers = {"keyword": keyword_for(answers), **answers}
+    """Bake ``answers`` for the rig's IRIS line, let ``edit(folder)`` change the project, then run its ``make install``."""
+    answers = {"keyword": keyword_for(answers), "iris_version": rig.target.iris_version, **answers}
+    assert answers["iris_version"] == rig.target.iris_version, f"{answers} is not for the IRIS line the rig runs"
     folder = bake(**answers)
     package = folder.name.replace("-", "_")
     if edit is not None:

@@ -1,4 +1,7 @@
-"""A small client of IRIS 2.4.20's REST API, as an analyst's browser or script uses it.
+"""A small client of IRIS's REST API, as an analyst's browser or script uses it.
+
+The routes are 2.4.20's; iris-web's develop line (a4d5121f) keeps each of them (its legacy
+blueprints/rest/*, beside the new /api/v2), so one client drives both lines.
 
 Every call is JSON with ``Authorization: Bearer <API key>`` (app/blueprints/access_controls.py);
 answers are ``{"status": "success" | "error", "message", "data"}`` (app/util.py response_success).

@@ -1,4 +1,5 @@
-"""A native IRIS 2.4.20, no Docker: its venv, a PostgreSQL cluster of our own, the web app and one worker.
+"""A native IRIS (2.4.20, or iris-web's develop line), no Docker: its venv, a PostgreSQL cluster of our own,
+the web app and one worker.
 
 Every quirk followed here is in ``../shared/real-iris.md``; the iris-web files each step relies on
 are named beside it. ``IRIS_WEB_SOURCE`` is a checkout of iris-web (read-only: the venv, the data,
@@ -10,6 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -34,17 +36,31 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def find_python():
-    """IRIS 2.4's images run Python 3.9 (docker/webApp/Dockerfile: FROM python:3.9): one, when the machine has it."""
-    candidates = [os.environ.get("IRIS_PYTHON_3_9"), os.environ.get("IRIS_PYTHON"), shutil.which("python3.9")]
+def find_python(version):
+    """A Python ``version`` ("3.9"), the one IRIS's images run, when the machine has it; else this one.
+
+    IRIS_PYTHON_<major>_<minor> (IRIS_PYTHON_3_12), IRIS_PYTHON, python<version> on PATH, pyenv's.
+    """
+    candidates = [os.environ.get("IRIS_PYTHON_" + version.replace(".", "_")), os.environ.get("IRIS_PYTHON"),
+                  shutil.which(f"python{version}")]  # fmt: skip
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    candidates += sorted(str(path) for path in pyenv_root.glob("versions/3.9*/bin/python3.9"))
+    candidates += sorted(str(path) for path in pyenv_root.glob(f"versions/{version}.*/bin/python{version}"))
     for candidate in filter(None, candidates):
-        done = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2] == (3, 9))"],
+        done = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
                               capture_output=True, text=True)  # fmt: skip
-        if done.stdout.strip() == "True":
+        if done.stdout.strip() == version:
             return candidate
     return sys.executable
+
+
+def source_python(source):
+    """The Python IRIS's images run: ``FROM python:X.Y`` in docker/webApp/Dockerfile (3.9 in 2.4.20, 3.12 in
+    develop at a4d5121f); None when the checkout has no such line."""
+    dockerfile = Path(source) / "docker" / "webApp" / "Dockerfile"
+    if not dockerfile.is_file():
+        return None
+    found = re.search(r"^FROM python:(\d+\.\d+)", dockerfile.read_text(), re.MULTILINE)
+    return found.group(1) if found else None
 
 
 # ---------------------------------------------------------------- IRIS's venv, cached
@@ -88,8 +104,8 @@ def ensure_venv(source, python, log=print):
         (path / "iris-requirements.txt").write_text("\n".join(lines) + "\n")
         run([str(path / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
              "-r", str(path / "iris-requirements.txt")])  # fmt: skip
-        if version not in ("3.8", "3.9"):
-            # Old pinned packages use names Python 3.10 dropped from `collections`.
+        if source_python(source) in ("3.8", "3.9") and version not in ("3.8", "3.9"):
+            # IRIS 2.4's old pinned packages use names Python 3.10 dropped from `collections`.
             (path / "shim").mkdir(exist_ok=True)
             (path / "shim" / "sitecustomize.py").write_text(
                 "import collections, collections.abc\n"

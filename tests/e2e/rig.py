@@ -102,6 +102,7 @@ class Install:
 @dataclass
 class Rig:
     source: Path
+    target: object  # the IRIS line it runs (rules.iris_target.Target): the modules are baked for it
     python: str
     venv: Path
     postgres: iris_server.Postgres
@@ -139,12 +140,17 @@ class Rig:
 
     def make(self, folder, target="install", **variables):
         """Run the baked project's own ``make <target>`` against this IRIS; the finished process."""
-        variables = {"ENGINE": str(ENGINE), "IRIS_PIP": str(self.venv / "bin" / "pip"), "PYTHON": sys.executable,
+        variables = {"ENGINE": str(ENGINE), "IRIS_PIP": str(self.venv / "bin" / "pip"), "PYTHON": self.make_python(),
                      **variables}  # fmt: skip
         env = {**os.environ, "E2E_ENGINE_STATE": str(self.engine_state)}
         env.pop("MAKEFLAGS", None)
         command = ["make", target, *(f"{name}={value}" for name, value in variables.items())]
         return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=900)
+
+    def make_python(self):
+        """A Python the baked project accepts (requires-python is its line's): this one, or the line's when this is older."""
+        line = tuple(int(part) for part in self.target.python.split("."))
+        return sys.executable if sys.version_info[:2] >= line else self.python
 
     def install(self, folder, **variables):
         """``make install``, then the restart it asked for; what changed in IRIS's venv."""

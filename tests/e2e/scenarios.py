@@ -69,8 +69,11 @@ class Pipeline(Scenario):
         return self.api.post(f"/manage/cases/trigger-pipeline?cid={CASE}", body)
 
     def folder(self):
-        """$IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (build_upload_path, iris_engine/utils/common.py:25)."""
-        (folder,) = self.module.rig.iris.uploads.glob(f"*/*/{self.module.package}")
+        """Where the uploads are kept (build_upload_path, iris_engine/utils/common.py): 2.4.20's
+        $IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (line 25); develop passes that path through
+        secure_filename (a4d5121f, line 43), so one folder <customer>_<case>_<module>."""
+        uploads, package = self.module.rig.iris.uploads, self.module.package
+        (folder,) = [*uploads.glob(f"*/*/{package}"), *uploads.glob(f"*_{package}")]
         return folder
 
 

@@ -4,13 +4,12 @@ a hook switched off not run, and a preload handler that returns nothing leaving 
 import contextlib
 import uuid
 
-from conftest import rules
-
 from .deploy import add, assert_iris_unharmed, assert_no_secret_kept, bake_and_install
 from .iris_api import CASE
+from .iris_line import LINE
 from .scenarios import Scenario, unique
 
-CATALOGUE = rules.iris_target.default().hooks.data  # the e2e suite runs IRIS 2.4.20
+CATALOGUE = LINE.hooks.data  # the hooks of the IRIS line the suite runs (iris_line.py)
 
 
 def deploy(rig, bake, keyword, hooks, edit=None):

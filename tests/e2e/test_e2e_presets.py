@@ -7,10 +7,11 @@ A new preset joins the matrix by itself (``code_variants``) and fails until it h
 """
 
 import pytest
-from conftest import code_variants, rules, variant_id
+from conftest import code_variants, variant_id
 
 from . import scenarios
 from .deploy import add, assert_iris_unharmed, assert_no_secret_kept, bake_and_install
+from .iris_line import LINE
 
 # Defects still open, each named by its issue: xfail(strict=True) until fixed. {(module_type, preset): reason}; none today.
 KNOWN_DEFECTS = {}
@@ -18,8 +19,8 @@ KNOWN_DEFECTS = {}
 
 def variants():
     for answers in code_variants():
-        if answers["iris_version"] != rules.iris_target.default().iris_version:
-            continue  # the real IRIS here is 2.4.20; the develop line has no e2e rig yet
+        if answers["iris_version"] != LINE.iris_version:
+            continue  # the variants of the line the real IRIS here runs (iris_line.py)
         reason = KNOWN_DEFECTS.get((answers["module_type"], answers["preset"]))
         marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
         yield pytest.param(answers, marks=marks, id=variant_id(answers))
