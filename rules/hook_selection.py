@@ -1,6 +1,6 @@
 """The ``_hooks`` answer: which of IRIS's hooks a processor module answers, and how the code is laid out for them.
 
-A ``Catalogue`` is one IRIS line's ``hooks.json`` (``templates/iris/<release>/``, derived from
+A ``Catalogue`` is one IRIS line's ``iris_hooks.json`` (``templates/iris/<release>/``, derived from
 IRIS's own source, baked as ``tests/iris_hooks.json``). It is the one list of hook names:
 it checks the answer and plans the hook table, the handler functions and their switches;
 the baked tests read the same file to refuse a hook IRIS does not have.
@@ -42,7 +42,7 @@ def tokens(answer):
 
 
 class Catalogue:
-    """One IRIS line's hooks (its ``hooks.json``): the answers they allow, and the code they plan."""
+    """One IRIS line's hooks (its ``iris_hooks.json``): the answers they allow, and the code they plan."""
 
     def __init__(self, catalogue):
         self.data = catalogue

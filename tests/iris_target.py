@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -14,12 +15,14 @@ IRIS_PYTHON_VERSION = "3.9"
 @functools.cache
 def iris_python(version=IRIS_PYTHON_VERSION):
     """A Python ``version`` interpreter: IRIS_PYTHON_<major>_<minor> or IRIS_PYTHON (CI sets them when the machine
-    has one), else python<version> on PATH."""
-    candidates = (
+    has one), else python<version> on PATH, else pyenv's."""
+    candidates = [
         os.environ.get("IRIS_PYTHON_" + version.replace(".", "_")),
         os.environ.get("IRIS_PYTHON"),
         shutil.which(f"python{version}"),
-    )
+    ]
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates += sorted(str(path) for path in pyenv_root.glob(f"versions/{version}.*/bin/python{version}"))
     for candidate in candidates:
         if candidate and _version(candidate) == version:
             return candidate

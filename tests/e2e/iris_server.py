@@ -23,6 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from iris_target import iris_python
+
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "iris-skeleton-e2e"
 # They need evtx binaries the source tree lacks (source/dependencies/evtxdump_binaries), and no
 # module of ours uses them.
@@ -37,20 +39,9 @@ def free_port():
 
 
 def find_python(version):
-    """A Python ``version`` ("3.9"), the one IRIS's images run, when the machine has it; else this one.
-
-    IRIS_PYTHON_<major>_<minor> (IRIS_PYTHON_3_12), IRIS_PYTHON, python<version> on PATH, pyenv's.
-    """
-    candidates = [os.environ.get("IRIS_PYTHON_" + version.replace(".", "_")), os.environ.get("IRIS_PYTHON"),
-                  shutil.which(f"python{version}")]  # fmt: skip
-    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
-    candidates += sorted(str(path) for path in pyenv_root.glob(f"versions/{version}.*/bin/python{version}"))
-    for candidate in filter(None, candidates):
-        done = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                              capture_output=True, text=True)  # fmt: skip
-        if done.stdout.strip() == version:
-            return candidate
-    return sys.executable
+    """A Python ``version`` ("3.9"), the one IRIS's images run, when the machine has it (found as the
+    template's other tests find it: tests/iris_target.py); else this one."""
+    return iris_python(version) or sys.executable
 
 
 def source_python(source):
