@@ -3,8 +3,8 @@
 The baked project cannot import the template's rules; the rules read its files instead:
 - ``tests/fake_iris.py``, what IRIS accepts of a setting: its types, and its check of an entry
   (as baked for the default IRIS line: the fake is a template, and reads that line's data);
-- ``settings.py``, the words read as true in a bool setting: a bool default typed in the
-  settings answer is read with the same words as a value an admin stores;
+- ``settings.py``, the words read as true and as false in a bool setting: a bool default typed
+  in the settings answer is read with the same words as a value an admin stores;
 - ``tests/readme_settings.py``, README.md's settings table: written at bake time by the code
   that writes it again after a user changes config.py.
 """
@@ -41,5 +41,6 @@ def _fake_iris(target):
 
 fake_iris = _fake_iris(iris_target.default())
 IRIS_SETTING_TYPES = tuple(sorted(fake_iris.IRIS_SETTING_TYPES))
-TRUE_WORDS = _plain_module("{{cookiecutter.__package_name}}/settings.py").TRUE_WORDS
+_settings = _plain_module("{{cookiecutter.__package_name}}/settings.py")
+TRUE_WORDS, FALSE_WORDS = _settings.TRUE_WORDS, _settings.FALSE_WORDS
 readme_settings = _plain_module("tests/readme_settings.py")

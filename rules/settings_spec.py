@@ -13,7 +13,7 @@ import json
 import keyword
 import re
 
-from .baked import IRIS_SETTING_TYPES, TRUE_WORDS
+from .baked import FALSE_WORDS, IRIS_SETTING_TYPES, TRUE_WORDS
 from .setting import Setting
 
 ITEM = re.compile(
@@ -22,7 +22,6 @@ ITEM = re.compile(
 )
 DEFAULT_SECTION = "Settings"
 NAME = re.compile(r"[a-z][a-z0-9_]{0,49}")
-FALSE_WORDS = ("false", "no", "off", "0")
 # Words written in capitals in the names IRIS shows.
 ACRONYMS = {
     "api",

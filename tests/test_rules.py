@@ -127,11 +127,11 @@ def test_a_setting_iris_would_refuse_cannot_be_made():
 
 
 def test_the_settings_answer_reads_a_bool_default_as_the_baked_module_reads_a_stored_value():
-    typed = rules.baked._plain_module("{{cookiecutter.__package_name}}/settings.py").typed
+    read = rules.baked._plain_module("{{cookiecutter.__package_name}}/settings.py").read
     words = [*rules.settings_spec.TRUE_WORDS, *rules.settings_spec.FALSE_WORDS]
 
     for word in words + [word.upper() for word in words]:
-        assert rules.settings_spec.parse_default(word, "bool") is typed(word, "bool"), word
+        assert rules.settings_spec.parse_default(word, "bool") is read(word, "bool"), word
 
 
 def test_the_settings_answer_takes_the_types_the_fake_iris_takes():

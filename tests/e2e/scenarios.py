@@ -96,6 +96,7 @@ class IocEnrichment(Scenario):
     A malicious answer gives ``<kw>:malicious`` and its detections in the tab; a later answer with
     another verdict replaces the tag; VT's 404 NotFoundError gives ``<kw>:not-found``; an IOC
     that fails (VT refuses it) is named in the status and the next IOC of the call is still looked up.
+    A mistyped setting fails every call, naming it, and VT hears nothing.
     """
 
     HOSTILE = "<script>alert('e2e')</script>"
@@ -170,6 +171,17 @@ class IocEnrichment(Scenario):
         assert "401 WrongCredentialsError" in task["message"] and "check the api_key setting" in task["message"], task
         assert self.api.ioc(good["ioc_id"])["ioc_tags"] == self.tag("malicious")
         assert self.api.ioc(refused["ioc_id"])["ioc_tags"] == "", "a refused IOC got a verdict"
+
+        # An admin mistypes a number (IRIS stores it as typed): the module stops before sending anything.
+        self.api.set_parameter(self.module.id, "timeout", "3O")
+        asked = len(self.vt.requests)
+        self.api.add_ioc(unique() + ".example.com", "domain")
+        self.module.wait("on_postload_ioc_create", count=5)
+        task = max(self.module.tasks("on_postload_ioc_create"), key=lambda row: row["date_done"])
+        assert task["success"] is False, task
+        assert "Timeout (s) (timeout) holds '3O', which does not read as int" in task["message"], task
+        assert len(self.vt.requests) == asked, f"a mistyped setting sent a request: {self.vt.requests[asked:]}"
+        self.api.set_parameter(self.module.id, "timeout", "30")
 
 
 class ExternalSync(Scenario):

@@ -25,10 +25,11 @@ def module_class(iris):
 
 @pytest.fixture
 def make_module(iris, module_class):
-    """Store the module's settings in the fake IRIS (defaults, then ``settings``) and instantiate it."""
+    """Store the module's settings in the fake IRIS and instantiate it: the defaults, a value in each
+    mandatory setting that has none (as an admin fills them in before enabling it), then ``settings``."""
 
     def make(**settings):
-        iris.configure(module_class, **settings)
+        iris.configure(module_class, **{**fake_iris.filled_mandatory(module_class), **settings})
         return module_class()
 
     return make

@@ -12,6 +12,7 @@ Run it to see what IRIS will say before IRIS says it:  python tests/fake_iris.py
 """
 
 import copy
+import dataclasses
 import importlib
 import json
 import sys
@@ -121,7 +122,7 @@ class FakeIris:
         """
         for setting in self.stored_settings[module_class._module_name]:
             if setting["param_name"] == name:
-                setting["value"] = value
+                setting["value"] = saved_as(value, setting["type"])
         module_class().register_hooks(module_id=1)
         self._end_request(saved=False)
 
@@ -480,6 +481,27 @@ def switches(module_class, on=True):
     return {hook.name: on for hook in getattr(module_class, "hooks", ())}
 
 
+def saved_as(value, setting_type):
+    """A value as IRIS saves what an admin typed (modules_db.py:76-96): text as typed, but a bool
+    cast at once, true only for the word "true" and false for anything else."""
+    if setting_type != "bool":
+        return value
+    if isinstance(value, str):
+        return value.lower() == "true"
+    return value if isinstance(value, bool) else False
+
+
+def filled_mandatory(module_class):
+    """A value for each mandatory setting without a default, as an admin fills them before enabling the module."""
+    samples = {"bool": True, "int": 1, "textfield_json": "{}"}
+    unset = unset_mandatory(module_class._module_configuration)
+    return {
+        s["param_name"]: samples.get(s["type"], f"{s['param_name']}-value")
+        for s in module_class._module_configuration
+        if s["param_name"] in unset
+    }
+
+
 def unset_mandatory(settings):
     """Mandatory settings with no default: IRIS switches the module off until an admin fills them."""
     return [s["param_name"] for s in settings if s.get("mandatory") and s.get("default") in (None, "")]
@@ -565,6 +587,27 @@ def run_pipeline(module, folder, **args):
     return module.pipeline_handler("pipeline_update", pipeline_data(module, folder, **args))
 
 
+def call_once(module, folder):
+    """Call the module as IRIS does: its first hook (a processor) or its pipeline on ``folder``; the status."""
+    if module.get_module_type() == "module_processor":
+        hook = type(module).hooks[0]
+        return module.hooks_handler(hook.name, hook.menu_label, hook_data(hook.name))
+    return run_pipeline(module, folder)
+
+
+def stand_in_handler(module_class, monkeypatch, handler):
+    """Put ``handler(data, context)`` in place of the module's handlers: for tests of the glue, not your logic.
+
+    A pipeline's process_file(path, context) calls it with ``[path]``.
+    """
+    if module_class._module_type == "module_processor":
+        rows = tuple(dataclasses.replace(hook, handler=handler) for hook in module_class.hooks)
+        monkeypatch.setattr(module_class, "hooks", rows)
+    else:
+        process_file = staticmethod(lambda path, context: str(handler([path], context)))
+        monkeypatch.setattr(module_class, "process_file", process_file)
+
+
 {%- if iris().comments_as_objects %}
 
 
@@ -600,12 +643,13 @@ def hook_data(hook_name):
     return [1]  # ids, ids_or_dict
 
 
-def main(package):
-    """Print what IRIS will say about the module; exit 1 when IRIS would refuse it."""
+def main(package, typed=()):
+    """Print what IRIS will say about the module, with settings ``typed`` as an admin types them
+    (``name=value``); exit 1 when IRIS would refuse it or a typed setting stops every call."""
     install()
     try:
         module_class = load_like_iris(package)
-        host.configure(module_class)
+        host.configure(module_class, **dict(setting.partition("=")[::2] for setting in typed))
         instance = module_class()
     except Exception as error:  # report it as IRIS would, without a traceback
         print(f"FAIL  IRIS cannot load {package}: {type(error).__name__}: {error}")
@@ -615,14 +659,21 @@ def main(package):
     print(f"Loader   {package}.{module_class.__name__}")
     for problem in problems:
         print(f"FAIL  {problem}")
-    for name in unset_mandatory(instance.get_init_configuration()):
-        print(f"NOTE  mandatory setting {name!r} has no default: IRIS keeps the module off until it is filled")
+    settings, unset = instance.settings(), unset_mandatory(instance.get_init_configuration())
+    for name, problem in settings.problems.items():
+        if name in unset and name in settings.empty:
+            print(f"NOTE  {problem}: fill it in before enabling the module (IRIS keeps it off until then)")
+        else:
+            problems.append(problem)
+            print(f"FAIL  {problem}: every call stops here, nothing is sent")
+    for note in settings.notes:
+        print(f"NOTE  {note}")
     print("OK    IRIS will accept this module" if not problems else f"{len(problems)} problem(s)")
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python tests/fake_iris.py <package>")
+    if len(sys.argv) < 2:
+        sys.exit("usage: python tests/fake_iris.py <package> [setting=value ...]")
     sys.path.insert(0, ".")
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], sys.argv[2:]))

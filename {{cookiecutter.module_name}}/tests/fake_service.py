@@ -11,7 +11,9 @@ records what the module sent.
 """
 
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -70,3 +72,53 @@ class FakeService:
                 pass
 
         return Handler
+
+
+class SlowService:
+    """A server on 127.0.0.1 that takes each connection and then sends a ``size``-byte answer a
+    byte every ``pace`` seconds (``pace=None``: never answers): what a stalled or hostile server does.
+
+        with SlowService(pace=0.1) as slow:
+            ...  # GET slow.url
+    """
+
+    def __init__(self, pace=None, size=400):
+        self.pace, self.size = pace, size
+        self.connections = 0
+        self.bytes_sent = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._stop = threading.Event()
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+
+    def __enter__(self):
+        threading.Thread(target=self._accept, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._listener.close()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection):
+        with connection:
+            connection.recv(65536)
+            if self.pace is None:
+                self._stop.wait()
+                return
+            try:
+                head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {self.size}\r\n\r\n"
+                connection.sendall(head.encode())
+                while self.bytes_sent < self.size and not self._stop.is_set():
+                    connection.sendall(b" ")
+                    self.bytes_sent += 1
+                    time.sleep(self.pace)
+            except OSError:  # the client hung up
+                return

@@ -8,8 +8,9 @@ def test_every_setting_has_the_keys_and_a_type_iris_knows(module_class):
     assert fake_iris.settings_problems(module_class._module_configuration) == []
 
 
-def test_settings_read_back_with_their_defaults(make_module, module_class):
-    settings = make_module().settings()
+def test_settings_read_back_with_their_defaults(iris, module_class):
+    iris.configure(module_class)
+    settings = module_class().settings()
 
     for entry in module_class._module_configuration:
         assert getattr(settings, entry["param_name"]) == entry["default"], entry["param_name"]

@@ -29,7 +29,7 @@ def test_a_hook_switched_off_later_is_not_run_though_iris_keeps_calling_it(iris,
     calls = []
     _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: calls.append(hook.name) or data)
     for hook in module_class.hooks:
-        iris.add_module(module_class, **fake_iris.switches(module_class))
+        iris.add_module(module_class, **fake_iris.filled_mandatory(module_class), **fake_iris.switches(module_class))
 
         iris.save_setting(module_class, hook.name, False)
         data = fake_iris.hook_data(hook.name)

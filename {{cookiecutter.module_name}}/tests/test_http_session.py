@@ -1,15 +1,17 @@
 """The HTTP session follows IRIS's proxy settings, the module's timeout, TLS, retry, rate and time settings."""
 
+import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from types import SimpleNamespace
 
 import pytest
 from fake_clock import WALL_CLOCK_START, FakeClock
-from fake_service import FakeService
+from fake_service import FakeService, SlowService
 
 from {{ cookiecutter.__package_name }} import http_session
-from {{ cookiecutter.__package_name }}.http_session import OutOfTime, new_session
+from {{ cookiecutter.__package_name }}.http_session import OutOfTime, RefusedRedirect, new_session
+from {{ cookiecutter.__package_name }}.settings import Settings
 
 SETTINGS = SimpleNamespace(timeout=7, retries=2, verify_tls=True, ca_bundle="", requests_per_minute=0, time_budget=300)
 
@@ -168,3 +170,101 @@ def test_the_rate_limit_stops_when_the_time_budget_is_spent(service, clock):
 def test_a_missing_or_impossible_setting_is_named(name, value):
     with pytest.raises(ValueError, match=f"The {name} setting is {value!r}: set it to a number"):
         new_session(settings(**{name: value}), {})
+
+
+@pytest.fixture
+def real_clock(monkeypatch):
+    """The real clock, for the tests of what a slow server does within the budget."""
+    for name in ("monotonic", "sleep", "time"):
+        monkeypatch.setattr(http_session, name, getattr(time, name))
+
+
+@pytest.mark.parametrize("pace", [0.05, None], ids=["a byte at a time", "silent"])
+def test_the_time_budget_bounds_an_answer_however_slowly_it_comes(real_clock, pace):
+    budget = 2
+    with SlowService(pace=pace) as slow:
+        session = new_session(settings(time_budget=budget, timeout=6, retries=3), {})
+        started = time.monotonic()
+
+        with pytest.raises(OutOfTime, match="was still coming: this call has spent its time budget"):
+            session.get(f"{slow.url}/files/abc")
+        spent = time.monotonic() - started
+        with pytest.raises(OutOfTime, match="GET http://127.0.0.1:[0-9]+ was not sent"):
+            session.get(f"{slow.url}/files/def")
+
+    assert slow.bytes_sent < slow.size and slow.connections <= 1 + 3  # stopped, not waited out
+    # Without the deadline: 20 s for the slow answer (then a success), 24 s for the silent server.
+    assert spent < budget + 5, f"{spent:.1f} s against a budget of {budget} s"
+
+
+def test_a_redirect_to_another_host_never_carries_the_key(service):
+    with FakeService() as elsewhere:
+        service.answer("/files/abc", (302, {}, {"Location": f"{elsewhere.url}/files/abc"}))
+        session = new_session(SETTINGS, {})
+        session.headers["x-apikey"] = "k-0123456789"
+
+        with pytest.raises(RefusedRedirect, match=r"redirected to http://127.0.0.1:[0-9]+: not followed.*\(x-apikey\)"):
+            session.get(f"{service.url}/files/abc")
+
+    assert elsewhere.requests == []
+
+
+def test_a_redirect_on_the_same_host_is_followed_with_the_key(service):
+    service.answer("/old", (301, {}, {"Location": "/new"}))
+    service.answer("/new", (200, {"ok": True}))
+    session = new_session(SETTINGS, {})
+    session.headers["x-apikey"] = "k-0123456789"
+
+    assert session.get(f"{service.url}/old").json() == {"ok": True}
+    assert service.requests[-1][2]["x-apikey"] == "k-0123456789"
+
+
+def test_a_redirect_elsewhere_without_credentials_is_followed(service):
+    with FakeService() as elsewhere:
+        service.answer("/moved", (302, {}, {"Location": f"{elsewhere.url}/here"}))
+        elsewhere.answer("/here", (200, {"ok": True}))
+
+        assert new_session(SETTINGS, {}).get(f"{service.url}/moved").json() == {"ok": True}
+
+
+def test_a_header_holding_a_secret_by_value_is_a_credential(service):
+    entries = [*http_settings(), {"param_name": "site_token", "param_human_name": "Site token", "param_description": "",
+                                  "default": None, "mandatory": True, "type": "sensitive_string"}]  # fmt: skip
+    session = new_session(Settings(entries, [{"param_name": "site_token", "value": "t-0123456789"}]), {})
+    session.headers["X-Site"] = "t-0123456789"
+    with FakeService() as elsewhere:
+        service.answer("/moved", (302, {}, {"Location": f"{elsewhere.url}/here"}))
+
+        with pytest.raises(RefusedRedirect, match=r"\(X-Site\)"):
+            session.get(f"{service.url}/moved")
+
+
+def test_a_key_with_a_line_break_is_refused_before_sending_naming_its_setting(service):
+    entries = [*http_settings(), {"param_name": "api_key", "param_human_name": "API key", "param_description": "",
+                                  "default": None, "mandatory": True, "type": "sensitive_string"}]  # fmt: skip
+    session = new_session(Settings(entries, [{"param_name": "api_key", "value": "k-0123456789\n"}]), {})
+    session.headers["x-apikey"] = "k-0123456789\n"
+
+    with pytest.raises(ValueError, match="the api_key setting holds a control character") as refused:
+        session.get(f"{service.url}/files/abc")
+
+    assert "k-0123456789" not in str(refused.value)
+    assert service.requests == []
+
+
+def test_a_retry_after_that_is_not_ascii_digits_is_no_retry_after(service, clock):
+    service.answer("/busy", (429, {}, {"Retry-After": "\u00b2"}), (200, {}))
+
+    new_session(SETTINGS, {}).get(f"{service.url}/busy")
+
+    assert clock.waits == [http_session.QUOTA_WAIT]
+
+
+def http_settings():
+    """Configuration entries for the settings the session reads, with SETTINGS' values as defaults."""
+    types = {"verify_tls": "bool", "ca_bundle": "string"}
+    return [
+        {"param_name": name, "param_human_name": name, "param_description": "", "default": value, "mandatory": False,
+         "type": types.get(name, "int")}
+        for name, value in vars(SETTINGS).items()
+    ]  # fmt: skip

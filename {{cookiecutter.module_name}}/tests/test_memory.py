@@ -1,32 +1,29 @@
 """IRIS builds a module instance per call in a worker that lives for days: calls must keep nothing."""
 
-import dataclasses
 import gc
 import logging
 import tracemalloc
 
 import fake_iris
+import pytest
 
 CALLS = 300
 KEPT_PER_CALL_LIMIT = 100  # bytes; iris-interface alone keeps about 2 kB per instance
 
 
-def call_once(make_module, folder):
-    """One hook call (a processor's first hook, its handler stood in for) or one pipeline run."""
-    module = make_module()
-    if module.get_module_type() == "module_processor":
-        hook = type(module).hooks[0]
-        module.hooks = (dataclasses.replace(hook, handler=lambda data, context: data),)
-        return module.hooks_handler(hook.name, hook.menu_label, fake_iris.hook_data(hook.name))
-    return module.pipeline_handler("pipeline_update", fake_iris.pipeline_data(module, folder))
+@pytest.fixture
+def call_once(make_module, module_class, monkeypatch, tmp_path):
+    """One hook call (a processor's first hook) or one pipeline run, its handler stood in for."""
+    fake_iris.stand_in_handler(module_class, monkeypatch, lambda data, context: data)
+    return lambda: fake_iris.call_once(make_module(), tmp_path)
 
 
-def test_calls_register_no_loggers(make_module, tmp_path):
-    call_once(make_module, tmp_path)  # the first logger's parent is registered once for all
+def test_calls_register_no_loggers(call_once):
+    call_once()  # the first logger's parent is registered once for all
     before = len(logging.Logger.manager.loggerDict)
 
     for _ in range(CALLS):
-        call_once(make_module, tmp_path)
+        call_once()
 
     assert len(logging.Logger.manager.loggerDict) == before
 
@@ -54,8 +51,8 @@ def kept_per_call(call, calls=CALLS, windows=3):
     return min(kept) / calls
 
 
-def test_calls_keep_no_memory(make_module, tmp_path):
-    assert kept_per_call(lambda: call_once(make_module, tmp_path)) < KEPT_PER_CALL_LIMIT
+def test_calls_keep_no_memory(call_once):
+    assert kept_per_call(call_once) < KEPT_PER_CALL_LIMIT
 
 {%- if cookiecutter.module_type == "pipeline" %}
 

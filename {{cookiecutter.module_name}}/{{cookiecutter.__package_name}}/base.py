@@ -10,6 +10,7 @@ from iris_interface.IrisInterfaceStatus import I2CodeError, I2CodeSuccess, IISta
 from iris_interface.IrisModuleInterface import IrisModuleInterface
 
 from .context import Context
+from .masking import Masker, MaskSecrets
 from .settings import Settings
 
 # The interface version {{ iris().name }} accepts (1.1 to 1.2.0), as a string: iris-interface
@@ -19,23 +20,36 @@ INTERFACE_VERSION = "1.2.0"
 
 class ModuleBase(IrisModuleInterface):
     _interface_version = INTERFACE_VERSION
+    # Bool settings that guard security: a stored word that is neither true nor false reads as on.
+    security_switches = ("verify_tls",)
 
     def __init__(self):
         super().__init__()
         _forget_logger(self.log)
-        self._secrets = _secret_values(self._module_configuration, self._dict_conf)
-        if self._secrets:
-            self.log.addFilter(_RedactSecrets(self._secrets))
+        self.mask = Masker(self.settings().secrets)
+        if self.mask:
+            self.log.addFilter(MaskSecrets(self.mask))
 
     def settings(self):
-        """The module's settings as the admin saved them; the defaults for those IRIS does not have."""
-        stored = self.module_dict_conf
-        # IRIS answers with the raw entry list when it has no configuration for the module yet.
-        return Settings(self._module_configuration, stored if isinstance(stored, dict) else {})
+        """The module's settings as the admin saved them, each read on its own; the defaults for those IRIS does not have.
 
-    def context(self, hook="", args=None, case_id=None, user_id=None):
+        Not iris-interface's module_dict_conf: one value it cannot cast turns the whole
+        configuration into its defaults there.
+        """
+        # IRIS's stored entries as iris-interface fetched them for this instance (read here, not
+        # through get_configuration(), whose answer is a status object shared by every call);
+        # None before the module is added.
+        stored = self._mod_web_config
+        return Settings(self._module_configuration, stored if isinstance(stored, list) else [], self.security_switches)
+
+    def context(self, args=None, hook="", case_id=None, user_id=None):
+        """What a handler gets; SettingsError, before anything is done, when a setting does not read."""
+        settings = self.settings()
+        settings.check()
+        for note in settings.notes:
+            self.log.warning(note)
         return Context(
-            settings=self.settings(),
+            settings=settings,
             server_settings=self.server_dict_conf or {},
             log=self.log,
             hook=hook,
@@ -48,43 +62,12 @@ class ModuleBase(IrisModuleInterface):
     # data and logs would leak from one call into the next: build a new status every time.
     # IRIS stores the status (message and logs) in its task table and shows it: no secrets.
     def success(self, message, data=None):
-        message = redact(message, self._secrets)
-        return IIStatus(code=I2CodeSuccess, message=message, data=data, logs=list(self.message_queue))
+        return IIStatus(code=I2CodeSuccess, message=self.mask(message), data=data, logs=list(self.message_queue))
 
     def error(self, message, data=None):
-        message = redact(message, self._secrets)
+        message = self.mask(message)
         self.log.error(message)
         return IIStatus(code=I2CodeError, message=message, data=data, logs=list(self.message_queue))
-
-
-def _secret_values(configuration, stored):
-    """The values of the module's sensitive_string settings, longest first."""
-    if not isinstance(stored, dict):
-        return ()
-    names = {entry["param_name"] for entry in configuration if entry.get("type") == "sensitive_string"}
-    return tuple(sorted({str(stored[name]) for name in names if stored.get(name)}, key=len, reverse=True))
-
-
-def redact(text, secrets):
-    for secret in secrets:
-        text = text.replace(secret, "********")
-    return text
-
-
-class _RedactSecrets(logging.Filter):
-    """Masks secret values in each log record, traceback included, before any handler sees it."""
-
-    def __init__(self, secrets):
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record):
-        record.msg, record.args = redact(record.getMessage(), self.secrets), ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, self.secrets)
-        return True
 
 
 def _forget_logger(logger):

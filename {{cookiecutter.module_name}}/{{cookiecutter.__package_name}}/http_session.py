@@ -9,25 +9,45 @@
 - A 429 is retried after the wait its Retry-After asks (a minute without one); a 5xx, for
   methods that may be repeated, after growing waits or its Retry-After; a failed
   connection at once.
-- Every wait is logged and stays within ``time_budget``, counted from the session's
-  creation. {{ iris().name }} sets its worker no time limit, so a call could hold a worker for
-  hours: a request that would have to wait past the budget raises OutOfTime instead, and
-  the object it was for fails, saying why.
+- ``time_budget`` bounds the whole call, counted from the session's creation: every wait,
+  and every answer, however slowly it comes (a socket timeout bounds one read, not an
+  answer sent a byte at a time). {{ iris().name }} sets its worker no time limit, so a call could
+  hold a worker for hours: a request that would wait or run past the budget raises OutOfTime
+  instead, and the object it was for fails, saying why. A body read with ``stream=True`` is
+  the caller's to bound.
+- Credentials stay with their host: a redirect to another host or scheme is refused while
+  the request carries a credential header (``Authorization``, ``x-apikey``, a token...).
+- A header holding a line break (a key pasted with one) is refused before anything is sent,
+  naming the setting it came from.
 """
 
 import functools
 import logging
+import re
+import threading
+import weakref
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from time import monotonic, sleep, time
+from urllib.parse import urlsplit
+
+from .settings import Settings
 
 SERVER_ERRORS = (500, 502, 503, 504)
 REPEATABLE_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE")  # idempotent (RFC 9110, 9.2.2)
 BACKOFF_SECONDS = 2  # a 5xx without Retry-After is retried after 2, 4, 8... seconds
 QUOTA_WAIT = 60  # a 429 without Retry-After: a per-minute quota is full again a minute later
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Headers that carry credentials by name; a header holding a sensitive setting's value is one too.
+CREDENTIAL_HEADER = re.compile(r"authorization|cookie|api-?key|token|secret|password|session", re.IGNORECASE)
 
 
 class OutOfTime(Exception):
-    """The next request would have to wait past the call's time budget."""
+    """The next request would have to wait, or its answer would come, past the call's time budget."""
+
+
+class RefusedRedirect(Exception):
+    """A redirect that would carry the module's credentials to another host."""
 
 
 def new_session(settings, server_settings, user_agent="iris-module", log=None):
@@ -40,11 +60,40 @@ def new_session(settings, server_settings, user_agent="iris-module", log=None):
     from urllib3.util.retry import Retry
 
     pace = Pace(settings, log or logging.getLogger(__name__))
+    deadline = Deadline(pace.deadline)
+    secrets = settings.secrets if isinstance(settings, Settings) else ()
 
     class Session(requests.Session):
         def request(self, method, url, **kwargs):
-            kwargs.setdefault("timeout", settings.timeout)
-            return pace.send(method, functools.partial(super().request, method, url, **kwargs))
+            refuse_control_characters({**self.headers, **(kwargs.get("headers") or {})}, settings)
+            kwargs["timeout"] = kwargs.get("timeout", settings.timeout)
+            return pace.send(method, functools.partial(self.within_budget, method, url, **kwargs))
+
+        def within_budget(self, method, url, timeout, stream=False, **kwargs):
+            left = pace.left(f"{method} {_origin(url)}")
+            try:
+                with deadline.armed():
+                    response = super().request(method, url, timeout=_within(timeout, left), stream=True, **kwargs)
+                    if not stream:
+                        response.content  # noqa: B018 -- read the whole answer while the deadline is armed
+            except requests.RequestException:
+                if not deadline.expired:
+                    raise
+            if deadline.expired:  # a shut socket can also look like the end of an answer
+                raise OutOfTime(pace.spent(f"the answer to {method} {_origin(url)} was still coming"))
+            return response
+
+        def rebuild_auth(self, prepared_request, response):
+            """Called by requests before following a redirect: refuse one that takes credentials elsewhere."""
+            if self.should_strip_auth(response.request.url, prepared_request.url):
+                carried = credential_headers(prepared_request.headers, secrets)
+                if carried:
+                    raise RefusedRedirect(
+                        f"{_origin(response.request.url)} redirected to {_origin(prepared_request.url)}: not followed,"
+                        f" as it would carry the module's credentials ({', '.join(carried)}) to another host. If the"
+                        " service has moved, set its new address in the module's settings."
+                    )
+            super().rebuild_auth(prepared_request, response)
 
     session = Session()
     session.trust_env = False  # IRIS's proxy settings rule, not the worker's environment
@@ -58,8 +107,118 @@ def new_session(settings, server_settings, user_agent="iris-module", log=None):
     # urllib3 retries failed connections only; answers are retried by Pace, which keeps the budget.
     retry = Retry(total=settings.retries, backoff_factor=0, status_forcelist=(), respect_retry_after_header=False)
     for prefix in ("http://", "https://"):
-        session.mount(prefix, HTTPAdapter(max_retries=retry))
+        session.mount(prefix, watched_adapter(HTTPAdapter, deadline)(max_retries=retry))
     return session
+
+
+class Deadline:
+    """Shuts the session's connections down when the call's time budget runs out.
+
+    A socket timeout bounds each read, not a whole answer: a server sending a byte a second
+    never trips it. Shutting the socket down ends the read that is waiting, wherever it is.
+    """
+
+    def __init__(self, at):
+        self.at = at  # monotonic time
+        self.expired = False
+        self.sockets = weakref.WeakSet()
+        self.lock = threading.Lock()
+
+    def watch(self, sock):
+        with self.lock:
+            self.sockets.add(sock)
+            if self.expired:
+                _shut(sock)
+
+    def expire(self):
+        with self.lock:
+            self.expired = True
+            for sock in list(self.sockets):
+                _shut(sock)
+
+    @contextmanager
+    def armed(self):
+        timer = threading.Timer(max(self.at - monotonic(), 0), self.expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+
+def watched_adapter(adapter_class, deadline):
+    """``adapter_class`` whose connections, direct or through a proxy, are watched by ``deadline``."""
+
+    def watched(manager):
+        manager.pool_classes_by_scheme = {
+            scheme: type(pool.__name__, (pool,), {"ConnectionCls": watched_connection(pool.ConnectionCls, deadline)})
+            for scheme, pool in manager.pool_classes_by_scheme.items()
+        }
+        return manager
+
+    class Adapter(adapter_class):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            watched(self.poolmanager)
+
+        def proxy_manager_for(self, proxy, **kwargs):
+            if proxy in self.proxy_manager:
+                return self.proxy_manager[proxy]
+            return watched(super().proxy_manager_for(proxy, **kwargs))
+
+    return Adapter
+
+
+def watched_connection(connection_class, deadline):
+    class Connection(connection_class):
+        def connect(self):
+            super().connect()
+            deadline.watch(self.sock)
+
+    return Connection
+
+
+def _shut(sock):
+    try:
+        sock.shutdown(2)  # socket.SHUT_RDWR: the read waiting on it returns at once
+    except OSError:  # already closed
+        pass
+
+
+def _within(timeout, left):
+    """The request's (connect, read) timeouts, none longer than what is left of the budget."""
+    if isinstance(timeout, tuple):
+        return tuple(left if part is None else min(part, left) for part in timeout)
+    return left if timeout is None else min(timeout, left)
+
+
+def refuse_control_characters(headers, settings):
+    """ValueError naming the setting when a header holds a line break: it cannot be sent, and
+    requests would show the value in its error."""
+    for name, value in headers.items():
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            held_by = settings.names_holding(value) if isinstance(settings, Settings) else []
+            source = f"the {' or '.join(held_by)} setting" if held_by else "its value"
+            raise ValueError(
+                f"The {name} header cannot be sent: {source} holds a control character (a line break or a tab?)."
+                " Type it again without one in IRIS."
+            )
+
+
+def credential_headers(headers, secrets):
+    """The names of the headers that carry credentials: by their name, or by holding a secret."""
+    return [
+        name
+        for name, value in headers.items()
+        if CREDENTIAL_HEADER.search(name) or any(secret in str(value) for secret in secrets)
+    ]
+
+
+def _origin(url):
+    """scheme://host[:port] of ``url``: enough to say where, nothing of its path or query."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 class Pace:
@@ -73,6 +232,16 @@ class Pace:
         self.interval = 60 / self.per_minute if self.per_minute else 0
         self.deadline = monotonic() + self.budget
         self.next_request = monotonic()
+
+    def left(self, doing):
+        """Seconds left of the budget; OutOfTime, saying what it was for, when none is."""
+        left = self.deadline - monotonic()
+        if left <= 0:
+            raise OutOfTime(self.spent(f"{doing} was not sent"))
+        return left
+
+    def spent(self, what):
+        return f"{what}: this call has spent its time budget ({self.budget} s, the time_budget setting)"
 
     def send(self, method, attempt):
         """``attempt()``'s response, sent when the limit allows and repeated while the service asks."""
@@ -113,7 +282,7 @@ def retry_wait(method, response, retried):
 def retry_after(response):
     """The wait a Retry-After header asks, in seconds (it holds seconds or an HTTP date); None without one."""
     value = response.headers.get("Retry-After", "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true too
         return int(value)
     try:
         when = parsedate_to_datetime(value)

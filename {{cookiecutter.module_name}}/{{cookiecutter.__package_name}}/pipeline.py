@@ -6,6 +6,8 @@ from pathlib import Path
 from iris_interface.IrisModuleInterface import IrisModuleTypes
 
 from .base import ModuleBase
+from .masking import masking_libraries
+from .settings import SettingsError
 
 # Files done with move here, so the next run of the pipeline does not process them again:
 # IRIS keeps every upload of a case in the same folder and never cleans it.
@@ -48,8 +50,12 @@ class PipelineModule(ModuleBase):
         if missing:
             return self.error(f"Missing required pipeline argument(s): {', '.join(missing)}")
         folder = Path(pipeline_data["path"])
-        context = self.context(args=args, case_id=pipeline_data.get("case_id"), user_id=pipeline_data.get("user_id"))
-        results = [self._process(path, folder, context) for path in waiting_files(folder)]
+        try:
+            context = self.context(args, case_id=pipeline_data.get("case_id"), user_id=pipeline_data.get("user_id"))
+        except SettingsError as error:  # the files stay where they are, for the run after the fix
+            return self.error(str(error))
+        with masking_libraries(self.mask):
+            results = [self._process(path, folder, context) for path in waiting_files(folder)]
         failed = sum(1 for result in results if not result["ok"])
         message = f"{len(results) - failed} of {len(results)} file(s) processed"
         return self.error(message, data=results) if failed else self.success(message, data=results)
@@ -60,14 +66,14 @@ class PipelineModule(ModuleBase):
             summary = self.process_file(path, context)
         except Exception as error:  # one bad file must not stop the others
             self.log.exception(f"{path.name} failed")
-            message = f"{type(error).__name__}: {error}"
+            message = self.mask(f"{type(error).__name__}: {error}")  # the results are shown beside the status
             if context.settings.move_processed:  # or every later run would fail on it again
                 message += f" (moved to {move_aside(path, folder, REJECTED_FOLDER)})"
             return {"file": path.name, "ok": False, "message": message}
         if context.settings.move_processed:
             move_aside(path, folder, PROCESSED_FOLDER)
         self.log.info(f"{path.name}: {summary}")
-        return {"file": path.name, "ok": True, "message": str(summary)}
+        return {"file": path.name, "ok": True, "message": self.mask(str(summary))}
 
 
 def move_aside(path, folder, subfolder):

@@ -6,6 +6,8 @@ from typing import Callable, Optional
 from iris_interface.IrisModuleInterface import IrisModuleTypes
 
 from .base import ModuleBase
+from .masking import masking_libraries
+from .settings import SettingsError
 
 # IRIS runs these hooks in the analyst's request and uses what they return as the request's data.
 PRELOAD = "on_preload_"
@@ -33,7 +35,7 @@ class ProcessorModule(ModuleBase):
         """Called by IRIS when the module is added, enabled or its settings are saved."""
         settings = self.settings()
         for hook in self.hooks:
-            if getattr(settings, hook.name):
+            if switched_on(settings, hook.name, self.log):
                 status = self.register_to_hook(module_id, iris_hook_name=hook.name, manual_hook_name=hook.menu_label)
                 if status.is_failure():
                     self.log.error(f"Could not register to {hook.name}: {status.get_message()}")
@@ -58,7 +60,10 @@ class ProcessorModule(ModuleBase):
                 # IRIS does not save the deregistration when an admin switches a hook off, so the
                 # hook keeps coming until the module is disabled and enabled again.
                 return self.success(f"{hook_name} is switched off: nothing done", data=data)
-            result = hook.handler(data, context)
+            with masking_libraries(self.mask):
+                result = hook.handler(data, context)
+        except SettingsError as error:
+            return self.error(f"{hook_name}: {error}", data=data)
         except Exception as error:  # a hook must not raise into IRIS: report it instead
             self.log.exception(f"{hook.handler.__name__} failed on {hook_name}")
             return self.error(f"{hook_name} failed: {type(error).__name__}: {error}", data=data)
@@ -79,3 +84,12 @@ class ProcessorModule(ModuleBase):
         done = f"{count - len(failures)} of {count} object(s) processed, {len(failures)} failed"
         reasons = "; ".join(f"{label}: {why}" for label, why in failures)
         return self.error(f"{hook_name}: {done}: {reasons}", data=result)
+
+
+def switched_on(settings, hook_name, log):
+    """Whether the hook's switch is on; a switch that does not read is off, and says why."""
+    try:
+        return bool(getattr(settings, hook_name))
+    except SettingsError as error:
+        log.error(f"{hook_name} is switched off: {error}")
+        return False

@@ -1,44 +1,160 @@
-"""The module's settings, read as attributes: ``context.settings.api_key``, never ``["api_key"]``.
+"""The module's settings, read one by one as IRIS stores them: ``context.settings.api_key``.
 
-A name that config.CONFIGURATION does not declare raises AttributeError on first use, so a
-typo fails in the tests instead of reading None in IRIS. Imports nothing from IRIS.
+IRIS's settings dialog is a plain text box, so a stored ``int`` can hold ``abc`` or nothing.
+iris-interface then gives up on the whole configuration and the module would run on its
+defaults: on another server, with no key. Here each value is read on its own, and one that
+does not read (or a mandatory one left empty) is a problem the glue reports before the
+handler runs, so nothing is sent anywhere on a typo. A name that config.CONFIGURATION does
+not declare raises AttributeError on first use. Imports nothing from IRIS.
 """
 
+import json
+import re
+
 TRUE_WORDS = ("true", "yes", "on", "1")
+FALSE_WORDS = ("false", "no", "off", "0")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+TEXT_TYPES = ("string", "sensitive_string", "textfield_html", "textfield_json", "textfield_markdown")
+MASK = "********"
+
+
+class SettingsError(Exception):
+    """Stored settings that do not read: the module does nothing until an admin fixes them."""
+
+    def __init__(self, problems):
+        super().__init__(
+            "; ".join(problems) + ". Nothing was done: fix the setting(s) under Manage > Advanced > Modules"
+        )
+        self.problems = problems
+
+
+class Unreadable(ValueError):
+    """Why one stored value does not read as its type."""
 
 
 class Settings:
-    """Each configuration entry's stored value, or its default while IRIS has none, as its type."""
+    """Each configuration entry's stored value, or its default while IRIS has none, as its type.
 
-    def __init__(self, configuration, stored):
-        values, secrets = {}, set()
+    ``stored`` is IRIS's list of stored entries (``param_name``, ``value``), as iris-interface's
+    get_configuration() gives it. ``guards`` names the bool settings that guard security: a
+    word that is neither true nor false reads as on for them, and ``notes`` says so.
+    """
+
+    def __init__(self, configuration, stored=(), guards=()):
+        stored_values = {entry.get("param_name"): entry.get("value") for entry in stored if isinstance(entry, dict)}
+        values, unreadable, empty, notes, secrets, sensitive = {}, {}, {}, [], [], set()
         for entry in configuration:
-            name = entry["param_name"]
-            values[name] = typed(stored.get(name, entry["default"]), entry["type"])
-            if entry["type"] == "sensitive_string":
-                secrets.add(name)
-        self.__dict__.update(_values=values, _secrets=secrets)
+            name, kind = entry["param_name"], entry["type"]
+            raw = stored_values.get(name)
+            raw = entry["default"] if raw is None else raw  # IRIS's rule: no stored value reads the default
+            if kind == "sensitive_string":
+                sensitive.add(name)
+                if isinstance(raw, str) and raw:
+                    secrets.append(raw)
+            try:
+                values[name] = read(raw, kind)
+            except Unreadable as why:
+                holds = f"{label(entry)} holds {shown(raw, name in sensitive)}"
+                if kind == "bool" and name in guards:
+                    values[name] = True
+                    notes.append(f"{holds}, {why}: read as on")
+                else:
+                    unreadable[name] = f"{holds}, which does not read as {kind}: {why}"
+                continue
+            if entry.get("mandatory") and values[name] in (None, ""):
+                empty[name] = f"{label(entry)} is mandatory and empty"
+        self.__dict__.update(_values=values, _sensitive=sensitive, notes=notes, secrets=tuple(secrets))
+        self.__dict__.update(unreadable=unreadable, empty=empty)
+
+    @property
+    def problems(self):
+        """Setting name -> why it stops every call: a value that does not read, or a mandatory one left empty."""
+        return {**self.unreadable, **self.empty}
+
+    def names_holding(self, text):
+        """The settings whose text value appears in ``text``: to name where a bad value came from."""
+        return [name for name, value in self._values.items() if isinstance(value, str) and value and value in text]
+
+    def check(self):
+        """Raise SettingsError naming every setting that does not read or is mandatory and empty."""
+        if self.problems:
+            raise SettingsError(list(self.problems.values()))
 
     def __getattr__(self, name):
         values = self.__dict__["_values"]
         if name in values:
             return values[name]
+        if name in self.unreadable:  # a value that did not read has no value to give
+            raise SettingsError([self.unreadable[name]])
         raise AttributeError(f"{name!r} is not a setting of this module; config.CONFIGURATION has {', '.join(values)}")
 
     def __setattr__(self, name, value):
         raise AttributeError("settings are read-only: an admin changes them in IRIS")
 
     def __repr__(self):
-        shown = (f"{name}={'********' if name in self._secrets else value!r}" for name, value in self._values.items())
-        return f"Settings({', '.join(shown)})"
+        shown_values = (
+            f"{name}={MASK if name in self._sensitive else value!r}" for name, value in self._values.items()
+        )
+        return f"Settings({', '.join(shown_values)})"
 
 
-def typed(value, setting_type):
-    """IRIS casts bool and int settings when it reads them back; values from elsewhere may be text."""
-    if setting_type == "bool":
-        return value if isinstance(value, bool) else str(value).strip().lower() in TRUE_WORDS
-    if setting_type == "int" and value not in (None, ""):
-        return int(value)
-    if setting_type == "int":
+def read(value, setting_type):
+    """``value`` as IRIS stores it (typed text, or what IRIS cast) read as ``setting_type``; Unreadable if it is not one."""
+    if value is None:
         return None
+    if setting_type == "bool":
+        return _bool(value)
+    if setting_type == "int":
+        return _int(value)
+    if setting_type in TEXT_TYPES:
+        return _text(value, setting_type)
     return value
+
+
+def _bool(value):
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise Unreadable("neither true nor false")
+
+
+def _int(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    if not WHOLE_NUMBER.fullmatch(text):
+        raise Unreadable("not a whole number")
+    return int(text)
+
+
+def _text(value, setting_type):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # a configuration imported from JSON may carry numbers
+    if not isinstance(value, str):
+        raise Unreadable(f"a {type(value).__name__}, not text")
+    if setting_type == "textfield_json" and value.strip():
+        try:
+            json.loads(value)
+        except ValueError as error:
+            raise Unreadable(f"text that is not JSON ({error})") from None
+    return value
+
+
+def label(entry):
+    """A setting as the admin sees it in IRIS, with the name code reads it by."""
+    name, human = entry["param_name"], entry.get("param_human_name")
+    return name if human in (None, "", name) else f"{human} ({name})"
+
+
+def shown(value, sensitive):
+    """A stored value as a problem shows it: masked when sensitive, cut when long."""
+    if sensitive:
+        return MASK
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."

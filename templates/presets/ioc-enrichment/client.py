@@ -80,6 +80,8 @@ def object_id(collection, value):
     """The id VT reads ``value`` under; it never changes the request's path or query."""
     if collection == "urls":
         return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+    if value.strip() in ("", ".", ".."):  # quoted as they are, and a URL's path would drop or climb them
+        raise ValueError(f"{value!r} is not a value VirusTotal can be asked about: not looked up")
     return quote(value, safe="")
 
 
@@ -105,7 +107,7 @@ def read(collection, body):
         stats=stats,
         flagged_by=flagged_by,
         reputation=reputation if _is_int(reputation) else None,
-        last_analysis=datetime.fromtimestamp(date, tz=timezone.utc) if _is_int(date) else None,
+        last_analysis=_utc(date),
         link=f"{GUI_URL}/{GUI_KINDS[collection]}/{quote(identifier, safe='')}",
         attributes=attributes,
     )
@@ -125,6 +127,16 @@ def _field(parent, name, kind, where=""):
     if not isinstance(value, kind):
         raise UnreadableAnswer(f"VirusTotal's answer has no {where}{name} ({kind.__name__}): is api_url VT's API v3?")
     return value
+
+
+def _utc(timestamp):
+    """A VT date (seconds since 1970) in UTC; None without one; UnreadableAnswer for one no calendar holds."""
+    if not _is_int(timestamp):
+        return None
+    try:
+        return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise UnreadableAnswer(f"VirusTotal's last_analysis_date is not a date: {timestamp!r}") from None
 
 
 def _is_int(value):

@@ -274,3 +274,37 @@ def test_an_ioc_type_without_a_lookup_is_skipped(module, service):
     enrich(module, ioc)
 
     assert service.requests == [] and ioc.ioc_tags == ""
+
+
+def test_a_date_no_calendar_holds_is_an_unreadable_answer_not_a_crash(module, service):
+    answer = vt.found("domain", "odd.example", harmless=1)
+    answer[1]["data"]["attributes"]["last_analysis_date"] = 10**13
+    service.answer("/domains/odd.example", answer)
+
+    status = module.hooks_handler("on_postload_ioc_create", None, [fake_iris.ioc("odd.example", "domain")])
+
+    assert "UnreadableAnswer: VirusTotal's last_analysis_date is not a date: 10000000000000" in status.get_message()
+
+
+@pytest.mark.parametrize("value", [".", "..", " "])
+def test_a_value_that_would_climb_the_path_is_refused_and_the_next_is_looked_up(module, service, value):
+    service.answer("/domains/good.example", vt.found("domain", "good.example", harmless=1))
+    iocs = [fake_iris.ioc(value, "domain"), fake_iris.ioc("good.example", "domain")]
+
+    status = module.hooks_handler("on_postload_ioc_create", None, iocs)
+
+    assert f"IOC {value!r}: ValueError: {value!r} is not a value VirusTotal can be asked about" in status.get_message()
+    assert [path for _, path, _ in service.requests] == ["/domains/good.example"]
+
+
+@pytest.mark.parametrize("typo", [{"timeout": "3O"}, {"requests_per_minute": ""}, {"malicious_threshold": "three"}])
+def test_a_mistyped_setting_sends_nothing_anywhere(make_module, module_class, service, typo):
+    # Before: iris-interface read the whole configuration as its defaults, and IOCs went to
+    # the public VirusTotal with no key although api_url pointed elsewhere.
+    module = configured(make_module, module_class, service, **typo)
+
+    status = module.hooks_handler("on_postload_ioc_create", None, [fake_iris.ioc("evil.example", "domain")])
+
+    (name,) = typo
+    assert status.is_failure() and f"({name}) " in status.get_message() and "Nothing was done" in status.get_message()
+    assert service.requests == []

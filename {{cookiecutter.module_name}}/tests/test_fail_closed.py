@@ -1,0 +1,155 @@
+"""A mistyped setting stops the module before anything is done, and no form of a secret is published.
+
+IRIS's settings dialog is a plain text box: an ``int`` setting can hold ``abc``. The module
+must then do nothing and say which setting to fix, never run on its defaults.
+"""
+
+import base64
+import json
+import logging
+from urllib.parse import quote
+
+import fake_iris
+import pytest
+
+SECRET = "sk-live\\0123/456+789=&"
+
+
+def entry(name, setting_type, default=None, mandatory=False):
+    return {"param_name": name, "param_human_name": name, "param_description": "", "default": default,
+            "mandatory": mandatory, "type": setting_type}  # fmt: skip
+
+
+@pytest.fixture
+def with_settings(iris, module_class, monkeypatch):
+    """Declare ``entries`` besides the module's own, store ``values`` as an admin typed them; the module."""
+
+    def make(entries, **values):
+        monkeypatch.setattr(module_class, "_module_configuration", [*module_class._module_configuration, *entries])
+        filled = {**fake_iris.switches(module_class), **fake_iris.filled_mandatory(module_class)}
+        iris.configure(module_class, **{**filled, **values})
+        return module_class()
+
+    return make
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """The upload folder of a pipeline, with one file waiting (processors ignore it)."""
+    (tmp_path / "upload.txt").write_text("uploaded\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def handled(module_class, monkeypatch):
+    """What reaches the handler: the module's handler is stood in for by one that records its calls."""
+    calls = []
+    fake_iris.stand_in_handler(module_class, monkeypatch, lambda data, context: calls.append(context) or data)
+    return calls
+
+
+def test_a_mistyped_number_stops_the_call_naming_the_setting(with_settings, handled, folder):
+    module = with_settings([entry("max_age", "int", default=30)], max_age="abc")
+
+    status = fake_iris.call_once(module, folder)
+
+    assert handled == []
+    assert not status.is_success()
+    assert "max_age holds 'abc', which does not read as int: not a whole number" in status.get_message()
+    assert "Nothing was done" in status.get_message()
+
+
+def test_every_setting_that_does_not_read_is_named_at_once(with_settings, handled, folder):
+    entries = [entry("max_age", "int", default=30), entry("rules", "textfield_json", default="{}")]
+    module = with_settings(entries, max_age="3O", rules="{not json")
+
+    message = fake_iris.call_once(module, folder).get_message()
+
+    assert "max_age holds '3O', which does not read as int" in message
+    assert "rules holds '{not json', which does not read as textfield_json: text that is not JSON" in message
+
+
+def test_the_other_settings_keep_what_the_admin_stored(with_settings):
+    module = with_settings([entry("max_age", "int", default=30), entry("site", "string", default="default-site")],
+                           max_age="abc", site="internal-site")  # fmt: skip
+
+    settings = module.settings()
+
+    assert settings.site == "internal-site"  # never the default because another setting is mistyped
+    with pytest.raises(Exception, match="max_age"):
+        settings.max_age  # noqa: B018
+
+
+@pytest.mark.parametrize(("typed", "read"), [(" 12 ", 12), ("-3", -3), (7, 7), ("", None)])
+def test_numbers_read_as_typed_and_an_empty_one_reads_none(with_settings, typed, read):
+    assert with_settings([entry("max_age", "int", default=30)], max_age=typed).settings().max_age == read
+
+
+def test_an_empty_mandatory_setting_stops_the_call(with_settings, handled, folder):
+    module = with_settings([entry("site", "string", default="x", mandatory=True)], site="")
+
+    status = fake_iris.call_once(module, folder)
+
+    assert handled == []
+    assert "site is mandatory and empty" in status.get_message()
+
+
+def test_a_bool_that_is_neither_true_nor_false_stops_the_call(with_settings, handled, folder):
+    module = with_settings([entry("strict", "bool", default=True)], strict="maybe")
+
+    status = fake_iris.call_once(module, folder)
+
+    assert handled == []
+    assert "strict holds 'maybe', which does not read as bool: neither true nor false" in status.get_message()
+
+
+def test_a_security_switch_that_is_neither_true_nor_false_reads_on_and_says_so(with_settings, handled, folder):
+    module = with_settings([entry("verify_tls", "bool", default=True)], verify_tls="maybe")
+    type(module).security_switches = ("verify_tls",)
+
+    status = fake_iris.call_once(module, folder)
+
+    assert [context.settings.verify_tls for context in handled] == [True]
+    assert any("verify_tls holds 'maybe', neither true nor false: read as on" in line for line in status.get_logs())
+
+
+def test_iris_saves_a_typed_bool_as_true_only_for_true(iris, module_class):
+    # modules_db.py:85-91: what the module later reads is already a bool.
+    assert [fake_iris.saved_as(word, "bool") for word in ("TRUE", "maybe", "1", None)] == [True, False, False, False]
+    assert fake_iris.saved_as("abc", "int") == "abc"  # text settings and ints are stored as typed
+
+
+def escaped_forms(secret):
+    """The forms a secret takes in text: an error's repr, JSON, a URL, an HTTP Basic header."""
+    return {
+        "repr": repr(secret),
+        "bytes repr": repr(secret.encode()),
+        "json": json.dumps({"key": secret}),
+        "percent-encoded": f"https://service.example/?key={quote(secret, safe='')}",
+        "basic auth": "Basic " + base64.b64encode(f"analyst:{secret}".encode()).decode(),
+        "basic auth, other name": "Basic " + base64.b64encode(f"soc-team:{secret}".encode()).decode(),
+    }
+
+
+@pytest.mark.parametrize("form", escaped_forms(SECRET))
+def test_no_form_of_a_secret_reaches_a_status_or_a_log(with_settings, module_class, monkeypatch, folder, caplog,
+                                                       form):  # fmt: skip
+    caplog.set_level(logging.INFO)
+    text = escaped_forms(SECRET)[form]
+    module = with_settings([entry("api_token", "sensitive_string", mandatory=True)], api_token=SECRET)
+
+    def leaky(data, context):
+        context.log.info(f"sending {text}")
+        logging.getLogger("urllib3.connectionpool").warning(f"Retrying {text}")
+        raise ConnectionError(f"refused: {text}")
+
+    fake_iris.stand_in_handler(module_class, monkeypatch, leaky)
+    status = fake_iris.call_once(module, folder)
+    published = status.get_message() + "\n".join(status.get_logs()) + caplog.text + json.dumps(status.get_data(),
+                                                                                              default=str)  # fmt: skip
+
+    assert "refused" in published  # the error is reported...
+    for leaked in escaped_forms(SECRET).values():
+        assert leaked not in published  # ... in no form that holds the secret
+    for part in (SECRET[:10], base64.b64encode(SECRET.encode()).decode()[:12]):
+        assert part not in published
