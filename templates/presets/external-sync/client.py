@@ -124,6 +124,7 @@ class OpenCTI:
     def __init__(self, session, url, token):
         self.session = session
         self.url = url.rstrip("/")
+        self.token = token
         self.session.headers["Authorization"] = f"Bearer {token}"
 
     def call(self, document, variables):
@@ -141,16 +142,20 @@ class OpenCTI:
             raise OpenCTIError(f"OpenCTI refused {field}{status}: " + "; ".join(describe(error) for error in errors))
         if not response.ok:
             raise OpenCTIError(
-                f"OpenCTI at {self.url} answered HTTP {response.status_code} {response.reason}: {shown(response.text)}"
+                f"OpenCTI at {self.url} answered HTTP {response.status_code} {response.reason}: {self.quoted(response)}"
             )
         if answer is None:
             raise OpenCTIError(
-                f"OpenCTI at {self.url} answered {field} with a body that is not JSON: {shown(response.text)}"
+                f"OpenCTI at {self.url} answered {field} with a body that is not JSON: {self.quoted(response)}"
             )
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, dict) or field not in data:
-            raise OpenCTIError(f"OpenCTI answered without data.{field}: {shown(response.text)}")
+            raise OpenCTIError(f"OpenCTI answered without data.{field}: {self.quoted(response)}")
         return data[field]
+
+    def quoted(self, response):
+        """The body of ``response`` as a message quotes it; a token echoed back is masked before the body is cut short."""
+        return shown(response.text.replace(self.token, "********") if self.token else response.text)
 
     def answered_object(self, document, variables, lookup=False):
         """The object OpenCTI answers ``document`` with: a dict with its id, aliases (if asked) a list of STIX ids.

@@ -319,6 +319,15 @@ def test_an_answer_of_another_shape_is_named_with_what_came(make, opencti, case)
     assert opencti.scripted == []
 
 
+def test_a_token_echoed_back_is_masked_before_the_answer_is_cut_short(make, opencti):
+    opencti.scripted.append((502, "x" * 80 + f"Authorization: Bearer {TOKEN}"))  # the cut falls in the token
+
+    context = run(make(), "on_postload_case_create", fake_iris.case())
+
+    ((_, message),) = context.failures
+    assert "HTTP 502" in message and TOKEN[:8] not in message
+
+
 def test_a_permission_error_is_reported_not_taken_for_a_missing_object(make, opencti):
     call(make(), "on_postload_case_create", fake_iris.case(case_id=9))
     call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=5, case_id=9))
