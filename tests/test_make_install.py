@@ -270,17 +270,29 @@ def test_install_adds_what_hunt_imports_beside_iris_pins_the_same_in_both_contai
 
 HUNT_EXTRAS = ["grpcio>=1.80", "protobuf>=6.31.1,<7", "pyyaml>=6", "cryptography>=39.0.1"]
 CLIENT_RUNS = """
-import json
+import datetime, json
 from types import SimpleNamespace
 import pkg_resources, cryptography, grpc, yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from pyvelociraptor import api_pb2, api_pb2_grpc
 from iris_hunter_module import client
-pem = "-----BEGIN CERTIFICATE-----\\nx\\n-----END CERTIFICATE-----\\n"
+# A certificate and key that load (the client checks them before connecting), made with IRIS's cryptography.
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "dfir-iris")])
+now = datetime.datetime.now(datetime.timezone.utc)
+builder = x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+builder = builder.serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+pem = builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode()
+key_pem = key.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+).decode()
 config = {"api_connection_string": "127.0.0.1:1", "ca_certificate": pem, "client_cert": pem,
-          "client_private_key": pem.replace("CERTIFICATE", "PRIVATE KEY")}
+          "client_private_key": key_pem}
 settings = SimpleNamespace(api_config=json.dumps(config), server_name="", org_id="", timeout=5)
 try:
-    client.connect(settings)("SELECT * FROM info()", {"Value": "x"})
+    client.connect(settings)("SELECT * FROM info()", {"Value": "x"}, 5)
 except client.VelociraptorError as error:
     print(error)
 """

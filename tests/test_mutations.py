@@ -39,22 +39,44 @@ MUTATIONS = {
         ("base.py", "import I2CodeError,", "import I2CodeError, I2Success,"),
         ("base.py", "return IIStatus(code=I2CodeSuccess", "return I2Success(code=I2CodeSuccess"),
     ],
+    "GraphQL errors in a 4xx hidden": [
+        ("client.py", "        if errors:  # also in a 4xx", "        if errors and response.ok:")
+    ],
+    "OpenCTI object used unchecked": [("client.py", 'or not isinstance(answer.get("id"), str) or', "and False and")],
+    "hunt queries without a deadline": [
+        ("client.py", "seconds = min(self.timeout, self.deadline - monotonic())", "seconds = self.timeout")
+    ],
+    "damaged certificate taken for a network fault": [("client.py", "    check_pem(config)\n", "")],
+    "Velociraptor rows used unchecked": [
+        (
+            "client.py",
+            "[host(row) for row",
+            "[Host(row['ClientId'], row.get('Fqdn'), matched_hashes(row.get('Hashes'))) for row",
+        )
+    ],
 }
 
 
 # Mutations of one module type's code only, and of one preset's.
+PRESET = {
+    "tab written on an alert": "alert-triage",
+    "severity set by a fixed id": "alert-triage",
+    "GraphQL errors in a 4xx hidden": "external-sync",
+    "OpenCTI object used unchecked": "external-sync",
+    "hunt queries without a deadline": "hunt",
+    "damaged certificate taken for a network fault": "hunt",
+    "Velociraptor rows used unchecked": "hunt",
+}
 PROCESSOR_ONLY = (
     "hook IRIS does not have",
     "hook switched off still run",
     "preload hook answering nothing",
     "failed objects not reported",
-    "tab written on an alert",
-    "severity set by a fixed id",
+    *PRESET,  # the presets mutated here (alert-triage, external-sync, hunt) are processors
 )
 ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline"} | dict.fromkeys(
     PROCESSOR_ONLY, "processor"
 )
-PRESET = {"tab written on an alert": "alert-triage", "severity set by a fixed id": "alert-triage"}
 CASES = [(t, m) for m in MUTATIONS for t in ("processor", "pipeline") if ONLY.get(m, t) == t]
 
 

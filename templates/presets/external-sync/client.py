@@ -14,6 +14,10 @@ How OpenCTI keeps what the module sends:
   case that lists it. A delete hook, which gets only an id, finds both by it.
 - The incident case mirroring an IRIS case belongs to IRIS alone: it follows the case's name
   and description, and is deleted with it.
+
+Every value, IRIS's or OpenCTI's, travels as a GraphQL variable in the body of a POST to
+``<url>/graphql``: none can change the request's path or query. What OpenCTI answers is checked
+before use: an answer of another shape fails its object, naming the field and what came.
 """
 
 import ipaddress
@@ -82,10 +86,11 @@ DELETE_CASE = """
 mutation DeleteCase($id: ID!) {
   stixDomainObjectEdit(id: $id) { delete }
 }"""
+ROOT_FIELD = re.compile(r"[{]\s*(\w+)")  # a document's one root field: the first name after its first brace
 
 
 class OpenCTIError(RuntimeError):
-    """OpenCTI answered with GraphQL errors: refused, forbidden, or failed."""
+    """OpenCTI answered with GraphQL errors (refused, forbidden, or failed), or not as OpenCTI answers."""
 
 
 def iris_uuid(kind, iris_id):
@@ -119,28 +124,69 @@ class OpenCTI:
     def __init__(self, session, url, token):
         self.session = session
         self.url = url.rstrip("/")
+        self.token = token
         self.session.headers["Authorization"] = f"Bearer {token}"
 
-    def call(self, query, variables):
-        response = self.session.post(f"{self.url}/graphql", json={"query": query, "variables": variables})
-        response.raise_for_status()
-        answer = response.json()
-        if answer.get("errors"):
-            raise OpenCTIError("OpenCTI refused: " + "; ".join(describe(error) for error in answer["errors"]))
-        return answer["data"]
+    def call(self, document, variables):
+        """What OpenCTI answers ``document``'s root field with; OpenCTIError for errors and answers of another shape."""
+        field = ROOT_FIELD.search(document).group(1)
+        response = self.session.post(f"{self.url}/graphql", json={"query": document, "variables": variables})
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        errors = answer.get("errors") if isinstance(answer, dict) else None
+        if errors:  # also in a 4xx: Apollo refuses a request it cannot read with 400 and its errors
+            status = "" if response.ok else f" (HTTP {response.status_code})"
+            errors = errors if isinstance(errors, list) else [errors]
+            raise OpenCTIError(f"OpenCTI refused {field}{status}: " + "; ".join(describe(error) for error in errors))
+        if not response.ok:
+            raise OpenCTIError(
+                f"OpenCTI at {self.url} answered HTTP {response.status_code} {response.reason}: {self.quoted(response)}"
+            )
+        if answer is None:
+            raise OpenCTIError(
+                f"OpenCTI at {self.url} answered {field} with a body that is not JSON: {self.quoted(response)}"
+            )
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if not isinstance(data, dict) or field not in data:
+            raise OpenCTIError(f"OpenCTI answered without data.{field}: {self.quoted(response)}")
+        return data[field]
+
+    def quoted(self, response):
+        """The body of ``response`` as a message quotes it; a token echoed back is masked before the body is cut short."""
+        return shown(response.text.replace(self.token, "********") if self.token else response.text)
+
+    def answered_object(self, document, variables, lookup=False):
+        """The object OpenCTI answers ``document`` with: a dict with its id, aliases (if asked) a list of STIX ids.
+
+        A ``lookup`` answers None for an id OpenCTI does not know.
+        """
+        answer = self.call(document, variables)
+        if answer is None and lookup:
+            return None
+        field = ROOT_FIELD.search(document).group(1)
+        if not isinstance(answer, dict) or not isinstance(answer.get("id"), str) or not answer["id"]:
+            raise OpenCTIError(f"OpenCTI answered {field} with {shown(answer)}, not an object with an id")
+        aliases = answer.get("x_opencti_stix_ids")
+        if aliases is not None and not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+            raise OpenCTIError(
+                f"OpenCTI answered {field}.x_opencti_stix_ids with {shown(aliases)}, not a list of STIX ids"
+            )
+        return answer
 
     # Incident cases
     def upsert_case(self, case_id, name, description):
         """Create or update the incident case that mirrors IRIS case ``case_id``; its OpenCTI id."""
         case = {"stix_id": case_stix_id(case_id), "name": name, "description": description or None, "update": True}
-        answer = self.call(ADD_CASE, {"input": case})["caseIncidentAdd"]
+        answer = self.answered_object(ADD_CASE, {"input": case})
         if not description and answer.get("description"):  # an upsert leaves out empty fields: clear it
             self.patch(PATCH_CASE, answer["id"], edit("description", [""]))
         return answer["id"]
 
     def find_case(self, stix_id):
         """The incident case known by ``stix_id`` (its id and aliases), or None."""
-        return self.call(FIND_CASE, {"id": stix_id})["caseIncident"]
+        return self.answered_object(FIND_CASE, {"id": stix_id}, lookup=True)
 
     def delete_case(self, case_id):
         """Delete the incident case of IRIS case ``case_id``; False when it was never mirrored."""
@@ -200,7 +246,7 @@ class OpenCTI:
 
     def find_observable(self, some_id):
         """The observable known by ``some_id`` (its id or an alias): its id and aliases, or None."""
-        return self.call(FIND_OBSERVABLE, {"id": some_id})["stixCyberObservable"]
+        return self.answered_object(FIND_OBSERVABLE, {"id": some_id}, lookup=True)
 
     def add_observable(self, observable_type, fields, description):
         variables = {
@@ -209,7 +255,7 @@ class OpenCTI:
             "update": True,
             observable_type.replace("-", ""): fields,
         }
-        return self.call(ADD_OBSERVABLE, variables)["stixCyberObservableAdd"]
+        return self.answered_object(ADD_OBSERVABLE, variables)
 
     def case_of(self, case_id):
         case = self.find_case(case_stix_id(case_id))
@@ -251,8 +297,18 @@ def edit(key, values, operation="replace"):
 
 
 def describe(error):
-    code = (error.get("extensions") or {}).get("code")
+    """A GraphQL error as a message shows it: its message, and its code if it has one."""
+    if not isinstance(error, dict):
+        return str(error)
+    extensions = error.get("extensions")
+    code = extensions.get("code") if isinstance(extensions, dict) else None
     return f"{error.get('message')} ({code})" if code else str(error.get("message"))
+
+
+def shown(value):
+    """``value`` as a message quotes it: short, whatever a server sent."""
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def observable(observable_type, iris_type, value):

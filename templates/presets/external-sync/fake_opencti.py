@@ -22,6 +22,10 @@ It understands only documents whose arguments are all variables, as the client w
 anything else is answered with an error naming what it does not know. The template's own
 tests check each document and variables set against OpenCTI's real schema.
 
+Scripted misbehaviour, not OpenCTI's own: ``fake.scripted`` holds (HTTP status, body text) pairs,
+each sent in turn instead of the answer to the next request over HTTP - what a proxy, a login
+page or another version may send, for the module's checks of answers.
+
 Run it as a local OpenCTI stand-in (for IRIS's end-to-end tests):
     python tests/fake_opencti.py --port 8088 --token <token>
 GET /fake/state answers the objects it holds (fake only). With FAKE_OPENCTI_RECORD set to a file
@@ -92,6 +96,7 @@ class FakeOpenCTI:
         self.refused = []  # (observable type, value, reason) that OpenCTI refused
         self.renamed = []  # (internal id, old value, new value): a shared observable renamed
         self.merged = []  # (kept internal id, merged internal id)
+        self.scripted = []  # (status, body text) to send instead of the next answers over HTTP
 
     # Looking objects up as OpenCTI does: by internal id, standard id or any alias.
     def load(self, some_id, types=None):
@@ -409,6 +414,9 @@ def serve(fake, port=0):
                 if record:
                     with open(record, "a", encoding="utf-8") as log:
                         log.write(json.dumps(body) + "\n")
+                if fake.scripted:
+                    fake.requests.append(body)
+                    return self.send_text(*fake.scripted.pop(0))
                 self.send(200, fake.answer(body, self.headers.get("Authorization")))
 
         def do_GET(self):
@@ -418,7 +426,10 @@ def serve(fake, port=0):
                 self.send(200, fake.state())
 
         def send(self, status, body):
-            payload = json.dumps(body).encode()
+            self.send_text(status, json.dumps(body))
+
+        def send_text(self, status, text):
+            payload = text.encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))

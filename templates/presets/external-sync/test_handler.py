@@ -272,6 +272,62 @@ def test_a_deleted_case_is_deleted_in_opencti_and_its_observables_stay(make, ope
     assert [obj["value"] for obj in opencti.observables()] == ["wks-1"]
 
 
+# Answers OpenCTI does not give, each to the first request of a hook (the others go to the fake): what a
+# proxy, a login page, another version or Apollo's HTTP layer may send. Apollo answers a request it cannot
+# read with 400 and GraphQL errors; OpenCTI turns errors found later into a 200 (httpResponsePlugin.js).
+# For each: the hook, the status and body sent, what the module's message must hold.
+ODD_ANSWERS = {
+    "a body that is not JSON": ("case", 200, "<html>Sign in</html>", "with a body that is not JSON: '<html>Sign in</html>'"),
+    "JSON that is not an object": ("case", 200, "[1]", "without data.caseIncidentAdd: '[1]'"),
+    "no data": ("case", 200, "{}", "without data.caseIncidentAdd: '{}'"),
+    "null data": ("case", 200, '{"data": null}', """without data.caseIncidentAdd: '{"data": null}'"""),
+    "a null object": ("case", 200, '{"data": {"caseIncidentAdd": null}}', "caseIncidentAdd with None, not an object"),
+    "an object without its id": (
+        "case", 200, '{"data": {"caseIncidentAdd": {"description": "x"}}}',
+        "caseIncidentAdd with {'description': 'x'}, not an object with an id",
+    ),
+    "errors that are text": ("case", 200, '{"errors": "boom", "data": null}', "OpenCTI refused caseIncidentAdd: boom"),
+    "GraphQL errors in a 400": (
+        "case", 400, '{"errors": [{"message": "Bad input", "extensions": {"code": "BAD_REQUEST"}}]}',
+        "OpenCTI refused caseIncidentAdd (HTTP 400): Bad input (BAD_REQUEST)",
+    ),
+    "an error page": ("case", 502, "<html>Bad Gateway</html>", "answered HTTP 502 Bad Gateway: '<html>Bad Gateway</html>'"),
+    "a lookup answered with text": (
+        "case_delete", 200, '{"data": {"caseIncident": "abc"}}', "caseIncident with 'abc', not an object with an id",
+    ),
+    "aliases that are not a list": (
+        "ioc_delete", 200, '{"data": {"stixCyberObservable": {"id": "x", "x_opencti_stix_ids": "abc"}}}',
+        "stixCyberObservable.x_opencti_stix_ids with 'abc', not a list of STIX ids",
+    ),
+}  # fmt: skip
+HOOK_CALLS = {
+    "case": ("on_postload_case_create", fake_iris.case()),
+    "case_delete": ("on_postload_case_delete", 1),
+    "ioc_delete": ("on_postload_ioc_delete", 1),
+}
+
+
+@pytest.mark.parametrize("case", ODD_ANSWERS)
+def test_an_answer_of_another_shape_is_named_with_what_came(make, opencti, case):
+    hook, status, body, expected = ODD_ANSWERS[case]
+    opencti.scripted.append((status, body))
+
+    context = run(make(delete_remote=True), *HOOK_CALLS[hook])
+
+    ((_, message),) = context.failures
+    assert message.startswith("OpenCTIError: OpenCTI") and expected in message, message
+    assert opencti.scripted == []
+
+
+def test_a_token_echoed_back_is_masked_before_the_answer_is_cut_short(make, opencti):
+    opencti.scripted.append((502, "x" * 80 + f"Authorization: Bearer {TOKEN}"))  # the cut falls in the token
+
+    context = run(make(), "on_postload_case_create", fake_iris.case())
+
+    ((_, message),) = context.failures
+    assert "HTTP 502" in message and TOKEN[:8] not in message
+
+
 def test_a_permission_error_is_reported_not_taken_for_a_missing_object(make, opencti):
     call(make(), "on_postload_case_create", fake_iris.case(case_id=9))
     call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=5, case_id=9))

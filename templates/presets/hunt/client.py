@@ -3,12 +3,14 @@
 Values that come from IRIS (hashes, a description) reach VQL as query variables (``env``),
 never pasted into the query's text, so no value can change what the query does. The
 server reports what goes wrong inside a query (a refused hunt, a missing permission) as
-log lines of the query, not as gRPC errors: they are kept and shown.
+log lines of the query, not as gRPC errors: they are kept and shown. What it answers is
+checked before use: an answer of another shape says which field held what.
 """
 
 import base64
 import binascii
 import json
+import math
 import string
 from dataclasses import dataclass, field
 from time import monotonic, sleep
@@ -89,11 +91,24 @@ class Host:
 
 
 class Velociraptor:
-    """Hunts on a Velociraptor server; ``query(vql, env)`` returns the Answer to one VQL query."""
+    """Hunts on a Velociraptor server; ``query(vql, env, seconds)`` returns the Answer to one VQL query.
 
-    def __init__(self, query, artifact=None):
+    Every query of one instance ends at the latest ``budget`` seconds after the instance was
+    made: each may take ``timeout`` seconds, or what is left of the budget when that is less.
+    """
+
+    def __init__(self, query, timeout, budget, artifact=None):
         self.query = query
+        self.timeout = timeout
+        self.budget = budget
+        self.deadline = monotonic() + budget
         self.artifact = artifact or ARTIFACT
+
+    def ask(self, vql, env):
+        seconds = min(self.timeout, self.deadline - monotonic())
+        if seconds <= 0:
+            raise VelociraptorError(f"no time left to ask Velociraptor: the call's budget of {self.budget} s is spent")
+        return self.query(vql, env, seconds)
 
     def start_hunt(self, hashes, description, expires_in):
         """Start one hunt on every client for ``hashes`` ({hash type: [hash, ...]}); its hunt id."""
@@ -102,19 +117,43 @@ class Velociraptor:
         values = {**artifact.parameters, **lists}
         env = {"Description": description, "ArtifactName": artifact.name, **values}
         names = ", ".join(f"{name}={name}" for name in values)  # parameter names are code, never IRIS data
-        answer = self.query(START_HUNT.format(seconds=int(expires_in), artifact=artifact.name, parameters=names), env)
+        answer = self.ask(START_HUNT.format(seconds=int(expires_in), artifact=artifact.name, parameters=names), env)
         hunt = answer.rows[0].get("Hunt") if answer.rows else None
         if not hunt:  # hunt() returns null and logs why (vql/server/hunts/create.go)
             raise VelociraptorError(f"Velociraptor did not start the hunt: {answer.reasons() or 'no reason logged'}")
-        return hunt["HuntId"]
+        hunt_id = hunt.get("HuntId") if isinstance(hunt, dict) else None
+        if not isinstance(hunt_id, str) or not hunt_id:
+            raise VelociraptorError(
+                f"Velociraptor answered hunt() without a hunt id in Hunt.HuntId, in {_shown(hunt)}: the hunt may"
+                " have started; look for it in Velociraptor"
+            )
+        return hunt_id
 
     def hosts_with_hits(self, hunt_id):
         """The clients that sent rows so far, with the hashes they matched."""
         vql = HOSTS_WITH_HITS.format(matched=self.artifact.matched)
-        answer = self.query(vql, {"HuntId": hunt_id, "ArtifactName": self.artifact.name})
+        answer = self.ask(vql, {"HuntId": hunt_id, "ArtifactName": self.artifact.name})
         if not answer.rows and answer.reasons():
             raise VelociraptorError(answer.reasons())
-        return [Host(row["ClientId"], row.get("Fqdn") or "", matched_hashes(row.get("Hashes"))) for row in answer.rows]
+        return [host(row) for row in answer.rows]
+
+
+def host(row):
+    """The Host a row of HOSTS_WITH_HITS describes; VelociraptorError naming a field that is not as Velociraptor sends it."""
+    client_id, fqdn, hashes = row.get("ClientId"), row.get("Fqdn"), row.get("Hashes")
+    if not isinstance(client_id, str) or not client_id:
+        raise _odd_row("ClientId", client_id, "a client id")
+    if fqdn is not None and not isinstance(fqdn, str):
+        raise _odd_row("Fqdn", fqdn, "a host name")
+    if hashes is not None and not isinstance(hashes, list):
+        raise _odd_row("Hashes", hashes, "a list of the hashes matched")
+    return Host(client_id, fqdn or "", matched_hashes(hashes))
+
+
+def _odd_row(name, value, wanted):
+    return VelociraptorError(
+        f"Velociraptor answered hunt_results() with a row whose {name} is {_shown(value)}, not {wanted}"
+    )
 
 
 def matched_hashes(values):
@@ -153,6 +192,9 @@ def poll_times(budget, first=5):
 
 def wait_for_hits(poll, wanted, budget, log):
     """Poll at poll_times(budget) until every hash in ``wanted`` has a host or the budget is spent.
+
+    A poll that starts late, after a slow one, is not skipped: ``poll`` itself stops asking when
+    the call's time is up (Velociraptor.ask).
 
     A poll that fails is logged and the next one tried: the hunt goes on in Velociraptor.
     Returns the hosts of the last poll that answered, and why the last poll failed, if it did.
@@ -201,7 +243,41 @@ def read_api_config(text):
             f"{CONFIG_SETTING}: client_private_key is protected by a password, which the module cannot type."
             " Create the API client without --password."
         )
+    check_pem(config)
     return config
+
+
+def check_pem(config):
+    """Load the certificates and the key as TLS will, so that a damaged one is named, not taken for a network fault.
+
+    gRPC reports a certificate or key it cannot load only when connecting, as "failed to
+    connect", and a key that is not the client certificate's the same way.
+    """
+    from cryptography import x509  # pyvelociraptor's own dependency, and IRIS's
+    from cryptography.hazmat.primitives import serialization
+
+    loaded = {}
+    for key, load in (
+        ("ca_certificate", x509.load_pem_x509_certificate),
+        ("client_cert", x509.load_pem_x509_certificate),
+        ("client_private_key", lambda data: serialization.load_pem_private_key(data, password=None)),
+    ):
+        try:
+            loaded[key] = load(config[key].encode())
+        except ValueError:  # its own message would say nothing more; never quote the key
+            raise ConfigError(
+                f"{CONFIG_SETTING}: {key} does not load as PEM: it was changed or cut short. Paste the output of"
+                " `base64 -w0 api.config.yaml` for the file `velociraptor config api_client` wrote."
+            ) from None
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    pem = serialization.Encoding.PEM
+    if loaded["client_cert"].public_key().public_bytes(pem, public) != (
+        loaded["client_private_key"].public_key().public_bytes(pem, public)
+    ):
+        raise ConfigError(
+            f"{CONFIG_SETTING}: client_cert is not the certificate of client_private_key: both must come from the"
+            " same api.config.yaml."
+        )
 
 
 def _mapping(text, yaml):
@@ -213,7 +289,10 @@ def _mapping(text, yaml):
 
 
 def connect(settings):
-    """A ``query(vql, env)`` function answering from the server the module's settings describe."""
+    """A ``query(vql, env, seconds)`` function answering from the server the module's settings describe.
+
+    ``seconds`` bounds the whole query, connecting included: gRPC's deadline, and the server's own timeout.
+    """
     # Imported here: IRIS builds the module for every call, and only hunts need gRPC.
     import grpc
     from pyvelociraptor import api_pb2, api_pb2_grpc
@@ -229,34 +308,54 @@ def connect(settings):
     options = (("grpc.ssl_target_name_override", server_name),)
     address = config["api_connection_string"]
 
-    def query(vql, env):
+    def query(vql, env, seconds):
         request = api_pb2.VQLCollectorArgs(
             org_id=settings.org_id or "",
             max_wait=1,
             max_row=MAX_ROW,
-            timeout=settings.timeout,
+            timeout=max(1, math.ceil(seconds)),  # whole seconds, the server's own limit for the query
             Query=[api_pb2.VQLRequest(Name="iris", VQL=vql)],
             env=[api_pb2.VQLEnv(key=key, value=str(value)) for key, value in env.items()],
         )
         rows, log = [], []
         try:
             with grpc.secure_channel(address, credentials, options) as channel:
-                for response in api_pb2_grpc.APIStub(channel).Query(request, timeout=settings.timeout):
+                for response in api_pb2_grpc.APIStub(channel).Query(request, timeout=seconds):
                     if response.log:
                         log.append(response.log.rstrip("\n"))
                     if response.Response:
-                        rows.extend(json.loads(response.Response))
+                        rows.extend(_rows(response.Response, address))
         except grpc.RpcError as error:
-            raise VelociraptorError(_explain(error, address, server_name, settings)) from None
+            raise VelociraptorError(_explain(error, address, server_name, settings, seconds)) from None
         return Answer(rows, log)
 
     return query
 
 
-def _explain(error, address, server_name, settings):
+def _rows(text, address):
+    """One part of a query's rows: Velociraptor sends them as a JSON list of objects (api/query.go)."""
+    try:
+        rows = json.loads(text)
+    except ValueError:
+        rows = None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise VelociraptorError(
+            f"Velociraptor at {address} sent rows that are not a JSON list of objects: {_shown(text)}"
+        )
+    return rows
+
+
+def _shown(value):
+    """``value`` as a message quotes it: short, whatever a server sent."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _explain(error, address, server_name, settings, seconds):
     code, details = error.code(), error.details() or ""
     if code.name == "DEADLINE_EXCEEDED":
-        return f"Velociraptor at {address} did not answer within {settings.timeout} s (Timeout)"
+        limit = "Timeout" if seconds == settings.timeout else "what was left of the call's time"
+        return f"Velociraptor at {address} did not answer within {round(seconds, 1):g} s ({limit})"
     if "Hostname Verification" in details or "Peer name" in details:
         return (
             f"the certificate of Velociraptor at {address} is not issued to {server_name!r}: set Server certificate"

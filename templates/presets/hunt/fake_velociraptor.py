@@ -17,7 +17,9 @@ line a parse error gives. Hunts run the two hash artifacts on its fake clients' 
 Scripted misbehaviour: ``server.delay`` (seconds before each answer: a slow server),
 ``server.drop_polls`` (the next hunt_results queries break after their first part, as a
 dropped connection does), ``server.permissions[name]`` (take START_HUNT away and hunt()
-is refused: null, and the reason as a log line).
+is refused: null, and the reason as a log line), ``server.rewrite`` (a function of a
+query's VQL and the JSON text of a part of its rows, returning the text sent instead: a
+server that answers in a shape Velociraptor does not, for the module's checks of answers).
 
 Standalone, as the Velociraptor a real IRIS talks to:
 
@@ -337,6 +339,7 @@ class FakeVelociraptor(api_pb2_grpc.APIServicer):
         self.sent = []  # every VQLResponse sent
         self.delay = 0.0  # seconds before each answer
         self.drop_polls = 0  # hunt_results queries still to break after their first part
+        self.rewrite = None  # (VQL, rows as JSON text) -> the text sent instead
         self._lock = threading.Lock()
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
         api_pb2_grpc.add_APIServicer_to_server(self, self._server)
@@ -421,6 +424,8 @@ class FakeVelociraptor(api_pb2_grpc.APIServicer):
             for part, payload in enumerate(_parts(rows, request.max_row)):
                 seconds = int(time.monotonic() - started)
                 text = json.dumps(payload)
+                if self.rewrite:
+                    text = self.rewrite(query.VQL, text)
                 yield _log(
                     f"Time {seconds}: {query.Name}: Sending response part {part} {len(text)} B ({len(payload)} rows)."
                 )

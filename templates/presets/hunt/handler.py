@@ -4,7 +4,8 @@
 of IRIS ``Ioc`` objects and a Context (``settings``, ``log``, ``isolate``, ``hook``). What
 it changes on the IOCs is saved by IRIS. One hunt covers the hash IOCs of a call: its id
 goes on each IOC as soon as it starts, then the module waits ``wait_seconds`` at most for
-first hits. The hunt itself stays open ``hunt_hours``: follow it in Velociraptor.
+first hits; the whole call ends within ``timeout`` + ``wait_seconds`` + ``timeout``. The hunt
+itself stays open ``hunt_hours``: follow it in Velociraptor.
 """
 
 from . import client, ioc_types, iris_objects
@@ -32,7 +33,9 @@ def handle_iocs(iocs: list, context: Context) -> list:
         return iocs
     settings = context.settings
     check_settings(settings)
-    velociraptor = client.Velociraptor(client.connect(settings))
+    # The README's budget: up to Timeout to start the hunt, the wait, up to Timeout for the last poll.
+    budget = settings.timeout + settings.wait_seconds + settings.timeout
+    velociraptor = client.Velociraptor(client.connect(settings), settings.timeout, budget)
     hashes = {}
     for _, hash_type, digest in hunted:
         hashes.setdefault(hash_type, {})[digest] = None  # each hash once, in order

@@ -35,7 +35,7 @@ def server():
 
 
 def ask(server, vql, env=None, **settings_values):
-    return client.connect(settings(server.api_config(), **settings_values))(vql, env or {})
+    return client.connect(settings(server.api_config(), **settings_values))(vql, env or {}, 10)
 
 
 def test_only_clients_with_a_certificate_of_its_ca_get_in(server):
@@ -43,7 +43,7 @@ def test_only_clients_with_a_certificate_of_its_ca_get_in(server):
     config = {**yaml.safe_load(server.api_config()), "client_private_key": key, "client_cert": certificate}
 
     with pytest.raises(client.VelociraptorError, match="cannot reach Velociraptor"):
-        client.connect(settings(json.dumps(config)))("SELECT * FROM scope()", {})
+        client.connect(settings(json.dumps(config)))("SELECT * FROM scope()", {}, 10)
     assert server.requests == []
 
 
@@ -51,7 +51,7 @@ def test_a_client_without_any_query_is_refused_by_grpc(server):
     config = server.api_config("reader", {"READ_RESULTS"})
 
     with pytest.raises(client.VelociraptorError, match="PERMISSION_DENIED: Permission denied: User reader requires"):
-        client.connect(settings(config))("SELECT * FROM scope()", {})
+        client.connect(settings(config))("SELECT * FROM scope()", {}, 10)
 
 
 def test_hunt_refusals_are_null_and_a_log_line(server):
@@ -108,7 +108,7 @@ def test_it_runs_on_its_own_for_a_real_iris(tmp_path):
             hashes_line, ready_line = process.stdout.readline(), process.stdout.readline()
             assert "Fake Velociraptor API on 127.0.0.1:" in ready_line
             one_line = base64.b64encode(config.read_bytes()).decode()
-            velociraptor = client.Velociraptor(client.connect(settings(one_line)))
+            velociraptor = client.Velociraptor(client.connect(settings(one_line)), timeout=10, budget=30)
             hunt_id = velociraptor.start_hunt({"sha256": [hashlib.sha256(b"evil").hexdigest()]}, "e2e", 3600)
             (host,) = velociraptor.hosts_with_hits(hunt_id)
         finally:

@@ -393,6 +393,32 @@ def test_the_org_id_selects_the_org_hunted_in(configure):
     assert unknown.is_failure() and "has no org 'O999': correct Org id (org_id)" in unknown.get_message()
 
 
+class HurriedClock(Clock):
+    """Sleeps pass at once, as on Clock, but the time queries take is real: what a slow server costs shows."""
+
+    def __init__(self):
+        super().__init__()
+        self.began = time.monotonic()
+
+    def monotonic(self):
+        return self.now + time.monotonic() - self.began
+
+
+def test_a_slow_server_holds_a_call_no_longer_than_its_budget(configure, velociraptor, monkeypatch):
+    clock = HurriedClock()
+    monkeypatch.setattr(client, "monotonic", clock.monotonic)
+    monkeypatch.setattr(client, "sleep", clock.sleep)
+    velociraptor.delay = 1.9  # every answer comes just within the timeout: the poll at 5 s runs into the one at 6 s
+    ioc = fake_iris.ioc(md5(NOWHERE), "md5")
+
+    hunt(configure(timeout=2, wait_seconds=6), ioc)
+
+    # The README's budget, Timeout + Wait for first hits + Timeout, and a little for the work around the queries
+    # (without the budget: 10.7 s and more).
+    assert clock.monotonic() <= 2 + 6 + 2 + 0.5
+    assert "none yet" in report(ioc)
+
+
 def test_a_slow_server_is_cut_off_by_the_timeout(configure, velociraptor):
     velociraptor.delay = 5
     started = time.monotonic()
@@ -401,3 +427,64 @@ def test_a_slow_server_is_cut_off_by_the_timeout(configure, velociraptor):
 
     assert status.is_failure() and "did not answer within 1 s (Timeout)" in status.get_message()
     assert time.monotonic() - started < 3
+
+
+@pytest.mark.parametrize("key", ["ca_certificate", "client_cert", "client_private_key"])
+@pytest.mark.parametrize("damage", ["cut short", "not base64"])
+def test_a_certificate_or_key_that_does_not_load_is_named_not_taken_for_a_network_fault(
+    configure, velociraptor, key, damage
+):
+    config = yaml.safe_load(velociraptor.api_config())
+    first, second, *_, last = config[key].strip().splitlines()
+    config[key] = "\n".join([first, second if damage == "cut short" else "not base64 at all!", last]) + "\n"
+
+    status = run(configure(api_config=json.dumps(config)), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure()
+    assert f"API client config (api_config): {key} does not load as PEM" in status.get_message()
+    assert "cannot reach" not in status.get_message() and velociraptor.requests == []
+
+
+def test_a_client_certificate_of_another_key_is_named(configure, velociraptor):
+    config = yaml.safe_load(velociraptor.api_config())
+    config["client_private_key"], _ = CERTIFICATES.issue("someone else")
+
+    status = run(configure(api_config=json.dumps(config)), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure()
+    assert "API client config (api_config): client_cert is not the certificate of client_private_key" in (
+        status.get_message()
+    )
+
+
+# What the fake sends instead of the rows of a query (the query's VQL names the function), and what
+# the module says: Velociraptor, the field, and what came.
+WRONG_SHAPES = {
+    "rows that are not JSON": ("hunt(", "<html>", "sent rows that are not a JSON list of objects: '<html>'"),
+    "rows that are not a list": ("hunt(", '{"Hunt": null}', 'not a JSON list of objects: \'{"Hunt": null}\''),
+    "a hunt that is text": ("hunt(", '[{"Hunt": "H.1"}]', "Hunt.HuntId, in 'H.1'"),
+    "a hunt without its id": ("hunt(", '[{"Hunt": {"Request": {}}}]', "Hunt.HuntId, in {'Request': {}}"),
+    "a hunt id that is not text": ("hunt(", '[{"Hunt": {"HuntId": 7}}]', "Hunt.HuntId, in {'HuntId': 7}"),
+    "a host without ClientId": ("hunt_results(", '[{"Fqdn": "WKS-001", "Hashes": []}]', "ClientId is None"),
+    "an Fqdn that is not text": ("hunt_results(", '[{"ClientId": "C.1", "Fqdn": 5, "Hashes": []}]', "Fqdn is 5"),
+    "hashes that are not a list": (
+        "hunt_results(", '[{"ClientId": "C.1", "Fqdn": "W", "Hashes": "abc"}]', "Hashes is 'abc'",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", WRONG_SHAPES)
+def test_an_answer_of_another_shape_is_named_with_what_came(configure, velociraptor, caplog, case):
+    function, sent, expected = WRONG_SHAPES[case]
+    velociraptor.rewrite = lambda vql, rows: sent if function in vql else rows
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    status = run(configure(wait_seconds=5), ioc)
+
+    # A poll that fails leaves the hunt running: the call succeeds and says why the poll failed.
+    said = status.get_message() if function == "hunt(" else caplog.text
+    assert status.is_failure() == (function == "hunt(")
+    assert "Velociraptor" in said and expected in said, said
+    assert not any(name in said for name in ("TypeError", "KeyError", "AttributeError", "JSONDecodeError"))
+    if function == "hunt_results(":
+        assert "Last poll" in report(ioc)
