@@ -19,6 +19,7 @@ MUTATIONS = {
     "setting renamed, code not": [("config.py", '"param_name": "move_processed"', '"param_name": "move_files"')],
     "evidence read whole": [("handler.py", "for _record in evidence:", "for _record in evidence.read().splitlines():")],
     "hook switched off still run": [("processor.py", "if not getattr(context.settings, hook_name):", "if False:")],
+    "hook switched off left registered": [("processor.py", "        db.session.commit()", "        pass")],
     "preload hook answering nothing": [("processor.py", "if PRELOAD in hook_name and not result:", "if False:")],
     "failed objects not reported": [("processor.py", "        if not failures:", "        if True:")],
     "tab written on an alert": [
@@ -42,6 +43,7 @@ MUTATIONS = {
 PROCESSOR_ONLY = (
     "hook IRIS does not have",
     "hook switched off still run",
+    "hook switched off left registered",
     "preload hook answering nothing",
     "failed objects not reported",
     "tab written on an alert",
