@@ -22,6 +22,7 @@ MUTATIONS = {
     "hook switched off left registered": [("processor.py", "        db.session.commit()", "        pass")],
     "preload hook answering nothing": [("processor.py", "if PRELOAD in hook_name and not result:", "if False:")],
     "failed objects not reported": [("processor.py", "        if not failures:", "        if True:")],
+    "tag written over a stale state": [("iris_objects.py", "if session is None or obj not in session:", "if True:")],
     "tab written on an alert": [
         (
             "handler.py",
@@ -48,11 +49,16 @@ PROCESSOR_ONLY = (
     "failed objects not reported",
     "tab written on an alert",
     "severity set by a fixed id",
+    "tag written over a stale state",
 )
 ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline"} | dict.fromkeys(
     PROCESSOR_ONLY, "processor"
 )
-PRESET = {"tab written on an alert": "alert-triage", "severity set by a fixed id": "alert-triage"}
+PRESET = {
+    "tab written on an alert": "alert-triage",
+    "severity set by a fixed id": "alert-triage",
+    "tag written over a stale state": "ioc-enrichment",
+}
 CASES = [(t, m) for m in MUTATIONS for t in ("processor", "pipeline") if ONLY.get(m, t) == t]
 
 
