@@ -25,12 +25,9 @@ def test_a_hook_switched_off_when_added_is_not_registered(iris, module_class):
     assert iris.hooks == {}
 
 
-@pytest.mark.parametrize("order", ["as written", "reversed"])
-def test_a_hook_switched_off_in_the_settings_is_no_longer_registered(iris, module_class, monkeypatch, order):
-    # The other hooks are registered already: nothing in IRIS commits during this save, in any
-    # order of the table. Only the module's own commit saves the deregistration.
-    if order == "reversed":
-        monkeypatch.setattr(module_class, "hooks", tuple(reversed(module_class.hooks)))
+def test_a_hook_switched_off_in_the_settings_is_no_longer_registered(iris, module_class):
+    # The other hooks are registered already: nothing in IRIS commits during this save. Only the
+    # module's own commit saves the deregistration.
     for hook in module_class.hooks:
         iris.add_module(module_class, **fake_iris.switches(module_class))
 
@@ -39,6 +36,22 @@ def test_a_hook_switched_off_in_the_settings_is_no_longer_registered(iris, modul
         assert set(iris.hooks) == {row.name for row in module_class.hooks} - {hook.name}
         if not hook.name.startswith("on_preload_"):
             assert iris.call_hook(module_class, hook.name, fake_iris.hook_data(hook.name), hook.menu_label) is None
+
+
+@pytest.mark.parametrize("table", [("create", "update"), ("update", "create")], ids=["stale first", "stale last"])
+def test_a_hook_left_registered_though_switched_off_goes_at_the_next_save_whatever_the_order(
+    iris, module_class, monkeypatch, table
+):
+    # Left so by a version of the module without its own commit, say: IRIS alone saves the
+    # deregistration only when a new registration comes after it in the table (module_handler.py:380-383).
+    stale, switched_on = "on_postload_ioc_create", "on_postload_ioc_update"
+    _only_hooks(module_class, monkeypatch, {f"on_postload_ioc_{change}": _unchanged for change in table})
+    iris.add_module(module_class, **{stale: False, switched_on: False})
+    iris.hooks[stale] = None
+
+    iris.save_setting(module_class, switched_on, True)
+
+    assert set(iris.hooks) == {switched_on}
 
 
 def test_a_hook_that_comes_though_switched_off_is_not_run(make_module, module_class, monkeypatch):
@@ -83,7 +96,7 @@ def test_a_queued_hook_writes_its_object_back_as_queued_erasing_what_came_since(
             ioc.ioc_tags = f"{ioc.ioc_tags},{next(marks)}"
         return iocs
 
-    _only_hook(module_class, monkeypatch, "on_postload_ioc_update", tag)
+    _only_hooks(module_class, monkeypatch, {"on_postload_ioc_update": tag})
     iris.add_module(module_class, on_postload_ioc_update=True)
     ioc = fake_iris.ioc(tags="phishing")
     first = iris.queue_hook(module_class, "on_postload_ioc_update", ioc)
@@ -96,15 +109,19 @@ def test_a_queued_hook_writes_its_object_back_as_queued_erasing_what_came_since(
     assert ioc.ioc_tags == "phishing,second"
 
 
-def _only_hook(module_class, monkeypatch, name, handler):
-    """The module with one hook row, ``name``, answered by ``handler``, and the switch of it."""
-    row = dataclasses.replace(module_class.hooks[0], name=name, handler=handler, menu_label=None)
-    monkeypatch.setattr(module_class, "hooks", (row,))
-    switch = {"param_name": name, "param_human_name": name, "param_description": "", "default": True,
-              "mandatory": True, "type": "bool"}  # fmt: skip
-    settings = [setting for setting in module_class._module_configuration if setting["param_name"] != name]
-    monkeypatch.setattr(module_class, "_module_configuration", [*settings, switch])
-    return row
+def _only_hooks(module_class, monkeypatch, handlers):
+    """The module with a hook table of its own: a row per hook name in ``handlers``, and their switches."""
+    rows = tuple(dataclasses.replace(module_class.hooks[0], name=name, handler=handler, menu_label=None)
+                 for name, handler in handlers.items())  # fmt: skip
+    monkeypatch.setattr(module_class, "hooks", rows)
+    switches = [{"param_name": name, "param_human_name": name, "param_description": "", "default": True,
+                 "mandatory": True, "type": "bool"} for name in handlers]  # fmt: skip
+    settings = [setting for setting in module_class._module_configuration if setting["param_name"] not in handlers]
+    monkeypatch.setattr(module_class, "_module_configuration", [*settings, *switches])
+
+
+def _unchanged(data, context):
+    return data
 
 
 def test_manual_hooks_have_a_menu_label_naming_the_module(module_class):
@@ -214,7 +231,7 @@ def test_one_object_that_fails_is_reported_and_the_others_are_processed(make_mod
 
 
 def test_a_preload_handler_that_returns_nothing_leaves_the_request_as_it_was(iris, module_class, monkeypatch):
-    _only_hook(module_class, monkeypatch, "on_preload_ioc_create", lambda data, context: [])
+    _only_hooks(module_class, monkeypatch, {"on_preload_ioc_create": lambda data, context: []})
     iris.add_module(module_class, on_preload_ioc_create=True)
     request = {"ioc_value": "203.0.113.7", "ioc_type_id": 1}
 
