@@ -99,9 +99,10 @@ def test_a_hook_switched_off_is_deregistered_and_starts_no_task(rig, bake):
             assert registered == {"on_manual_trigger_ioc"}
 
             after = rig.api.add_ioc(f"{unique()}.example.com", "domain")["data"]
-            # Queued after the IOC, the manual hook is done once every worker has taken what came
-            # before it; a create task would have been queued first. It runs on the other IOC: a
-            # task writes back its object as it was when queued (module_handler.py:446-468).
+            # The manual hook is queued after whatever the new IOC queued, so is taken after it: a
+            # create task would have started by the time the manual one is done, or in the wait
+            # below. It runs on the other IOC: a task writes back its object as it was when queued
+            # (module_handler.py:446-468).
             scenario.fire("on_manual_trigger_ioc", "ioc", before["ioc_id"])
             scenario.succeeded("on_manual_trigger_ioc")
             with contextlib.suppress(AssertionError):
