@@ -389,8 +389,9 @@ class QueuedHook:
 
 class _Attached:
     """A row as IRIS's database session holds it: a copy, whose changed attributes a commit
-    writes to the row (SQLAlchemy updates changed columns only), then reads again (Flask-SQLAlchemy's
-    session expires what it committed). A change made to the row meanwhile is another transaction's.
+    writes to the row (SQLAlchemy updates changed columns only), then reads again (IRIS's session
+    keeps SQLAlchemy's expire_on_commit: app/__init__.py:106). A change made to the row meanwhile
+    is another transaction's.
     """
 
     def __init__(self, row):
