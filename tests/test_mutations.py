@@ -23,8 +23,10 @@ MUTATIONS = {
     "setting renamed, code not": [("config.py", '"param_name": "move_processed"', '"param_name": "move_files"')],
     "evidence read whole": [("handler.py", "for _record in evidence:", "for _record in evidence.read().splitlines():")],
     "hook switched off still run": [("processor.py", "if not getattr(context.settings, hook_name):", "if False:")],
+    "hook switched off left registered": [("processor.py", "        db.session.commit()", "        pass")],
     "preload hook answering nothing": [("processor.py", "if PRELOAD in hook_name and not result:", "if False:")],
     "failed objects not reported": [("processor.py", "        if not failures:", "        if True:")],
+    "tag written over a stale state": [("iris_objects.py", "if session is None or obj not in session:", "if True:")],
     "tab written on an alert": [
         (
             "handler.py",
@@ -61,6 +63,7 @@ MUTATIONS = {
 PRESET = {
     "tab written on an alert": "alert-triage",
     "severity set by a fixed id": "alert-triage",
+    "tag written over a stale state": "ioc-enrichment",
     "GraphQL errors in a 4xx hidden": "external-sync",
     "OpenCTI object used unchecked": "external-sync",
     "hunt queries without a deadline": "hunt",
@@ -70,9 +73,10 @@ PRESET = {
 PROCESSOR_ONLY = (
     "hook IRIS does not have",
     "hook switched off still run",
+    "hook switched off left registered",
     "preload hook answering nothing",
     "failed objects not reported",
-    *PRESET,  # the presets mutated here (alert-triage, external-sync, hunt) are processors
+    *PRESET,  # the presets mutated here (alert-triage, ioc-enrichment, external-sync, hunt) are processors
 )
 ONLY = {"evidence read whole": "pipeline", "setting renamed, code not": "pipeline"} | dict.fromkeys(
     PROCESSOR_ONLY, "processor"

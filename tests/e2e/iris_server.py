@@ -338,6 +338,33 @@ class Iris:
         self._wait(lambda: "ready." in read_from(self.worker_log, worker_offset), timeout, "the worker", self.worker,
                    self.worker_log, worker_offset)  # fmt: skip
 
+    @contextlib.contextmanager
+    def more_workers(self, count, timeout=120):
+        """``count`` more celery workers of ``-c 1`` beside the first, for as long as the block runs.
+
+        IRIS's worker runs a process per CPU (no ``-c``: docker/webApp/iris-entrypoint.sh:29), and
+        hook tasks run at once in all of them. Several workers of one process each, as several
+        worker containers would be, give that without 2.4.20's defect at ``-c 4`` (prefork children
+        sharing the parent's pooled PostgreSQL connection).
+        """
+        cwd, env = self.source / "source", self.environment()
+        offset = self.worker_log.stat().st_size
+        command = [str(self.venv / "bin" / "python"), "-m", "celery", "-A", "app.celery", "worker", "-E", "-l", "INFO",
+                   "-c", "1"]  # fmt: skip
+        workers = []
+        for number in range(2, count + 2):  # the first worker is celery@<host>
+            log = open(self.worker_log, "a")
+            workers.append(subprocess.Popen([*command, "-n", f"e2e-{number}@%h"], cwd=cwd, env=env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True))  # fmt: skip
+        try:
+            for worker in workers:
+                self._wait(lambda: read_from(self.worker_log, offset).count("ready.") >= count, timeout,
+                           "extra workers", worker, self.worker_log, offset)  # fmt: skip
+            yield workers
+        finally:
+            for worker in workers:
+                stop_process(worker)
+
     def _login_answers(self):
         try:
             with urllib.request.urlopen(f"{self.url}/login", timeout=5) as answer:

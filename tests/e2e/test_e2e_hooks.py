@@ -1,5 +1,5 @@
 """Hooks in a real IRIS: every hook registered, the create/update hooks of every object kind answered,
-a hook switched off not run, and a preload handler that returns nothing leaving the request working."""
+a hook switched off deregistered, and a preload handler that returns nothing leaving the request working."""
 
 import contextlib
 import uuid
@@ -83,26 +83,32 @@ def mark_each_run(package):
     )
 
 
-def test_a_hook_switched_off_after_enabling_is_not_run(rig, bake):
+def test_a_hook_switched_off_is_deregistered_and_starts_no_task(rig, bake):
+    # IRIS's deregister_from_hook never commits (module_handler.py:393-413): the module's
+    # register_hooks saves it. Three workers of one process each, as in production (iris-facts).
     module = deploy(rig, bake, "e2eswitch", "on_postload_ioc_create, on_manual_trigger_ioc", edit=mark_each_run)
     try:
-        scenario = Scenario(module, None)
-        before = rig.api.add_ioc(f"{unique()}.example.com", "domain")["data"]
-        scenario.succeeded("on_postload_ioc_create")
-        assert "ran:on_postload_ioc_create" in rig.api.ioc(before["ioc_id"])["ioc_tags"]
+        with rig.iris.more_workers(2):
+            scenario = Scenario(module, None)
+            before = rig.api.add_ioc(f"{unique()}.example.com", "domain")["data"]
+            scenario.succeeded("on_postload_ioc_create")
+            assert "ran:on_postload_ioc_create" in rig.api.ioc(before["ioc_id"])["ioc_tags"]
 
-        rig.api.set_parameter(module.id, "on_postload_ioc_create", False)
-        after = rig.api.add_ioc(f"{unique()}.example.com", "domain")["data"]
-        # IRIS keeps the hook registered (deregister_from_hook never commits: module_handler.py:393-413)
-        # and queues it: the module must not run its handler. The worker runs one task at a time, in
-        # order: once a manual hook fired afterwards is done, so is the create. The manual hook is
-        # fired on the other IOC: a hook task merges back the object as it was pickled when queued
-        # (task_hook_wrapper, module_handler.py:446-470), which would undo the create task's change.
-        scenario.fire("on_manual_trigger_ioc", "ioc", before["ioc_id"])
-        scenario.succeeded("on_manual_trigger_ioc")
-        with contextlib.suppress(AssertionError):
-            module.wait("on_postload_ioc_create", count=2, timeout=5)
-        assert "ran:on_postload_ioc_create" not in rig.api.ioc(after["ioc_id"])["ioc_tags"]
+            rig.api.set_parameter(module.id, "on_postload_ioc_create", False)
+            registered = {hook for _, hook, _ in rig.api.registered_hooks(module.package)}
+            assert registered == {"on_manual_trigger_ioc"}
+
+            after = rig.api.add_ioc(f"{unique()}.example.com", "domain")["data"]
+            # The manual hook is queued after whatever the new IOC queued, so is taken after it: a
+            # create task would have started by the time the manual one is done, or in the wait
+            # below. It runs on the other IOC: a task writes back its object as it was when queued
+            # (module_handler.py:446-468).
+            scenario.fire("on_manual_trigger_ioc", "ioc", before["ioc_id"])
+            scenario.succeeded("on_manual_trigger_ioc")
+            with contextlib.suppress(AssertionError):
+                module.wait("on_postload_ioc_create", count=2, timeout=10)
+            assert len(module.tasks("on_postload_ioc_create")) == 1, "a switched-off hook started a task"
+            assert "ran:on_postload_ioc_create" not in rig.api.ioc(after["ioc_id"])["ioc_tags"]
     finally:
         rig.forget(module)
 

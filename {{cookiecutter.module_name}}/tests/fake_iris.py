@@ -4,7 +4,9 @@ iris-interface imports a few of IRIS's own functions (``app.*``) when it is impo
 ``install()`` puts stand-ins for them in ``sys.modules`` and returns the ``FakeIris`` they
 talk to: the module's stored settings, the server settings, the hooks it registered.
 ``load_like_iris()`` loads the module class as IRIS's loader does and ``health_problems()``
-lists what IRIS's health check and settings page would refuse. The factories at the end
+lists what IRIS's health check and settings page would refuse. Hooks go through a fake of
+IRIS's database session: what is not committed is not saved, and a queued hook writes its
+objects back as they were when it was queued, as IRIS's worker does. The factories at the end
 build the objects hooks carry, with the attributes {{ iris().name }}'s models have: add the ones
 your handler reads.
 
@@ -46,7 +48,7 @@ class FakeIris:
         self.stored_settings = {}  # module name -> its settings, as IRIS stores them
         self.server_settings = {"http_proxy": "", "https_proxy": ""}  # lowercase, as IRIS names them
         self.hooks = {}  # hook name -> menu label (None for automatic hooks), as saved in IRIS's database
-        self.unsaved_removals = set()  # hooks deregistered in the current request, not saved yet
+        self.unsaved_removals = set()  # hooks deleted in the session (deregistered), saved by the next commit
         self.active = True  # the module's switch on IRIS's modules page
         self.added_attributes = []  # (object, tab, field, type, value) added to objects
 {%- if iris().iocs_belong_to_one_case %}
@@ -58,6 +60,7 @@ class FakeIris:
         self.evidences = []  # registered evidence files, as dicts
         self.ioc_states = []  # (case id, user id) each time a case's IOC table was marked changed
         self.pending = []  # rows added to the database session, saved by the next commit
+        self.attached = []  # objects the worker's session holds, each an _Attached over its row
 
     def configure(self, module_class, **values):
         """Store the module's settings as IRIS does when it is added, then set ``values``."""
@@ -80,29 +83,25 @@ class FakeIris:
             return False, [f"Hook {iris_hook_name} is unknown to IRIS {CATALOGUE['iris_version']}"]
         if iris_hook_name in self.hooks and iris_hook_name not in self.unsaved_removals:
             return True, [f"Hook {iris_hook_name} already registered"]
-        # A new registration is saved at once, and with it whatever the request had pending
-        # (module_handler.py:380-383).
+        # A new registration is committed at once, and with it whatever the session had pending,
+        # such as an earlier deregistration (module_handler.py:380-383).
         self.unsaved_removals.discard(iris_hook_name)
         self.hooks[iris_hook_name] = manual_hook_name
-        self._save()
+        self.session_commit()
         return True, [f"Hook {iris_hook_name} registered"]
 
     def deregister_from_hook(self, module_id, iris_hook_name):
-        # Deleted from the session but never saved here (module_handler.py:393-413): only a
-        # later save in the same request makes it stick.
+        # Deleted in the session, never committed (module_handler.py:393-413): saved only by a
+        # later commit in the same request, IRIS's or the module's.
         if iris_hook_name in self.hooks:
             self.unsaved_removals.add(iris_hook_name)
         return True, ["Hook deregistered"]
 
-    def _save(self):
-        for name in self.unsaved_removals:
-            self.hooks.pop(name, None)
-        self.unsaved_removals.clear()
-
-    def _end_request(self, saved):
+    def end_request(self, saved):
+        """A web request ends: a last commit (``saved``), or none, and its session is dropped."""
         if saved:
-            self._save()
-        self.unsaved_removals.clear()  # the request's session is dropped: unsaved changes are lost
+            self.session_commit()
+        self.unsaved_removals.clear()  # the request's session is dropped: what it did not commit is lost
 
     # What IRIS's pages and API do with a module.
     def add_module(self, module_class, **values):
@@ -111,20 +110,22 @@ class FakeIris:
         instance = module_class()
         if instance.get_module_type() == "module_processor":
             instance.register_hooks(module_id=1)
-        self._end_request(saved=True)  # the route's activity record saves (manage_modules_routes.py:127)
+        self.end_request(saved=True)  # the route's activity record saves (manage_modules_routes.py:127)
         return instance
 
     def save_setting(self, module_class, name, value):
-        """An admin saves one setting: IRIS stores it and runs register_hooks, but never saves a deregistration.
+        """An admin saves one setting: IRIS stores it, then runs register_hooks and commits nothing after it.
 
-        The route's last save comes before register_hooks (manage_modules_routes.py:179-187), so
-        a hook switched off stays registered until the module is disabled and enabled again.
+        The route's last commit comes before register_hooks (manage_modules_routes.py:179-187):
+        a deregistration is saved only if something commits during register_hooks (a new
+        registration, or the module itself); else the hook stays registered until the module is
+        disabled and enabled again.
         """
         for setting in self.stored_settings[module_class._module_name]:
             if setting["param_name"] == name:
                 setting["value"] = saved_as(value, setting["type"])
         module_class().register_hooks(module_id=1)
-        self._end_request(saved=False)
+        self.end_request(saved=False)
 
     def disable(self):
         self.active = False
@@ -133,29 +134,68 @@ class FakeIris:
         """The enable route runs register_hooks, then saves its activity record (manage_modules_routes.py:224-229)."""
         self.active = True
         module_class().register_hooks(module_id=1)
-        self._end_request(saved=True)
+        self.end_request(saved=True)
 
     def call_hook(self, module_class, hook_name, data, hook_ui_name=None):
-        """Fire ``hook_name`` as IRIS's call_modules_hook does (module_handler.py:492-584).
+        """Fire ``hook_name`` as IRIS's call_modules_hook does (module_handler.py:495-583).
 
         Only an active module registered to the hook is called. An ``on_preload_`` hook runs in
         the request: for a single object, element [0] of a successful status's data replaces
         it, outside IRIS's error handling, so an empty list raises IndexError (HTTP 500 for
-        the analyst); IRIS returns the request data. Other hooks run in the worker, which
-        saves whatever the handler changed, failed or not (module_handler.py:476-481); they
-        return the status, or None when the module was not called.
+        the analyst); IRIS returns the request data. Other hooks are queued for the worker and
+        run at once here (``queue_hook``, ``run_task``); they return the status, or None when
+        the module was not called.
         """
-        if not self.active or hook_name not in self.hooks:
-            return data if "on_preload_" in hook_name else None
-        if hook_ui_name is not None and self.hooks[hook_name] != hook_ui_name:
-            return data if "on_preload_" in hook_name else None
+        if "on_preload_" not in hook_name:
+            task = self.queue_hook(module_class, hook_name, data, hook_ui_name)
+            return None if task is None else self.run_task(task)
+        if not self._answers(hook_name, hook_ui_name):
+            return data
         was_list = isinstance(data, list)
         status = module_class().hooks_handler(hook_name, self.hooks[hook_name], data if was_list else [data])
-        if "on_preload_" not in hook_name:
-            return status
         if status.is_success():
             return status.get_data() if was_list else status.get_data()[0]
         return data
+
+    def _answers(self, hook_name, hook_ui_name):
+        """Whether IRIS calls the module for the hook: active, registered, and the menu entry's if one is named."""
+        if not self.active or hook_name not in self.hooks:
+            return False
+        return hook_ui_name is None or self.hooks[hook_name] == hook_ui_name
+
+    def queue_hook(self, module_class, hook_name, data, hook_ui_name=None):
+        """Queue a post-load or manual hook for the worker, as IRIS does: the data is pickled now
+        (module_handler.py:538-547). None when IRIS would not call the module; ``run_task`` runs it.
+        """
+        if not self._answers(hook_name, hook_ui_name):
+            return None
+        rows = data if isinstance(data, list) else [data]
+        return QueuedHook(module_class, hook_name, self.hooks[hook_name], [(row, copy.deepcopy(row)) for row in rows])
+
+    def run_task(self, task):
+        """Run a queued hook as IRIS's worker does (task_hook_wrapper, module_handler.py:416-492).
+
+        Each object pickled at queue time is merged into the database and committed before the
+        module is called (module_handler.py:446-468): what its row gained since, another task's
+        tag or an analyst's edit, is lost. The module gets the objects as the worker's session
+        holds them, and what it changed is committed after it, failed or not (module_handler.py:476-481).
+        """
+        data = []
+        for row, pickled in task.objects:
+            if isinstance(row, SimpleNamespace):  # a model row; dicts and ids are passed as they are
+                vars(row).update(copy.deepcopy(vars(pickled)))  # db.session.merge, then commit
+                row = self.attach(row)
+            data.append(row)
+        status = task.module_class().hooks_handler(task.hook_name, task.hook_ui_name, data)
+        self.session_commit()
+        self.attached.clear()  # the task is over: its session lets go of its objects
+        return status
+
+    def attach(self, row):
+        """The object the worker's session gives the module for ``row`` (``db.session.merge``'s answer)."""
+        attached = _Attached(row)
+        self.attached.append(attached)
+        return attached.object
 
 {%- if iris().iocs_belong_to_one_case %}
 
@@ -252,10 +292,30 @@ class FakeIris:
         self.pending.append(row)
 
     def session_commit(self):
-        """db.session.commit: pending IOCs get their ids (evidences are saved by add_evidence itself)."""
+        """db.session.commit: pending IOCs get their ids (evidences are saved by add_evidence itself),
+        deregistered hooks go, and the attributes the module changed on attached objects reach their rows.
+        """
         for row in self.pending:
             self._save_ioc(row)
         self.pending.clear()
+        for name in self.unsaved_removals:
+            self.hooks.pop(name, None)
+        self.unsaved_removals.clear()
+        for attached in self.attached:
+            attached.flush()
+
+    def session_refresh(self, obj, attribute_names=None):
+        """db.session.refresh: the object's attributes read again from its row; an unsaved change to them is lost."""
+        attached = self._attached(obj)
+        if attached is None:
+            raise ValueError(f"Instance {obj!r} is not persistent within this Session")  # as SQLAlchemy says
+        attached.load(attribute_names or list(vars(obj)))
+
+    def in_session(self, obj):
+        return self._attached(obj) is not None
+
+    def _attached(self, obj):
+        return next((attached for attached in self.attached if attached.object is obj), None)
 
 {%- if not iris().iocs_belong_to_one_case %}
 
@@ -316,7 +376,41 @@ class FakeIris:
         }  # fmt: skip
         obj.custom_attributes = attributes
         self.added_attributes.append((obj, tab_name, field_name, field_type, field_value))
+        self.session_commit()
         return True
+
+
+class QueuedHook:
+    """A hook task in IRIS's queue: the module, the hook, and each object with its pickled copy."""
+
+    def __init__(self, module_class, hook_name, hook_ui_name, objects):
+        self.module_class, self.hook_name, self.hook_ui_name = module_class, hook_name, hook_ui_name
+        self.objects = objects  # [(row, copy)]
+
+
+class _Attached:
+    """A row as IRIS's database session holds it: a copy, whose changed attributes a commit
+    writes to the row (SQLAlchemy updates changed columns only), then reads again (IRIS's session
+    keeps SQLAlchemy's expire_on_commit: app/__init__.py:106). A change made to the row meanwhile
+    is another transaction's.
+    """
+
+    def __init__(self, row):
+        self.row = row
+        self.object = copy.deepcopy(row)
+        self.loaded = copy.deepcopy(vars(row))
+
+    def load(self, names):
+        for name in names:
+            value = getattr(self.row, name)
+            setattr(self.object, name, copy.deepcopy(value))
+            self.loaded[name] = copy.deepcopy(value)
+
+    def flush(self):
+        for name, value in vars(self.object).items():
+            if name not in self.loaded or self.loaded[name] != value:
+                setattr(self.row, name, copy.deepcopy(value))
+        self.load(list(vars(self.row)))
 
 
 host = FakeIris()
@@ -349,13 +443,17 @@ class _FakeEvidenceStorage:
 class _FakeSession:
     """``app.db.session``: IRIS's SQLAlchemy session, over the fake host."""
 
-    @staticmethod
-    def add(row):
+    def add(self, row):
         host.session_add(row)
 
-    @staticmethod
-    def commit():
+    def commit(self):
         host.session_commit()
+
+    def refresh(self, instance, attribute_names=None, with_for_update=None):
+        host.session_refresh(instance, attribute_names)  # one process here: no row to lock
+
+    def __contains__(self, instance):
+        return host.in_session(instance)
 
 
 class _Row(SimpleNamespace):
@@ -368,7 +466,7 @@ def install():
     host = FakeIris()
     stand_ins = {
         "app.datamgmt.iris_engine.evidence_storage": {"EvidenceStorage": _FakeEvidenceStorage},
-        "app": {"db": SimpleNamespace(session=_FakeSession)},
+        "app": {"db": SimpleNamespace(session=_FakeSession())},
 {%- if iris().iocs_belong_to_one_case %}
         "app.datamgmt.case.case_iocs_db": _calls("case_iocs_db_exists", "add_ioc", "get_ioc_type_id", "get_tlps_dict"),
 {%- else %}

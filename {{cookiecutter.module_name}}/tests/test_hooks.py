@@ -1,4 +1,4 @@
-"""The hook table drives registration and dispatch; a hook never raises into IRIS."""
+"""The hook table drives registration and dispatch; a hook never raises into IRIS; the fake IRIS's commits."""
 
 import dataclasses
 
@@ -25,34 +25,103 @@ def test_a_hook_switched_off_when_added_is_not_registered(iris, module_class):
     assert iris.hooks == {}
 
 
-def test_a_hook_switched_off_later_is_not_run_though_iris_keeps_calling_it(iris, module_class, monkeypatch):
-    calls = []
-    _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: calls.append(hook.name) or data)
+def test_a_hook_switched_off_in_the_settings_is_no_longer_registered(iris, module_class):
+    # The other hooks are registered already: nothing in IRIS commits during this save. Only the
+    # module's own commit saves the deregistration.
     for hook in module_class.hooks:
         iris.add_module(module_class, **fake_iris.filled_mandatory(module_class), **fake_iris.switches(module_class))
 
         iris.save_setting(module_class, hook.name, False)
+
+        assert set(iris.hooks) == {row.name for row in module_class.hooks} - {hook.name}
+        if not hook.name.startswith("on_preload_"):
+            assert iris.call_hook(module_class, hook.name, fake_iris.hook_data(hook.name), hook.menu_label) is None
+
+
+@pytest.mark.parametrize("table", [("create", "update"), ("update", "create")], ids=["stale first", "stale last"])
+def test_a_hook_left_registered_though_switched_off_goes_at_the_next_save_whatever_the_order(
+    iris, module_class, monkeypatch, table
+):
+    # Left so by a version of the module without its own commit, say: IRIS alone saves the
+    # deregistration only when a new registration comes after it in the table (module_handler.py:380-383).
+    stale, switched_on = "on_postload_ioc_create", "on_postload_ioc_update"
+    _only_hooks(module_class, monkeypatch, {f"on_postload_ioc_{change}": _unchanged for change in table})
+    iris.add_module(module_class, **{stale: False, switched_on: False})
+    iris.hooks[stale] = None
+
+    iris.save_setting(module_class, switched_on, True)
+
+    assert set(iris.hooks) == {switched_on}
+
+
+def test_a_hook_that_comes_though_switched_off_is_not_run(make_module, module_class, monkeypatch):
+    # A task queued before the switch went off still runs: the glue checks the switch at call time.
+    calls = []
+    _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: calls.append(hook.name) or data)
+    for hook in module_class.hooks:
         data = fake_iris.hook_data(hook.name)
-        answer = iris.call_hook(module_class, hook.name, data, hook.menu_label)
 
-        assert hook.name in iris.hooks, "IRIS does not save the deregistration (the fake must say so)"
-        assert hook.name not in calls
-        if hook.name.startswith("on_preload_"):  # IRIS gives back the request's data
-            assert answer == data
-        else:
-            assert answer.is_success() and "switched off" in answer.get_message()
+        status = make_module(**{hook.name: False}).hooks_handler(hook.name, hook.menu_label, data)
+
+        assert status.is_success() and "switched off" in status.get_message()
+        assert status.get_data() is data
+    assert calls == []
 
 
-def test_disabling_and_enabling_the_module_removes_a_hook_switched_off(iris, module_class):
-    hook = module_class.hooks[0]
-    iris.add_module(module_class, **fake_iris.switches(module_class))
-    iris.save_setting(module_class, hook.name, False)
+def test_the_fake_iris_commits_a_registration_at_once_and_a_deregistration_never(iris, module_class):
+    # IRIS's register_hook commits (module_handler.py:380-383), deregister_from_hook does not
+    # (module_handler.py:393-413): a deregistration is saved by the next commit in its request.
+    iris.add_module(module_class, **fake_iris.switches(module_class, on=False))
+    iris.register_hook(1, "on_postload_note_create")
+    iris.end_request(saved=False)
+    assert set(iris.hooks) == {"on_postload_note_create"}
 
-    iris.disable()
-    iris.enable(module_class)
+    iris.deregister_from_hook(1, "on_postload_note_create")
+    iris.end_request(saved=False)
+    assert set(iris.hooks) == {"on_postload_note_create"}
 
-    assert hook.name not in iris.hooks
-    assert len(iris.hooks) == len(module_class.hooks) - 1
+    iris.deregister_from_hook(1, "on_postload_note_create")
+    iris.register_hook(1, "on_postload_asset_create")
+    iris.end_request(saved=False)
+    assert set(iris.hooks) == {"on_postload_asset_create"}
+
+
+def test_a_queued_hook_writes_its_object_back_as_queued_erasing_what_came_since(iris, module_class, monkeypatch):
+    # IRIS's worker, not the module, does this (module_handler.py:446-468): whatever the module
+    # writes, a task queued earlier can undo it.
+    marks = iter(["first", "second"])
+
+    def tag(iocs, context):
+        for ioc in iocs:
+            ioc.ioc_tags = f"{ioc.ioc_tags},{next(marks)}"
+        return iocs
+
+    _only_hooks(module_class, monkeypatch, {"on_postload_ioc_update": tag})
+    iris.add_module(module_class, on_postload_ioc_update=True)
+    ioc = fake_iris.ioc(tags="phishing")
+    first = iris.queue_hook(module_class, "on_postload_ioc_update", ioc)
+    second = iris.queue_hook(module_class, "on_postload_ioc_update", ioc)  # another module's, as well
+    ioc.ioc_description = "edited by an analyst"
+
+    iris.run_task(first)
+    assert (ioc.ioc_tags, ioc.ioc_description) == ("phishing,first", "")
+    iris.run_task(second)
+    assert ioc.ioc_tags == "phishing,second"
+
+
+def _only_hooks(module_class, monkeypatch, handlers):
+    """The module with a hook table of its own: a row per hook name in ``handlers``, and their switches."""
+    rows = tuple(dataclasses.replace(module_class.hooks[0], name=name, handler=handler, menu_label=None)
+                 for name, handler in handlers.items())  # fmt: skip
+    monkeypatch.setattr(module_class, "hooks", rows)
+    switches = [{"param_name": name, "param_human_name": name, "param_description": "", "default": True,
+                 "mandatory": True, "type": "bool"} for name in handlers]  # fmt: skip
+    settings = [setting for setting in module_class._module_configuration if setting["param_name"] not in handlers]
+    monkeypatch.setattr(module_class, "_module_configuration", [*settings, *switches])
+
+
+def _unchanged(data, context):
+    return data
 
 
 def test_manual_hooks_have_a_menu_label_naming_the_module(module_class):
@@ -162,11 +231,8 @@ def test_one_object_that_fails_is_reported_and_the_others_are_processed(make_mod
 
 
 def test_a_preload_handler_that_returns_nothing_leaves_the_request_as_it_was(iris, module_class, monkeypatch):
-    preload = dataclasses.replace(module_class.hooks[0], name="on_preload_ioc_create", handler=lambda data, context: [])
-    monkeypatch.setattr(module_class, "hooks", (preload,))
-    switch = {"param_name": preload.name, "default": True, "mandatory": True, "type": "bool"}
-    monkeypatch.setattr(module_class, "_module_configuration", [*module_class._module_configuration, switch])
-    iris.add_module(module_class, **{preload.name: True})
+    _only_hooks(module_class, monkeypatch, {"on_preload_ioc_create": lambda data, context: []})
+    iris.add_module(module_class, on_preload_ioc_create=True)
     request = {"ioc_value": "203.0.113.7", "ioc_type_id": 1}
 
     # IRIS takes element [0] of what a preload hook returns: [] would fail the analyst's request.

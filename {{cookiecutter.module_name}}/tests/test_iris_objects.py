@@ -1,4 +1,4 @@
-"""Tabs are replaced, tags are added once or replaced, note lines added once."""
+"""Tabs are replaced, tags are added once or replaced, note lines added once; in IRIS, over the latest state."""
 
 import fake_iris
 
@@ -39,3 +39,38 @@ def test_a_note_line_is_added_once():
     iris_objects.add_line(alert, "alert_note", "Triage: routine")
 
     assert alert.alert_note == "From the EDR\nTriage: routine"
+
+
+# Inside IRIS the module gets the objects as the worker's database session holds them
+# (fake_iris.attach); meanwhile other tasks and analysts save changes to the same rows.
+
+
+def test_a_tag_saved_meanwhile_by_someone_else_is_kept_and_the_new_ones_saved_at_once(iris):
+    row = fake_iris.ioc(tags="phishing")
+    ioc = iris.attach(row)
+    row.ioc_tags = "phishing,other:seen"  # another task saved it while this one ran
+
+    iris_objects.replace_tags(ioc, "ioc_tags", "vt", ["vt:harmless"])
+    iris_objects.add_tags(ioc, "ioc_tags", ["vt:looked-up"])
+
+    assert row.ioc_tags == "phishing,other:seen,vt:harmless,vt:looked-up"  # before IRIS's commit after the call
+
+
+def test_a_tab_saved_meanwhile_by_another_module_is_kept(iris):
+    row = fake_iris.ioc()
+    ioc = iris.attach(row)
+    row.custom_attributes = {"Other": {"Seen": {"mandatory": False, "type": "html", "value": "theirs"}}}
+
+    iris_objects.set_report_tab(ioc, "Report", "<p>ours</p>")
+
+    assert set(row.custom_attributes) == {"Other", "Report"}
+
+
+def test_a_line_is_added_to_the_text_as_saved_now(iris):
+    row = fake_iris.alert(alert_note="From the EDR")
+    alert = iris.attach(row)
+    row.alert_note = "From the EDR\nAn analyst's line"
+
+    iris_objects.add_line(alert, "alert_note", "Triage: routine")
+
+    assert row.alert_note == "From the EDR\nAn analyst's line\nTriage: routine"

@@ -44,6 +44,16 @@ class ProcessorModule(ModuleBase):
             else:
                 self.deregister_from_hook(module_id=module_id, iris_hook_name=hook.name)
                 self.log.info(f"Deregistered from {hook.name}: switched off")
+        # IRIS deletes a switched-off hook's row in its database session but never commits it
+        # (module_handler.py:393-413), and the settings route commits before calling this
+        # (manage_modules_routes.py:179-187): only a later new registration would save it
+        # (module_handler.py:380-383), so whether a switch sticks would hang on the table's
+        # order. Save it here: register_hooks runs in IRIS's web app, on IRIS's session.
+        try:
+            from app import db  # IRIS's own package: imported here, it exists only inside IRIS
+        except ImportError:  # outside IRIS there is no session to save
+            return
+        db.session.commit()
 
     def hooks_handler(self, hook_name, hook_ui_name, data):
         """Called by IRIS for each hook the module registered; never raises.
@@ -57,8 +67,8 @@ class ProcessorModule(ModuleBase):
         try:
             context = self.context(hook=hook_name)
             if not getattr(context.settings, hook_name):
-                # IRIS does not save the deregistration when an admin switches a hook off, so the
-                # hook keeps coming until the module is disabled and enabled again.
+                # A guard: a task queued before the switch went off still comes, and so does a
+                # hook whose deregistration IRIS could not save.
                 return self.success(f"{hook_name} is switched off: nothing done", data=data)
             with masking_libraries(self.mask):
                 result = hook.handler(data, context)
