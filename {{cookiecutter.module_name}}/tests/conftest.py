@@ -1,3 +1,4 @@
+{%- set helpers = preset(cookiecutter).helpers -%}
 """Fixtures: a fresh fake IRIS for each test, and the module class loaded as IRIS loads it."""
 
 import importlib
@@ -33,3 +34,11 @@ def make_module(iris, module_class):
         return module_class()
 
     return make
+{%- if "http" in helpers %}
+
+
+@pytest.fixture(autouse=True)
+def request_slots(tmp_path, monkeypatch):
+    """Each test's own request slots (request_slots.py), as a fresh IRIS database would hold them."""
+    monkeypatch.setenv("DIM_REQUEST_SLOTS", str(tmp_path / "request-slots.sqlite3"))
+{%- endif %}

@@ -105,8 +105,9 @@ class FakeIris:
 
     # What IRIS's pages and API do with a module.
     def add_module(self, module_class, **values):
-        """Manage > Advanced > Modules > Add: store the settings (defaults, then ``values``), register the hooks."""
-        self.configure(module_class, **values)
+        """Manage > Advanced > Modules > Add, then the settings an admin fills in: the defaults, a value in each
+        mandatory setting without one, then ``values``; register the hooks."""
+        self.configure(module_class, **{**filled_mandatory(module_class), **values})
         instance = module_class()
         if instance.get_module_type() == "module_processor":
             instance.register_hooks(module_id=1)

@@ -29,7 +29,7 @@ def test_a_hook_switched_off_in_the_settings_is_no_longer_registered(iris, modul
     # The other hooks are registered already: nothing in IRIS commits during this save. Only the
     # module's own commit saves the deregistration.
     for hook in module_class.hooks:
-        iris.add_module(module_class, **fake_iris.filled_mandatory(module_class), **fake_iris.switches(module_class))
+        iris.add_module(module_class, **fake_iris.switches(module_class))
 
         iris.save_setting(module_class, hook.name, False)
 

@@ -1,5 +1,6 @@
 """The HTTP session follows IRIS's proxy settings, the module's timeout, TLS, retry, rate and time settings."""
 
+import multiprocessing
 import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -159,7 +160,7 @@ def test_the_rate_limit_stops_when_the_time_budget_is_spent(service, clock):
     session.get(f"{service.url}/a")
     session.get(f"{service.url}/b")
 
-    left = "would wait 15 s to stay under 4 requests a minute, and this call has 5 s left"
+    left = r"would wait 15 s to stay under 4 requests a minute \(the next free slot, shared by every IRIS worker, is at 22:13:50 UTC\), and this call has 5 s left"
     with pytest.raises(OutOfTime, match=left):
         session.get(f"{service.url}/c")
 
@@ -268,3 +269,39 @@ def http_settings():
          "type": types.get(name, "int")}
         for name, value in vars(SETTINGS).items()
     ]  # fmt: skip
+
+
+def send_in_a_process(url, per_minute, sent, count):
+    """A worker process of IRIS: its own session, ``count`` requests, when each went into ``sent``."""
+    session = new_session(settings(requests_per_minute=per_minute, time_budget=60), {})
+    for number in range(count):
+        session.get(f"{url}/{number}")
+        sent.put(time.time())
+
+
+def test_the_rate_limit_holds_across_worker_processes(service, real_clock):
+    per_minute, processes, each = 120, 3, 2  # a request every 0.5 s, 6 in all
+    context = multiprocessing.get_context("spawn")  # as separate as IRIS's worker processes
+    sent = context.Queue()
+    workers = [context.Process(target=send_in_a_process, args=(service.url, per_minute, sent, each))
+               for _ in range(processes)]  # fmt: skip
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+
+    times = sorted(sent.get(timeout=5) for _ in range(processes * each))
+    gaps = [times[number + 1] - times[number] for number in range(len(times) - 1)]
+    assert len(service.requests) == processes * each
+    assert min(gaps) > 60 / per_minute - 0.05, gaps  # in one process each, they would go together
+
+
+def test_a_429_that_outlasts_the_retries_stops_the_rest_of_the_call(service, clock):
+    service.answer("/a", (429, {}, {"Retry-After": "1"}))
+    session = new_session(settings(retries=2), {})
+
+    assert session.get(f"{service.url}/a").status_code == 429
+    with pytest.raises(http_session.QuotaSpent, match="answered 429 again after 2 retries, so its quota looks spent"):
+        session.get(f"{service.url}/b")
+
+    assert [path for _, path, _ in service.requests] == ["/a"] * 3 and clock.waits == [1, 1]

@@ -4,8 +4,9 @@
   each for its own scheme, and not from the worker's environment.
 - Every request gets the module's timeout unless it gives its own.
 - TLS is verified unless the admin switches it off; a CA bundle path trusts a private CA.
-- Requests are spaced to stay under ``requests_per_minute``, across all the objects of the
-  call: the session is the call's.
+- Requests are spaced to stay under ``requests_per_minute`` across every call of every IRIS
+  worker process and container, for one module and key (request_slots.py). A 429 that
+  outlasts the retries (a daily quota) stops the call's later requests, saying so.
 - A 429 is retried after the wait its Retry-After asks (a minute without one); a 5xx, for
   methods that may be repeated, after growing waits or its Retry-After; a failed
   connection at once.
@@ -22,15 +23,18 @@
 """
 
 import functools
+import hashlib
 import logging
 import re
 import threading
 import weakref
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from time import monotonic, sleep, time
 from urllib.parse import urlsplit
 
+from .request_slots import Slots
 from .settings import Settings
 
 SERVER_ERRORS = (500, 502, 503, 504)
@@ -44,6 +48,10 @@ CREDENTIAL_HEADER = re.compile(r"authorization|cookie|api-?key|token|secret|pass
 
 class OutOfTime(Exception):
     """The next request would have to wait, or its answer would come, past the call's time budget."""
+
+
+class QuotaSpent(Exception):
+    """The service kept refusing with 429 past the retries: the call sends nothing more."""
 
 
 class RefusedRedirect(Exception):
@@ -231,7 +239,9 @@ class Pace:
         self.log = log
         self.interval = 60 / self.per_minute if self.per_minute else 0
         self.deadline = monotonic() + self.budget
-        self.next_request = monotonic()
+        self.slots = Slots() if self.interval else None
+        self.slot_key = slot_key(settings)
+        self.spent_quota = None  # why the service's quota looks spent, once a 429 outlasted the retries
 
     def left(self, doing):
         """Seconds left of the budget; OutOfTime, saying what it was for, when none is."""
@@ -247,14 +257,39 @@ class Pace:
         """``attempt()``'s response, sent when the limit allows and repeated while the service asks."""
         retried = 0
         while True:
-            self.wait(self.next_request - monotonic(), f"to stay under {self.per_minute} requests a minute")
-            self.next_request = monotonic() + self.interval
+            if self.spent_quota:
+                raise QuotaSpent(self.spent_quota)
+            self.take_slot()
             response = attempt()
             seconds = retry_wait(method, response, retried)
-            if seconds is None or retried == self.retries:
+            if seconds is None:
+                return response
+            if retried == self.retries:
+                if response.status_code == 429:  # a daily quota, say: later retries would only wait
+                    self.spent_quota = (
+                        f"not sent: the service answered 429 again after {retried} retries, so its quota looks"
+                        " spent (a daily quota?); this call sends nothing more. Try again later"
+                    )
                 return response
             retried += 1
             self.wait(seconds, f"before retry {retried} of {self.retries}: the service answered {response.status_code}")
+
+    def take_slot(self):
+        """Wait for the next request slot under requests_per_minute, shared by every IRIS worker;
+        OutOfTime, saying when the slot is, if it comes after the budget."""
+        if not self.interval:
+            return
+        why = f"to stay under {self.per_minute} requests a minute"
+        now, left = time(), max(self.deadline - monotonic(), 0)
+        free, when = self.slots.take(self.slot_key, self.interval, now=now, latest=now + left)
+        if not free:
+            at = datetime.fromtimestamp(when, tz=timezone.utc).strftime("%H:%M:%S UTC")
+            raise OutOfTime(
+                f"the next request would wait {_shown(when - now)} s {why} (the next free slot, shared by every"
+                f" IRIS worker, is at {at}), and this call has {_shown(left)} s left of its time budget"
+                f" ({self.budget} s, the time_budget setting)"
+            )
+        self.wait(when - time(), why)
 
     def wait(self, seconds, why):
         if seconds <= 0:
@@ -289,6 +324,12 @@ def retry_after(response):
     except (TypeError, ValueError):  # no header, or one that is neither form
         return None
     return max(0.0, when.timestamp() - time())
+
+
+def slot_key(settings):
+    """One set of request slots per module and credentials: the secrets hashed, never stored."""
+    secrets = settings.secrets if isinstance(settings, Settings) else ()
+    return f"{__package__}:{hashlib.sha256(chr(0).join(secrets).encode()).hexdigest()[:16]}"
 
 
 def _setting(settings, name, least):

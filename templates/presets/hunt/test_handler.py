@@ -309,7 +309,7 @@ def test_the_api_config_is_a_secret_never_logged_nor_returned(configure, velocir
 
 
 MALFORMED = {
-    "empty": ("", "is not an api.config.yaml"),
+    "empty": ("", "is mandatory and empty"),  # the glue's check, before the handler runs
     "plain text": ("just a sentence", "is not an api.config.yaml"),
     "broken YAML": ("ca_certificate: [unclosed", "is not an api.config.yaml"),
     "a JSON list": ('["api_connection_string"]', "is not an api.config.yaml"),
