@@ -5,7 +5,8 @@
         ...  # point the module's api_url at service.url
 
 Each path answers its scripted responses in turn, the last one again and again; unknown
-paths answer 404. A POST path can instead be answered by a function of the JSON body sent
+paths answer 404. ``service.quota(per_minute, answer)`` makes it refuse, as a rate-limited
+service does, each request that comes when ``per_minute`` came in the last minute. A POST path can instead be answered by a function of the JSON body sent
 (``service.answer_posts(path, function)``), to fake an API with state. ``service.requests``
 records what the module sent.
 """
@@ -22,6 +23,9 @@ class FakeService:
         self.scripts = {}  # path -> [(status, JSON body, headers), ...]
         self.requests = []  # (method, path, headers) as received
         self.post_functions = {}  # path -> function(JSON body) -> (status, JSON body)
+        self.arrivals = []  # when each request came (time.monotonic())
+        self.refused = []  # the paths refused past the quota
+        self.per_minute, self.over_quota = None, None
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_port}"
 
@@ -32,6 +36,20 @@ class FakeService:
     def answer_posts(self, path, function):
         """Answer each POST to ``path`` with ``function(JSON body sent)``, which returns (status, body)."""
         self.post_functions[path] = function
+
+    def quota(self, per_minute, answer):
+        """Answer ``answer`` (status, body) to a request that comes when ``per_minute`` came in the last
+        minute, less a second of slack for the network."""
+        self.per_minute, self.over_quota = per_minute, answer
+
+    def _over_quota(self, path):
+        now = time.monotonic()
+        recent = [when for when in self.arrivals if when > now - 59]
+        self.arrivals.append(now)
+        if self.per_minute is not None and len(recent) >= self.per_minute:
+            self.refused.append(path)
+            return True
+        return False
 
     def __enter__(self):
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
@@ -47,12 +65,18 @@ class FakeService:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 service.requests.append(("GET", self.path, dict(self.headers)))
+                if service._over_quota(self.path):
+                    self._send(*service.over_quota, {})
+                    return
                 script = service.scripts.get(self.path, [(404, {"error": "not found"}, {})])
                 status, body, headers = script.pop(0) if len(script) > 1 else script[0]
                 self._send(status, body, headers)
 
             def do_POST(self):
                 service.requests.append(("POST", self.path, dict(self.headers)))
+                if service._over_quota(self.path):
+                    self._send(*service.over_quota, {})
+                    return
                 sent = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
                 function = service.post_functions.get(self.path)
                 status, body = function(sent) if function else (404, {"error": "not found"})

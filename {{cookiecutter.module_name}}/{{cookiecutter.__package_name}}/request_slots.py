@@ -29,6 +29,7 @@ TAKE = (
     " WHERE slot_key = :key AND next_free <= :latest RETURNING next_free"
 )
 PEEK = "SELECT next_free FROM dim_request_slots WHERE slot_key = :key"
+EXISTS = "SELECT 1 FROM dim_request_slots WHERE 1 = 0"
 SQLITE_FILE = Path(tempfile.gettempdir()) / f"{__package__}-request-slots.sqlite3"
 
 
@@ -37,20 +38,30 @@ class Slots:
 
     def __init__(self, store=None):
         self.store = store or shared_store()
-        self.created = False
 
     def take(self, key, interval, now, latest):
         """(True, when the request may go) for the first free slot; (False, when the next slot is)
         without taking it when that comes after ``latest``. Times are seconds since 1970."""
+        if self.store.name not in _TABLES_MADE:
+            self.make_table()
+            _TABLES_MADE.add(self.store.name)
         with self.store.transaction() as execute:
-            if not self.created:
-                execute(CREATE)
-                self.created = True
             execute(ENSURE, key=key)
             taken = execute(TAKE, key=key, now=now, interval=interval, latest=latest)
             if taken:
                 return True, taken[0][0] - interval
             return False, execute(PEEK, key=key)[0][0]
+
+    def make_table(self):
+        try:
+            with self.store.transaction() as execute:
+                execute(CREATE)
+        except Exception:  # PostgreSQL: another worker made it at the same moment
+            with self.store.transaction() as execute:
+                execute(EXISTS)  # raises if it is missing after all
+
+
+_TABLES_MADE = set()  # the stores whose table this process has made or found
 
 
 def shared_store():
@@ -70,6 +81,7 @@ class EngineStore:
 
     def __init__(self, engine):
         self.engine = engine
+        self.name = str(engine.url)
 
     @contextmanager
     def transaction(self):
@@ -89,6 +101,7 @@ class SqliteStore:
 
     def __init__(self, path):
         self.path = path
+        self.name = str(path)
 
     @contextmanager
     def transaction(self):
