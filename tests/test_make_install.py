@@ -1,12 +1,14 @@
-"""`make install` and `make uninstall` send the right commands to docker or podman, under IRIS's pins.
+"""`make install` and `make uninstall` send the right commands to docker or podman, beside what IRIS has.
 
 A fake container engine on PATH records its calls and answers `ps` as a running IRIS would. Where
-pip's answers matter, a second one also runs them: each container is a folder with a Python 3.9
-venv at its /opt/venv, so pip really resolves there against IRIS's pins (iris-constraints.txt).
+pip's answers matter, a second one also runs them: each container is a folder with a venv of the
+IRIS line's Python at its /opt/venv, holding what an IRIS holds of what matters, so pip really
+resolves there against what is installed, and the module's loader check runs there.
 """
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -18,6 +20,7 @@ FAKE_ENGINE = """#!/bin/sh
 echo "$0 $*" >> "{log}"
 case "$1" in
   ps) [ -n "$RUNNING" ] && echo 0123456789ab ;;
+  exec) case "$*" in *"list --format=json"*) echo '[{{"name": "requests", "version": "2.31.0"}}]' ;; esac ;;
 esac
 exit 0
 """
@@ -43,8 +46,12 @@ elif command == "cp":
     container, path = target.split(":", 1)
     shutil.copy(source, inside(container, path))
 elif command == "exec":
+    cwd = None
+    if args[0] == "-w":
+        cwd, args = args[1], args[2:]
     container, *argv = args
-    sys.exit(subprocess.run([inside(container, arg) for arg in argv]).returncode)
+    where = inside(container, cwd) if cwd else None
+    sys.exit(subprocess.run([inside(container, arg) for arg in argv], cwd=where).returncode)
 """
 CONTAINERS = ("iriswebapp_app", "iriswebapp_worker")
 PINS = rules.iris_pins.pins()
@@ -69,12 +76,35 @@ def calls(log):
     return [shlex.split(line)[1:] for line in log.read_text().splitlines() if " ps " not in f"{line} "]
 
 
-UNDER_PINS = ["-c", "/tmp/iris-constraints.txt"]
+def beside_installed(package):
+    return ["-c", f"/tmp/{package}-installed.txt"]
 
 
-def into(container, *commands):
-    """The calls that install into one container: IRIS's pins first, then ``commands``."""
-    return [["cp", "iris-constraints.txt", f"{container}:/tmp/iris-constraints.txt"], *commands]
+def listed():
+    """``make install`` reads what each container holds first."""
+    return [["exec", container, "/opt/venv/bin/pip", "list", "--format=json"] for container in CONTAINERS]
+
+
+def into(container, package, *commands):
+    """The calls that install into one container: what IRIS has, as constraints, first, then ``commands``."""
+    return [["cp", "dist/iris-installed.txt", f"{container}:/tmp/{package}-installed.txt"], *commands]
+
+
+def proved(package):
+    """The calls that prove the module loads in each container, with the project's own loader check."""
+    check = f"/tmp/{package}-check"
+    return [
+        call
+        for container in CONTAINERS
+        for call in [
+            ["exec", container, "mkdir", "-p", check],
+            *[["cp", f"tests/{name}", f"{container}:{check}/{name}"] for name in LOADER_CHECK],
+            ["exec", "-w", check, container, "/opt/venv/bin/python", f"{check}/fake_iris.py", package],
+        ]
+    ]
+
+
+LOADER_CHECK = ("fake_iris.py", "iris_hooks.json", "iris_rows.json")
 
 
 def test_install_copies_installs_and_restarts_in_both_containers(bake, engine):
@@ -84,19 +114,29 @@ def test_install_copies_installs_and_restarts_in_both_containers(bake, engine):
     done = make(folder, "install", path, running=True)
 
     assert done.returncode == 0, done.stdout + done.stderr
-    wheel = "iris_installme_module-0.1.0-py3-none-any.whl"
-    pip = ["/opt/venv/bin/pip", "install", "--no-deps", "--force-reinstall", *UNDER_PINS, f"/tmp/{wheel}"]
+    package = "iris_installme_module"
+    wheel = f"{package}-0.1.0-py3-none-any.whl"
+    pip = [
+        "/opt/venv/bin/pip",
+        "install",
+        "--no-deps",
+        "--force-reinstall",
+        *beside_installed(package),
+        f"/tmp/{wheel}",
+    ]
     assert calls(log) == [
-        *into(
-            "iriswebapp_app", ["cp", f"dist/{wheel}", f"iriswebapp_app:/tmp/{wheel}"], ["exec", "iriswebapp_app", *pip]
-        ),
-        *into(
-            "iriswebapp_worker",
-            ["cp", f"dist/{wheel}", f"iriswebapp_worker:/tmp/{wheel}"],
-            ["exec", "iriswebapp_worker", *pip],
-        ),
+        *listed(),
+        *[
+            call
+            for container in CONTAINERS
+            for call in into(
+                container, package, ["cp", f"dist/{wheel}", f"{container}:/tmp/{wheel}"], ["exec", container, *pip]
+            )
+        ],
+        *proved(package),
         ["restart", "iriswebapp_app", "iriswebapp_worker"],
     ]
+    assert (folder / "dist" / "iris-installed.txt").read_text().split() == ["requests==2.31.0"]
 
 
 def test_uninstall_removes_from_both_containers(bake, engine):
@@ -161,12 +201,21 @@ def in_container(root, container, code):
     return subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=root)
 
 
+# What an IRIS holds of what matters here: what a resolution beside it touches (setuptools, cryptography,
+# requests) and what the module's loader check imports (iris-interface, celery, packaging).
+IRIS_HOLDS = ("setuptools", "cryptography", "requests", "iris-interface", "celery", "packaging")
+
+
+def like_iris(target=None):
+    """IRIS_HOLDS at the oldest releases the IRIS line's pins allow."""
+    return [oldest_allowed(name, target) for name in IRIS_HOLDS]
+
+
 @pytest.fixture(scope="session")
 def iris_like(tmp_path_factory):
-    """Containers holding what a resolution beside IRIS touches: setuptools and cryptography at the
-    oldest releases IRIS's pins allow. Tests that install nothing share them."""
+    """Containers holding IRIS_HOLDS as IRIS's pins have them. Tests that install nothing share them."""
     require_index()
-    return iris_containers(tmp_path_factory.mktemp("iris"), *map(oldest_allowed, ("setuptools", "cryptography")))
+    return iris_containers(tmp_path_factory.mktemp("iris"), *like_iris())
 
 
 def install_with_extra(bake, containers, tmp_path, extra):
@@ -174,20 +223,72 @@ def install_with_extra(bake, containers, tmp_path, extra):
     folder = bake(keyword="installme")
     log = tmp_path / "calls.log"
     before = {container: freeze(containers, container) for container in CONTAINERS}
-    done = make(folder, "install", folder_engine(containers, log), True, f"EXTRA_PACKAGES='{extra}'")
+    extras = [f"EXTRA_PACKAGES='{extra}'"] if extra else []
+    done = make(folder, "install", folder_engine(containers, log), True, *extras)
     return done, log, before
 
 
-def test_install_refuses_a_package_that_would_move_an_iris_pin_and_installs_nothing(bake, iris_like, tmp_path):
+def test_install_refuses_a_package_that_would_move_what_iris_has_and_installs_nothing(bake, iris_like, tmp_path):
     done, log, before = install_with_extra(bake, iris_like, tmp_path, "requests==2.32.3")
 
     assert done.returncode != 0
-    assert "IRIS pins requests==2.31.0 (iris-constraints.txt)" in done.stdout
+    assert "IRIS has requests==2.31.0 installed" in done.stdout
     assert "the module asks for requests==2.32.3" in done.stdout
     assert "Nothing was installed" in done.stdout
-    assert [call[:2] for call in calls(log)] == [["cp", "iris-constraints.txt"], ["exec", "iriswebapp_app"]]
-    assert "--dry-run" in calls(log)[1]
+    assert [call[:2] for call in calls(log)] == [
+        ["exec", "iriswebapp_app"], ["exec", "iriswebapp_worker"], ["cp", "dist/iris-installed.txt"],
+        ["exec", "iriswebapp_app"],
+    ]  # fmt: skip
+    assert "--dry-run" in calls(log)[3]
     assert {container: freeze(iris_like, container) for container in CONTAINERS} == before
+
+
+def test_install_fits_beside_a_later_patch_release_whose_packages_differ_from_the_baked_pins(bake, tmp_path):
+    """An IRIS whose requests is newer than the release's pin (a later 2.4.x): a package depending on
+    requests goes in, nothing installed moves, and the module loads in both containers."""
+    require_index()
+    newer = [line if not line.startswith("requests==") else "requests==2.32.3" for line in like_iris()]
+    containers = iris_containers(tmp_path / "iris", *newer)
+
+    done, _, before = install_with_extra(bake, containers, tmp_path, "requests-toolbelt==1.0.0")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = {container: freeze(containers, container) for container in CONTAINERS}
+    for container in CONTAINERS:
+        assert before[container] <= after[container], f"{container}: {before[container] - after[container]} moved"
+        assert f"OK    iris_installme_module loads in {container}" in done.stdout
+    assert "requests==2.32.3" in after["iriswebapp_app"]
+
+
+def test_install_refuses_containers_that_hold_different_packages(bake, tmp_path):
+    require_index()
+    containers = iris_containers(tmp_path / "iris", *like_iris())
+    worker = containers / "iriswebapp_worker" / "opt" / "venv" / "bin" / "python"
+    subprocess.run([worker, "-m", "pip", "install", "-q", "requests==2.32.3"], check=True)
+
+    done, log, before = install_with_extra(bake, containers, tmp_path, "")
+
+    assert done.returncode != 0
+    assert "IRIS's containers do not hold the same packages" in done.stderr
+    assert "requests: requests==2.31.0 in iriswebapp_app, requests==2.32.3 in iriswebapp_worker" in done.stderr
+    assert [call[0] for call in calls(log)] == ["exec", "exec"]  # read, nothing installed
+
+
+def test_install_stops_before_restarting_when_the_module_does_not_load_in_a_container(bake, iris_like, tmp_path):
+    folder = bake(keyword="installme")
+    log = tmp_path / "calls.log"
+    broken = tmp_path / "broken"
+    shutil.copytree(folder, broken)
+    init = broken / "iris_installme_module" / "__init__.py"
+    init.write_text(init.read_text().replace('Interface"', 'Interfaces"'))
+
+    done = make(broken, "install", folder_engine(iris_like, log), True)
+
+    assert done.returncode != 0
+    assert "FAIL  iris_installme_module does not load in iriswebapp_app" in done.stdout
+    assert "IRIS was not restarted" in done.stdout
+    assert not [call for call in calls(log) if call[0] == "restart"]
+    subprocess.run(["make", "uninstall", f"ENGINE={folder_engine(iris_like, log)}"], cwd=broken, capture_output=True)
 
 
 def test_install_refuses_to_upgrade_what_iris_has_even_within_its_pin(bake, iris_like, tmp_path):
@@ -196,9 +297,7 @@ def test_install_refuses_to_upgrade_what_iris_has_even_within_its_pin(bake, iris
     done, log, before = install_with_extra(bake, iris_like, tmp_path, "cryptography>=46.0.7")
 
     assert done.returncode != 0
-    assert "make install only adds packages beside IRIS's" in done.stderr
-    assert "cryptography 39.0.1 would become" in done.stderr
-    assert "IRIS pins cryptography>=39.0.1" in done.stderr
+    assert "IRIS has cryptography==39.0.1 installed" in done.stdout
     assert "Nothing was installed" in done.stdout
     assert not [
         call
@@ -212,8 +311,7 @@ def test_install_refuses_to_upgrade_what_iris_has_even_within_its_pin(bake, iris
 def test_install_adds_what_hunt_imports_beside_iris_pins_the_same_in_both_containers(bake, tmp_path, target):
     require_index()
     folder = bake(keyword="hunter", preset="hunt", iris_version=target.iris_version)
-    pinned = [oldest_allowed(name, target) for name in ("setuptools", "cryptography")]
-    root = iris_containers(tmp_path / "iris", *pinned, target=target)
+    root = iris_containers(tmp_path / "iris", *like_iris(target), target=target)
     log = tmp_path / "calls.log"
     before = {container: freeze(root, container) for container in CONTAINERS}
 
@@ -233,37 +331,31 @@ def test_install_adds_what_hunt_imports_beside_iris_pins_the_same_in_both_contai
     for container in CONTAINERS:
         run = in_container(root, container, CLIENT_RUNS)
         assert run.stdout.startswith("cannot reach Velociraptor at 127.0.0.1:1"), run.stdout + run.stderr
-    wheel = "iris_hunter_module-0.1.0-py3-none-any.whl"
+    package = "iris_hunter_module"
+    wheel = f"{package}-0.1.0-py3-none-any.whl"
     resolved = (folder / "dist" / "iris-extras.txt").read_text().split()
     assert all("==" in line for line in resolved) and any(line.startswith("grpcio==") for line in resolved)
-    pip = "/opt/venv/bin/pip"
+    pip, under = "/opt/venv/bin/pip", beside_installed(package)
+    resolution = f"/tmp/{package}-resolution.json"
     assert calls(log) == [
-        *into("iriswebapp_app"),
-        [
-            "exec",
-            "iriswebapp_app",
-            pip,
-            "install",
-            "--dry-run",
-            "--report",
-            "/tmp/iris_hunter_module-resolution.json",
-            *UNDER_PINS,
-            *HUNT_EXTRAS,
-        ],
-        ["exec", "iriswebapp_app", "cat", "/tmp/iris_hunter_module-resolution.json"],
-        ["exec", "iriswebapp_app", pip, "list", "--format=json"],
+        *listed(),
+        ["cp", "dist/iris-installed.txt", f"iriswebapp_app:/tmp/{package}-installed.txt"],
+        ["exec", "iriswebapp_app", pip, "install", "--dry-run", "--report", resolution, *under, *HUNT_EXTRAS],
+        ["exec", "iriswebapp_app", "cat", resolution],
         *[
             call
             for container in CONTAINERS
             for call in into(
                 container,
-                ["cp", "dist/iris-extras.txt", f"{container}:/tmp/iris_hunter_module-extras.txt"],
-                ["exec", container, pip, "install", *UNDER_PINS, "-r", "/tmp/iris_hunter_module-extras.txt"],
-                ["exec", container, pip, "install", "--no-deps", *UNDER_PINS, "pyvelociraptor==0.1.14"],
+                package,
+                ["cp", "dist/iris-extras.txt", f"{container}:/tmp/{package}-extras.txt"],
+                ["exec", container, pip, "install", *under, "-r", f"/tmp/{package}-extras.txt"],
+                ["exec", container, pip, "install", "--no-deps", *under, "pyvelociraptor==0.1.14"],
                 ["cp", f"dist/{wheel}", f"{container}:/tmp/{wheel}"],
-                ["exec", container, pip, "install", "--no-deps", "--force-reinstall", *UNDER_PINS, f"/tmp/{wheel}"],
+                ["exec", container, pip, "install", "--no-deps", "--force-reinstall", *under, f"/tmp/{wheel}"],
             )
         ],
+        *proved(package),
         ["restart", *CONTAINERS],
     ]
 

@@ -1,13 +1,19 @@
-"""What the module installs beside IRIS, checked against IRIS's own pins (iris-constraints.txt).
+"""What the module installs beside IRIS, checked against what IRIS has.
 
 IRIS runs a module inside its own environment: a package that moves one of IRIS's can stop IRIS.
-pip, given IRIS's pins as constraints, refuses instead; this script says why in plain words.
+pip, given IRIS's packages as constraints, refuses instead; this script says why in plain words.
+Two lists of IRIS's packages: iris-constraints.txt, the pins of the release the project was baked
+for (``make check``, no IRIS needed), and what the user's IRIS has installed, read from its
+containers (``make install``: a later patch release has other versions).
 
     python tools/iris_pins.py check [REQUIREMENT...] [--no-deps REQUIREMENT...]
         pip's resolver in dry-run, for IRIS's Python, on an empty target (make check)
-    python tools/iris_pins.py explain LOG
-        what a failed `pip install -c iris-constraints.txt ...` says (make install)
-    python tools/iris_pins.py plan REPORT INSTALLED
+    python tools/iris_pins.py installed --except DISTRIBUTION LISTING...
+        IRIS's installed packages as constraints, from each container's `pip list --format=json`;
+        refuses, with the difference, when the containers do not hold the same (make install)
+    python tools/iris_pins.py --installed --constraints FILE explain LOG
+        what a failed `pip install -c FILE ...` says (make install)
+    python tools/iris_pins.py --installed --constraints FILE plan REPORT INSTALLED
         the exact list to install in every container, from pip's report in the first one; refuses
         to replace anything already installed (make install)
 """
@@ -48,7 +54,29 @@ def unreachable(pip_output):
     return next((line.strip() for line in pip_output.splitlines() if any(marker in line for marker in NO_INDEX)), None)
 
 
-def explain(pip_output, constraints=CONSTRAINTS):
+def installed_constraints(listings, except_name):
+    """``(constraints, problems)``: ``name==version`` for each package the containers hold (but
+    ``except_name``, the module itself, which an upgrade replaces), or the containers' differences."""
+    holds = {
+        Path(listing).stem.removeprefix("iris-installed-"): {
+            canonical(item["name"]): f"{item['name']}=={item['version']}" for item in read_json(listing)
+        }
+        for listing in listings
+    }
+    (first, packages), *others = holds.items()
+    problems = []
+    for container, their in others:
+        for name in sorted(set(packages) | set(their)):
+            if packages.get(name) != their.get(name):
+                problems.append(
+                    f"        {name}: {packages.get(name, 'not installed')} in {first},"
+                    f" {their.get(name, 'not installed')} in {container}"
+                )
+    constraints = [line for name, line in sorted(packages.items()) if name != canonical(except_name)]
+    return constraints, problems
+
+
+def explain(pip_output, constraints=CONSTRAINTS, installed=False):
     """Plain lines for a failed pip run: which pin blocked which dependency, and the way out."""
     lines = [line.strip() for line in pip_output.splitlines()]
     network = unreachable(pip_output)
@@ -65,7 +93,7 @@ def explain(pip_output, constraints=CONSTRAINTS):
     report = [f"FAIL  IRIS's pins leave no room for {wanted}:"]
     blocked = []  # the lines that ask for another version of a pinned package
     for pin in pins:
-        report.append(f"        IRIS pins {pin} ({Path(constraints).name})")
+        report.append(f"        IRIS has {pin} installed" if installed else f"        IRIS pins {pin} ({Path(constraints).name})")
         for cause in causes:
             needed = cause.split(" depends on ")[-1].removeprefix("The user requested ")
             if "(constraint)" not in cause and name_of(needed) == name_of(pin):
@@ -157,7 +185,7 @@ def dry_run(requirements, flags, python_version, constraints):
         return done, json.loads(report.read_text(encoding="utf-8")) if done.returncode == 0 else None
 
 
-def plan(report, installed, constraints=CONSTRAINTS):
+def plan(report, installed, constraints=CONSTRAINTS, pins_installed=False):
     """``name==version`` for each package pip would add; 1 when it would replace one already installed."""
     entries = read_json(report)["install"]
     to_install = [item["metadata"] for item in entries]
@@ -175,14 +203,14 @@ def plan(report, installed, constraints=CONSTRAINTS):
         name = canonical(item["name"])
         why = [f"{other['name']} requires {need}" for other in to_install for need in needs_of(other, name)]
         why += ["EXTRA_PACKAGES asks for it"] if name in requested else []
-        owner = f"IRIS pins {pins[name]}" if name in pins else "IRIS does not pin it"
+        owner = f"IRIS pins {pins[name]}" if name in pins and not pins_installed else "IRIS has it installed"
         because = f" ({'; '.join(why)})" if why else ""
         lines.append(f"        {item['name']} {there[name]} would become {item['version']}{because}; {owner}")
     lines.append("      Way out: a release of what EXTRA_PACKAGES asks for that accepts what is installed.")
     if any(canonical(item["name"]) not in pins for item in replaced):
         lines += [
             "      For a package IRIS does not pin, if you accept the change, replace it yourself in each container",
-            "      (pip install -c /tmp/iris-constraints.txt 'NAME==VERSION') and run make install again.",
+            "      (pip install 'NAME==VERSION') and run make install again.",
         ]
     print("\n".join([*lines, NEVER_A_PIN]), file=sys.stderr)
     return 1
@@ -200,6 +228,8 @@ def read_json(path):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--constraints", default=CONSTRAINTS, help="IRIS's pins (default: %(default)s)")
+    parser.add_argument("--installed", dest="pins_installed", action="store_true",
+                        help="the constraints are what IRIS has installed, not its release's pins")  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
     checking = commands.add_parser("check", help="resolve the module's extra packages beside IRIS's pins")
     checking.add_argument("requirements", nargs="*")
@@ -208,6 +238,9 @@ def main(argv=None):
     checking.add_argument("--report", help="where to keep what was resolved, as JSON")
     explaining = commands.add_parser("explain", help="say why pip refused, from its output")
     explaining.add_argument("log")
+    listing = commands.add_parser("installed", help="IRIS's installed packages as constraints, alike in each container")
+    listing.add_argument("listings", nargs="+", help="`pip list --format=json` of each, as iris-installed-<container>.json")
+    listing.add_argument("--except", dest="except_name", required=True, help="the module's distribution")
     planning = commands.add_parser("plan", help="the exact packages to install, from pip's report")
     planning.add_argument("report")
     planning.add_argument("installed", help="`pip list --format=json` of the container")
@@ -216,9 +249,21 @@ def main(argv=None):
     if args.command == "check":
         return check(args.requirements, args.no_deps, args.python_version, args.constraints, args.report)
     if args.command == "explain":
-        print("\n".join(explain(Path(args.log).read_text(encoding="utf-8"), args.constraints)))
+        print("\n".join(explain(Path(args.log).read_text(encoding="utf-8"), args.constraints, args.pins_installed)))
         return 0
-    return plan(args.report, args.installed, args.constraints)
+    if args.command == "installed":
+        constraints, problems = installed_constraints(args.listings, args.except_name)
+        if problems:
+            lines = [
+                "FAIL  IRIS's containers do not hold the same packages, so the module cannot go in the same in each:",
+                "      bring them to one IRIS release first (docker compose pull, up). The differences:",
+                *problems,
+            ]
+            print("\n".join(lines), file=sys.stderr)
+            return 1
+        print("\n".join(constraints))
+        return 0
+    return plan(args.report, args.installed, args.constraints, args.pins_installed)
 
 
 if __name__ == "__main__":
