@@ -78,15 +78,16 @@ class Pipeline(Scenario):
 
 
 class BlankPipeline(Pipeline):
-    """A file uploaded and processed: the task succeeds, its summary counts the records, the file is moved aside."""
+    """A file uploaded and processed: the task succeeds, its summary counts the records, the file is kept aside."""
 
     def run(self):
         self.upload("records.txt", b"one\ntwo\nthree\n")
         self.trigger()
         (task,) = self.succeeded("pipeline_update")
         assert task["message"] == "1 of 1 file(s) processed", task
-        assert "3 record(s) read from records.txt" in task["result"], task
-        assert (self.folder() / "processed" / "records.txt").is_file()
+        assert "3 record(s) read" in task["result"], task
+        (kept,) = (self.folder() / "processed").glob("records-*Z.txt")  # under a name of its own: never overwritten
+        assert kept.read_bytes() == b"one\ntwo\nthree\n" and f"processed/{kept.name}" in task["result"], task
         assert not (self.folder() / "records.txt").exists()
 
 

@@ -266,10 +266,17 @@ class FakeIris:
 {%- endif %}
 
     def get_ioc_type_id(self, type_name):
-        """case_iocs_db.py:263-268: the IocType row of that exact name, or None."""
+        """case_iocs_db.py:263-268: the IocType row of that exact name, or None; with the format IRIS checks values
+        of the type against (None: any value), as a fresh database has it."""
         if type_name not in ROWS["ioc_types"]:
             return None
-        return SimpleNamespace(type_id=ROWS["ioc_types"].index(type_name) + 1, type_name=type_name)
+        check = ROWS["ioc_type_checks"].get(type_name, {})
+        return SimpleNamespace(
+            type_id=ROWS["ioc_types"].index(type_name) + 1,
+            type_name=type_name,
+            type_validation_regex=check.get("regex"),
+            type_validation_expect=check.get("expect"),
+        )
 
     def get_tlps_dict(self):
         """case_iocs_db.py:275-279: TLP name -> id."""
