@@ -38,6 +38,10 @@ ROWS = json.loads(Path(__file__).with_name("iris_rows.json").read_text(encoding=
 SEVERITIES = ROWS["severities"]
 
 
+class DataError(Exception):
+    """What PostgreSQL refuses to store, as psycopg2 raises it; IRIS's database session is unusable after it."""
+
+
 class FakeIris:
     """The IRIS side of a module."""
 
@@ -195,6 +199,12 @@ class FakeIris:
 {%- endif %}
 
     def _save_ioc(self, ioc):
+        """Saved as PostgreSQL saves the row: refused with a NUL in a text, or tags over ioc_tags's String(512)."""
+        texts = [getattr(ioc, name, None) or "" for name in ("ioc_value", "ioc_description", "ioc_tags")]
+        if any("\x00" in text for text in texts):
+            raise DataError("A string literal cannot contain NUL (0x00) characters.")
+        if len(texts[2]) > 512:
+            raise DataError("value too long for type character varying(512)")
         ioc.ioc_id = len(self.iocs) + 1
         self.iocs.append(ioc)
 
