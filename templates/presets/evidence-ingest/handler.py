@@ -28,18 +28,24 @@ def process_file(path: Path, context: Context) -> str:
     evidence = IndicatorFile(path, context.settings.file_encoding, line_limit(max_length))
     case_iocs = iris_case.CaseIocs(context.case_id, context.user_id)
     added, known, bad = 0, 0, BadLines()
-    for line_number, record, problem in evidence.records():
-        problem = problem or check(record, max_length)
-        if not problem:
-            try:
-                if store(record, case_iocs):
-                    added += 1
-                else:
-                    known += 1
-            except (LookupError, ValueError) as error:  # what IRIS would refuse: see iris_case.CaseIocs
-                problem = str(error)
-        if problem:
-            bad.add(line_number, problem)
+    try:
+        for line_number, record, problem in evidence.records():
+            problem = problem or check(record, max_length)
+            if not problem:
+                try:
+                    if store(record, case_iocs):
+                        added += 1
+                    else:
+                        known += 1
+                except (LookupError, ValueError) as error:  # what IRIS would refuse: see iris_case.CaseIocs
+                    problem = str(error)
+            if problem:
+                bad.add(line_number, problem)
+    except Exception as error:
+        if not added:
+            raise
+        # IRIS saved each IOC at once: the file failed, but not as if nothing of it were in the case.
+        raise RuntimeError(f"stopped at line {line_number}, after {added} IOC(s) added: {error}") from error
     iris_case.register_evidence(context.case_id, context.user_id, path, "Indicator file read by the pipeline")
     return f"{added} IOC(s) added, {known} already in the case, {bad}; read line by line as {evidence.encoding}"
 

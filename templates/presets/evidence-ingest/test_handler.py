@@ -224,6 +224,24 @@ def test_a_csv_without_a_needed_column_is_refused_in_one_short_message(iris, mak
     assert fake_iris.run_pipeline(make_module(), tmp_path).get_data() == []  # it does not fail the next run
 
 
+def test_a_file_that_fails_midway_says_what_it_added_already(iris, make_module, tmp_path, monkeypatch):
+    saved = iris.update_ioc_state
+
+    def database_gone_after_one(caseid, userid=None):
+        if iris.ioc_states:
+            raise ConnectionError("the database went away")
+        saved(caseid=caseid, userid=userid)
+
+    monkeypatch.setattr(iris, "update_ioc_state", database_gone_after_one)
+
+    result = run(make_module, tmp_path, "iocs.csv", "type,value\ndomain,a.example\nmd5,bad\ndomain,b.example\n")
+
+    assert not result["ok"]
+    assert result["message"].startswith(
+        "RuntimeError: stopped at line 4, after 1 IOC(s) added: the database went away (moved to rejected/iocs-"
+    )
+
+
 def test_only_the_files_the_pipeline_reads_are_taken_at_upload(make_module, tmp_path):
     class Upload:
         def __init__(self, filename):
