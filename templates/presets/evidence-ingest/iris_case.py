@@ -102,8 +102,7 @@ class CaseIocs:
 
     def checked(self, type_name, value, description, tags, tlp):
         """The type and TLP ids of an IOC IRIS would store as it is; raises what ``add`` raises."""
-        named = {"type": type_name, "value": value, "description": description, "tags": tags, "TLP": tlp}
-        for field, text in named.items():
+        for field, text in (("type", type_name), ("value", value), ("description", description), ("tags", tags)):
             if NUL in text:
                 raise ValueError(f"a NUL character in the {field}, which IRIS's database cannot store")
         if len(tags) > TAGS_LIMIT:
