@@ -1,6 +1,7 @@
 """The pipeline saves uploads safely and processes each file with a result of its own."""
 
 import re
+import threading
 from pathlib import Path
 
 import fake_iris
@@ -111,6 +112,23 @@ def test_a_file_another_run_took_is_skipped_with_a_line(make_module, module_clas
         "message": "skipped: no longer in the upload folder (another run took it, or it was removed)",
     }  # and nothing kept
     assert len(kept(tmp_path / "processed", "c", ".log")) == 1
+
+
+def test_two_runs_at_the_same_time_process_each_file_once(make_module, tmp_path):
+    names = [f"{number:02}.log" for number in range(40)]
+    for name in names:
+        (tmp_path / name).write_text(f"{name}\n")
+    modules, statuses = [make_module(), make_module()], []
+
+    runs = [threading.Thread(target=lambda m=m: statuses.append(fake_iris.run_pipeline(m, tmp_path))) for m in modules]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+
+    processed = [r["file"] for status in statuses for r in status.get_data() if r["message"] == "1 line(s)"]
+    assert sorted(processed) == names  # each once, by one run or the other; the other skipped it
+    assert sorted(path.read_text() for path in (tmp_path / "processed").iterdir()) == [f"{name}\n" for name in names]
 
 
 @pytest.mark.parametrize("moving", [True, False])
