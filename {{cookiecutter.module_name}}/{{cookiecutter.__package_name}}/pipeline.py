@@ -74,7 +74,7 @@ class PipelineModule(ModuleBase):
             except OSError as error:
                 return {"file": name, "ok": False, "message": f"could not be taken: {shorten(str(error))}"}
         try:
-            inside(folder, str(path.relative_to(folder)))  # where it points now it is taken, if a link
+            inside(folder, str(path.relative_to(folder)))  # a link is followed from where it is now
             summary = self.process_file(path, context)
         except Exception as error:  # one bad file must not stop the others
             self.log.exception(f"{name} failed")
