@@ -1,7 +1,7 @@
-"""Each line's iris_rows.json holds the IOC types a fresh IRIS database has, and the format IRIS checks each against.
+"""Each line's iris_rows.json holds the IOC types a fresh IRIS database has, and the format IRIS's source gives each.
 
-Both are read here from the line's own post_init.py, so the data stays what IRIS creates: the baked fake IRIS
-and the evidence-ingest preset check values against them.
+Both are read here from the line's own post_init.py, so the data stays what IRIS's source says: the baked fake IRIS
+names the types, and the evidence-ingest preset checks values against the formats (its ioc_formats.py).
 """
 
 import ast
@@ -29,9 +29,9 @@ def created_ioc_types(post_init):
 
 
 @pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
-def test_the_rows_hold_each_ioc_type_and_its_format_as_iris_creates_them(target):
+def test_the_rows_hold_each_ioc_type_and_its_format_as_iris_source_gives_them(target):
     created = created_ioc_types(iris_web_source(target, "source/app/post_init.py"))
 
     assert target.rows["ioc_types"] == [name for name, _ in created]
-    assert target.rows["ioc_type_checks"] == {name: check for name, check in created if check["regex"]}
-    assert target.rows["ioc_type_checks"]["md5"] == {"regex": "[a-f0-9]{32}", "expect": "32 hexadecimal characters"}
+    assert target.rows["ioc_type_formats"] == {name: check for name, check in created if check["regex"]}
+    assert target.rows["ioc_type_formats"]["md5"] == {"regex": "[a-f0-9]{32}", "expect": "32 hexadecimal characters"}

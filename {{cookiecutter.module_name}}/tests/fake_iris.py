@@ -59,6 +59,9 @@ class FakeIris:
         self.ioc_links = set()  # (ioc_id, case_id)
 {%- endif %}
         self.evidences = []  # registered evidence files, as dicts
+        # IOC type name -> (regex, expected), as an admin sets it under Manage > Advanced > Case Objects. A fresh
+        # database has none: post_init.py's are dropped by create_safe_limited (models/models.py:90-94).
+        self.ioc_type_formats = {}
         self.ioc_states = []  # (case id, user id) each time a case's IOC table was marked changed
         self.pending = []  # rows added to the database session, saved by the next commit
 
@@ -276,16 +279,16 @@ class FakeIris:
 {%- endif %}
 
     def get_ioc_type_id(self, type_name):
-        """case_iocs_db.py:263-268: the IocType row of that exact name, or None; with the format IRIS checks values
-        of the type against (None: any value), as a fresh database has it."""
+        """case_iocs_db.py:263-268: the IocType row of that exact name, or None, with the format IRIS checks values
+        of the type against: one an admin set in ``ioc_type_formats``, else none, as in a fresh database."""
         if type_name not in ROWS["ioc_types"]:
             return None
-        check = ROWS["ioc_type_checks"].get(type_name, {})
+        regex, expect = self.ioc_type_formats.get(type_name, (None, None))
         return SimpleNamespace(
             type_id=ROWS["ioc_types"].index(type_name) + 1,
             type_name=type_name,
-            type_validation_regex=check.get("regex"),
-            type_validation_expect=check.get("expect"),
+            type_validation_regex=regex,
+            type_validation_expect=expect,
         )
 
     def get_tlps_dict(self):

@@ -8,6 +8,8 @@ at once.
 import hashlib
 import re
 
+from . import ioc_formats
+
 DEFAULT_TLP = "amber"
 TAGS_LIMIT = 512  # characters: ioc_tags is a String(512) column (models/models.py:411); value and description are Text
 NUL = "\x00"  # which PostgreSQL's text columns cannot hold
@@ -111,14 +113,17 @@ class CaseIocs:
             raise LookupError(f"IRIS has no TLP {tlp!r}")
         ioc_type = self.ioc_type(type_name)
         # IRIS's own check of an IOC value (IocSchema.verify_data, schema/marshables.py:995-999 in 2.4.20): the
-        # type's row holds a format, which admins may change, that the whole value must match, ignoring case.
-        regex = ioc_type.type_validation_regex
+        # format the type's row holds, which an admin may set, must match the whole value, ignoring case. A fresh
+        # database's rows hold none: then the one IRIS's source gives the type (ioc_formats.py).
+        regex, expect = ioc_type.type_validation_regex, ioc_type.type_validation_expect
+        if not regex:
+            regex, expect = ioc_formats.FORMATS.get(type_name, (None, None))
         try:
             matches = not regex or re.fullmatch(regex, value, re.IGNORECASE)
         except re.error as error:
             raise LookupError(f"IRIS's format for {type_name} is not a regular expression: {error}") from None
         if not matches:
-            raise ValueError(f"not a {type_name} value: IRIS expects {ioc_type.type_validation_expect or regex}")
+            raise ValueError(f"not a {type_name} value: IRIS expects {expect or regex}")
         return ioc_type.type_id, self.tlp_ids[tlp]
 
     def ioc_type(self, type_name):

@@ -122,7 +122,7 @@ def test_a_utf16_file_or_an_encoding_that_cannot_be_split_in_lines_is_refused(ir
     assert "File encoding setting, 'klingon', is not an encoding" in unknown["message"]
 
 
-def test_values_are_checked_as_iris_checks_them_for_their_type(iris, make_module, tmp_path):
+def test_values_are_checked_against_the_format_iris_gives_their_type(iris, make_module, tmp_path):
     lines = ["type,value", "md5,not-a-hash", "sha256,<script>alert(1)</script>", f"md5,{MD5.upper()}",
              "filename|md5,invoice.exe", f"filename|md5,invoice.exe|{MD5}", "ip-dst,no format in IRIS"]  # fmt: skip
     result = run(make_module, tmp_path, "iocs.csv", "\n".join(lines) + "\n")
@@ -133,6 +133,17 @@ def test_values_are_checked_as_iris_checks_them_for_their_type(iris, make_module
         " filename|md5 value: IRIS expects filename|32 hexadecimal characters); read line by line as utf-8"
     )
     assert [value for value, _ in iocs_of_the_case(iris)] == [MD5.upper(), f"invoice.exe|{MD5}", "no format in IRIS"]
+
+
+def test_a_format_an_admin_set_on_a_type_is_the_one_checked(iris, make_module, tmp_path):
+    iris.ioc_type_formats["ip-dst"] = (r"[0-9.]+", "an IPv4 address")  # Manage > Advanced > Case Objects
+    iris.ioc_type_formats["md5"] = ("[a-f0-9]{32}|unknown", "32 hexadecimal characters, or unknown")
+    content = "type,value\nip-dst,evil.example\nip-dst,203.0.113.7\nmd5,unknown\n"
+
+    result = run(make_module, tmp_path, "iocs.csv", content)
+
+    assert "(line 2: not a ip-dst value: IRIS expects an IPv4 address)" in result["message"], result
+    assert iocs_of_the_case(iris) == [("203.0.113.7", "ip-dst"), ("unknown", "md5")]
 
 
 def test_text_iris_cannot_store_is_a_bad_line_never_an_ioc(iris, make_module, tmp_path):
