@@ -1,4 +1,4 @@
-"""What the pipeline adds to the case in IRIS: evidence files and IOCs, each once.
+"""What the pipeline adds to the case in IRIS: evidence files and IOCs, each once, and only IOCs IRIS would take.
 
 Each function goes through IRIS's own data layer, imported inside the function because it
 exists only inside IRIS (the tests' fake IRIS stands in for it). IRIS saves each addition
