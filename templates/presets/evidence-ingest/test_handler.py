@@ -220,6 +220,20 @@ def test_a_million_bad_lines_are_counted_in_bounded_memory_and_a_short_summary(p
     assert int(grown) < 16_000_000  # bytes: keeping each bad line's message took 100 MB
 
 
+def test_a_bad_line_quoting_a_long_type_is_shown_cut(iris, make_module, tmp_path):
+    result = run(make_module, tmp_path, "iocs.csv", "type,value\n" + f"{'x' * 30_000},evil.example\n" * 20)
+
+    assert result["message"].startswith("0 IOC(s) added, 0 already in the case, 20 bad line(s) left out (line 2: IRIS")
+    assert len(result["message"]) < 2_000  # ten reasons of 160 characters at most, then "and 10 more"
+
+
+def test_a_max_value_length_below_one_is_refused_naming_the_setting(iris, make_module, tmp_path):
+    result = run(make_module, tmp_path, "iocs.csv", "type,value\ndomain,evil.example\n", max_value_length=0)
+
+    assert result["message"].startswith("ValueError: the module's Max value length setting must be 1 or more")
+    assert iris.case_iocs() == []
+
+
 def test_a_csv_without_a_needed_column_is_refused_in_one_short_message(iris, make_module, tmp_path):
     wide = ",".join(f"column {number}" for number in range(2_000))
 
