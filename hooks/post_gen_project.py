@@ -37,6 +37,8 @@ def remove_unused_files():
     other_type = [path for module_type, files in FILES_OF_TYPE.items() if module_type != MODULE_TYPE for path in files]
     for path in UNUSED_FILES + other_type:
         path.unlink()
+        if not any(path.parent.iterdir()):  # a folder of a preset's own, such as examples/
+            path.parent.rmdir()
 
 
 def record_answers():

@@ -308,7 +308,7 @@ def builtin_settings_hint(answers):
 MOVE_PROCESSED = Setting(
     param_name="move_processed",
     param_human_name="Move processed files aside",
-    param_description="Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it.",
+    param_description="Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it; it keeps its name with the UTC time it was taken added, so a later upload of the same name overwrites nothing.",
     default=True,
     mandatory=True,
     type="bool",

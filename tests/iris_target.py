@@ -1,4 +1,5 @@
-"""What tests that stand in for IRIS's environment need: the Python of each IRIS line (3.9, 3.12), and a package index."""
+"""What tests that stand in for IRIS's environment need: the Python of each IRIS line (3.9, 3.12), a package index,
+and iris-web's source, where each line's data comes from."""
 
 import functools
 import os
@@ -58,3 +59,22 @@ def require_iris_python(version=IRIS_PYTHON_VERSION):
     if python is None:
         pytest.skip(f"no Python {version} here (an IRIS line's): set IRIS_PYTHON_{version.replace('.', '_')}")
     return python
+
+
+def iris_web_source(target, path):
+    """The text of ``path`` in the line's iris-web source: beside this checkout (../shared/iris-web-<release>, as CI
+    has it) or beside its worktree, or in a clone of iris-web named by IRIS_WEB_GIT at the commit the line's data was
+    derived from. Skips the test without either."""
+    root = Path(__file__).resolve().parent.parent
+    for folder in (root.parent / "shared", root.parent.parent / "shared"):
+        file = folder / f"iris-web-{target.release}" / path
+        if file.is_file():
+            return file.read_text(encoding="utf-8")
+    if os.environ.get("IRIS_WEB_GIT"):
+        done = subprocess.run(
+            ["git", "--git-dir", os.environ["IRIS_WEB_GIT"], "show", f"{target.commit}:{path}"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if done.returncode == 0:
+            return done.stdout
+    pytest.skip(f"iris-web's source of {target.release} is not beside this checkout (or set IRIS_WEB_GIT)")

@@ -13,12 +13,11 @@ import sys
 import tomllib
 
 import pytest
-from conftest import ROOT, TARGETS, code_variants, rules, variant_id
-from iris_target import require_index
+from conftest import TARGETS, code_variants, rules, variant_id
+from iris_target import iris_web_source, require_index
 from packaging.requirements import Requirement
 
 PINS = rules.iris_pins
-# iris-web's source, where the facts come from: beside this checkout (CI) or beside its worktree.
 
 
 def make(folder, *arguments, env=None):
@@ -33,27 +32,10 @@ def makefile_value(folder, variable):
     return shlex.split(done.stdout.strip().split("=", 1)[1])
 
 
-def iris_web_requirements(target):
-    """The line's source/requirements.txt: from iris-web's source beside this checkout (../shared/iris-web-<release>),
-    or from a clone of iris-web named by IRIS_WEB_GIT, at the commit the line's data was derived from."""
-    for folder in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
-        path = folder / f"iris-web-{target.release}" / "source" / "requirements.txt"
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    if os.environ.get("IRIS_WEB_GIT"):
-        done = subprocess.run(
-            ["git", "--git-dir", os.environ["IRIS_WEB_GIT"], "show", f"{target.commit}:source/requirements.txt"],
-            capture_output=True, text=True,
-        )  # fmt: skip
-        if done.returncode == 0:
-            return done.stdout
-    pytest.skip(f"iris-web's source of {target.release} is not beside this checkout (or set IRIS_WEB_GIT)")
-
-
 @pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
 def test_the_data_holds_every_requirement_of_iris_web(target):
     expected = {}
-    for line in iris_web_requirements(target).splitlines():
+    for line in iris_web_source(target, "source/requirements.txt").splitlines():
         line = line.strip()
         wheel = re.fullmatch(r"dependencies/([^-]+)-([^-]+)-.+\.whl", line)
         if wheel:

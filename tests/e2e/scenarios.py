@@ -78,15 +78,16 @@ class Pipeline(Scenario):
 
 
 class BlankPipeline(Pipeline):
-    """A file uploaded and processed: the task succeeds, its summary counts the records, the file is moved aside."""
+    """A file uploaded and processed: the task succeeds, its summary counts the records, the file is kept aside."""
 
     def run(self):
         self.upload("records.txt", b"one\ntwo\nthree\n")
         self.trigger()
         (task,) = self.succeeded("pipeline_update")
         assert task["message"] == "1 of 1 file(s) processed", task
-        assert "3 record(s) read from records.txt" in task["result"], task
-        assert (self.folder() / "processed" / "records.txt").is_file()
+        assert "3 record(s) read" in task["result"], task
+        (kept,) = (self.folder() / "processed").glob("records-*Z.txt")  # under a name of its own: never overwritten
+        assert kept.read_bytes() == b"one\ntwo\nthree\n" and f"processed/{kept.name}" in task["result"], task
         assert not (self.folder() / "records.txt").exists()
 
 
@@ -275,17 +276,21 @@ class AlertTriage(Scenario):
 
 
 class EvidenceIngest(Pipeline):
-    """Indicator files: each registered as a case evidence, each good indicator a case IOC of its IRIS type, once.
+    """Indicator files as analysts upload them: each registered as a case evidence under the name it is kept as,
+    each good indicator a case IOC of its IRIS type, once; a line IRIS would refuse is reported by number.
 
-    Another kind of file is refused at upload; a file the run rejects is set aside in rejected/ and
-    never fails a later run.
+    A spreadsheet's CSV (Excel's "CSV UTF-8": a byte-order mark, CRLF) with an invalid md5 imports, the hash
+    reported and never added. Another kind of file is refused at upload; a file the run rejects is set aside in
+    rejected/ and never fails a later run; an upload of the same name keeps the first.
     """
 
     def run(self):
         address, domain = f"198.51.100.{uuid.uuid4().int % 250 + 1}", unique() + ".example.net"
-        digest = hashlib.sha256(unique().encode()).hexdigest()
+        digest, bad_md5 = hashlib.sha256(unique().encode()).hexdigest(), hashlib.md5(unique().encode()).hexdigest()[1:]
+        spreadsheet = (f"Type,Value,Description\r\nip-dst,{address},c2\r\ndomain,{domain},\r\n"
+                       f"md5,{bad_md5},one character short\r\nip-dst,,no value\r\n,,\r\n")  # fmt: skip
         files = {
-            "ind.csv": f"type,value,description\nip-dst,{address},c2\ndomain,{domain},\nip-dst,,no value\n".encode(),
+            "ind.csv": spreadsheet.encode("utf-8-sig"),
             "ind.jsonl": (json.dumps({"type": "sha256", "value": digest}) + "\n"
                           + json.dumps({"type": "ip-dst", "value": address}) + "\n").encode(),
         }  # fmt: skip
@@ -294,17 +299,21 @@ class EvidenceIngest(Pipeline):
         self.trigger()
         (task,) = self.succeeded("pipeline_update")
         assert task["message"] == "2 of 2 file(s) processed", task
-        assert "line 4: no value" in task["result"], f"the bad record is not reported by line: {task['result']}"
+        summary = ("2 IOC(s) added, 0 already in the case, 2 bad line(s) left out (line 4: not a md5 value: IRIS"
+                   " expects 32 hexadecimal characters; line 5: no value)")  # fmt: skip
+        assert summary in task["result"], f"the bad lines are not reported by number: {task['result']}"
 
+        kept = {name: self.kept("processed", name) for name in files}
         evidences = {row["filename"]: row for row in self.api.evidences()}
         for name, content in files.items():
-            assert name in evidences, f"{name} is not registered as a case evidence: {sorted(evidences)}"
-            assert evidences[name]["file_size"] == len(content), evidences[name]
-            assert evidences[name]["file_hash"].lower() == hashlib.sha256(content).hexdigest(), evidences[name]
+            assert kept[name].read_bytes() == content, f"{name} is not kept as uploaded"
+            assert kept[name].name in evidences, f"{kept[name].name} is not a case evidence: {sorted(evidences)}"
+            assert evidences[kept[name].name]["file_size"] == len(content), evidences[kept[name].name]
+            assert evidences[kept[name].name]["file_hash"].lower() == hashlib.sha256(content).hexdigest()
         iocs = [(row["ioc_value"], row["ioc_type"]) for row in self.api.iocs()]
         for expected in ((address, "ip-dst"), (domain, "domain"), (digest, "sha256")):
             assert iocs.count(expected) == 1, f"{expected} should be a case IOC once: {iocs}"
-        assert sorted(path.name for path in (self.folder() / "processed").iterdir()) == sorted(files)
+        assert bad_md5 not in [value for value, _ in iocs], "a hash IRIS refuses became an IOC"
 
         refused = self.upload("notes.txt", b"not indicators\n", expect="error")
         assert "notes.txt" in refused["message"], refused
@@ -315,14 +324,23 @@ class EvidenceIngest(Pipeline):
         self.module.wait("pipeline_update", count=2)
         rejected = self.latest()
         assert rejected["success"] is False and rejected["message"] == "0 of 1 file(s) processed", rejected
-        assert "no value column (columns found: indicator, type)" in rejected["result"], rejected["result"]
-        assert (self.folder() / "rejected" / "bad.csv").is_file() and not (self.folder() / "bad.csv").exists()
+        assert "must name the columns type and value (found: indicator, type)" in rejected["result"], rejected
+        assert self.kept("rejected", "bad.csv").is_file() and not (self.folder() / "bad.csv").exists()
 
-        self.upload("more.csv", f"type,value\ndomain,{unique()}.example.net\n".encode())
+        again = f"type,value\ndomain,{unique()}.example.net\n".encode()
+        self.upload("ind.csv", again)  # the name of the first upload
         self.trigger()
         self.module.wait("pipeline_update", count=3)
         latest = self.latest()
         assert latest["success"] and latest["message"] == "1 of 1 file(s) processed", latest
+        contents = sorted(path.read_bytes() for path in (self.folder() / "processed").glob("ind-*Z*.csv"))
+        assert contents == sorted([files["ind.csv"], again]), "a second upload of the same name overwrote the first"
+
+    def kept(self, subfolder, name):
+        """The one file kept in ``subfolder`` under ``name`` and the UTC time it was taken, e.g. ind-20250101T120000Z.csv."""
+        stem, _, suffix = name.rpartition(".")
+        (path,) = (self.folder() / subfolder).glob(f"{stem}-*Z.{suffix}")
+        return path
 
     def latest(self):
         return max(self.module.tasks("pipeline_update"), key=lambda row: row["date_done"])

@@ -41,6 +41,10 @@ ROWS = json.loads(Path(__file__).with_name("iris_rows.json").read_text(encoding=
 SEVERITIES = ROWS["severities"]
 
 
+class DataError(Exception):
+    """What PostgreSQL refuses to store, as psycopg2 raises it; IRIS's database session is unusable after it."""
+
+
 class FakeIris:
     """The IRIS side of a module."""
 
@@ -58,6 +62,9 @@ class FakeIris:
         self.ioc_links = set()  # (ioc_id, case_id)
 {%- endif %}
         self.evidences = []  # registered evidence files, as dicts
+        # IOC type name -> (regex, expected), as an admin sets it under Manage > Advanced > Case Objects. A fresh
+        # database has none: post_init.py's are dropped by create_safe_limited (models/models.py:90-94).
+        self.ioc_type_formats = {}
         self.ioc_states = []  # (case id, user id) each time a case's IOC table was marked changed
         self.pending = []  # rows added to the database session, saved by the next commit
         self.attached = []  # objects the worker's session holds, each an _Attached over its row
@@ -237,6 +244,12 @@ class FakeIris:
 {%- endif %}
 
     def _save_ioc(self, ioc):
+        """Saved as PostgreSQL saves the row: refused with a NUL in a text, or tags over ioc_tags's String(512)."""
+        texts = [getattr(ioc, name, None) or "" for name in ("ioc_value", "ioc_description", "ioc_tags")]
+        if any("\x00" in text for text in texts):
+            raise DataError("A string literal cannot contain NUL (0x00) characters.")
+        if len(texts[2]) > 512:
+            raise DataError("value too long for type character varying(512)")
         ioc.ioc_id = len(self.iocs) + 1
         self.iocs.append(ioc)
 
@@ -328,10 +341,17 @@ class FakeIris:
 {%- endif %}
 
     def get_ioc_type_id(self, type_name):
-        """case_iocs_db.py:263-268: the IocType row of that exact name, or None."""
+        """case_iocs_db.py:263-268: the IocType row of that exact name, or None, with the format IRIS checks values
+        of the type against: one an admin set in ``ioc_type_formats``, else none, as in a fresh database."""
         if type_name not in ROWS["ioc_types"]:
             return None
-        return SimpleNamespace(type_id=ROWS["ioc_types"].index(type_name) + 1, type_name=type_name)
+        regex, expect = self.ioc_type_formats.get(type_name, (None, None))
+        return SimpleNamespace(
+            type_id=ROWS["ioc_types"].index(type_name) + 1,
+            type_name=type_name,
+            type_validation_regex=regex,
+            type_validation_expect=expect,
+        )
 
     def get_tlps_dict(self):
         """case_iocs_db.py:275-279: TLP name -> id."""

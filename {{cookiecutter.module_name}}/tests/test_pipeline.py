@@ -1,9 +1,17 @@
 """The pipeline saves uploads safely and processes each file with a result of its own."""
 
+import re
+import threading
 from pathlib import Path
 
 import fake_iris
 import pytest
+
+
+def kept(folder, stem, suffix):
+    """The files of ``folder`` kept under the name of an upload, ``stem`` + ``suffix``, with the UTC time it was taken."""
+    pattern = re.escape(stem) + r"-[0-9]+T[0-9]+Z(-[0-9]+)?" + re.escape(suffix)
+    return sorted(path for path in folder.iterdir() if re.fullmatch(pattern, path.name))
 
 
 class Upload:
@@ -65,8 +73,83 @@ def test_each_file_gets_its_own_result_and_is_moved_aside(make_module, tmp_path)
 
     assert status.is_success(), status.get_message()
     assert [(r["file"], r["ok"]) for r in status.get_data()] == [("a.log", True), ("b.log", True)]
-    assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == ["a.log", "b.log"]
+    [a], [b] = kept(tmp_path / "processed", "a", ".log"), kept(tmp_path / "processed", "b", ".log")
+    assert (a.read_text(), b.read_text()) == ("1\n2\n3\n", "1\n")
+    assert status.get_data()[0] == {"file": "a.log", "ok": True, "message": "3 line(s)", "kept": f"processed/{a.name}"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed", "processing"]
     assert fake_iris.run_pipeline(make_module(), tmp_path).get_data() == []  # the next run does not redo them
+
+
+def test_a_second_upload_of_the_same_name_overwrites_nothing(make_module, tmp_path):
+    (tmp_path / "iocs.log").write_text("monday\n")
+    fake_iris.run_pipeline(make_module(), tmp_path)
+    (tmp_path / "iocs.log").write_text("tuesday\n")
+
+    fake_iris.run_pipeline(make_module(), tmp_path)  # in the same second: the name takes a number
+
+    assert sorted(path.read_text() for path in kept(tmp_path / "processed", "iocs", ".log")) == [
+        "monday\n",
+        "tuesday\n",
+    ]
+
+
+def test_a_file_another_run_took_is_skipped_with_a_line(make_module, module_class, tmp_path, monkeypatch):
+    def takes_b_away(path, context):  # as a run at the same time would, between this run's listing and b
+        (tmp_path / "b.log").unlink(missing_ok=True)
+        return "done"
+
+    monkeypatch.setattr(module_class, "process_file", staticmethod(takes_b_away))
+    for name in ("a.log", "b.log", "c.log"):
+        (tmp_path / name).write_text("x\n")
+
+    status = fake_iris.run_pipeline(make_module(), tmp_path)
+
+    assert status.is_success(), status.get_message()
+    assert status.get_message() == "2 of 3 file(s) processed, 1 skipped"
+    assert status.get_data()[1] == {
+        "file": "b.log",
+        "ok": True,
+        "message": "skipped: no longer in the upload folder (another run took it, or it was removed)",
+    }  # and nothing kept
+    assert len(kept(tmp_path / "processed", "c", ".log")) == 1
+
+
+def test_two_runs_at_the_same_time_process_each_file_once(make_module, tmp_path):
+    names = [f"{number:02}.log" for number in range(40)]
+    for name in names:
+        (tmp_path / name).write_text(f"{name}\n")
+    modules, statuses = [make_module(), make_module()], []
+
+    runs = [threading.Thread(target=lambda m=m: statuses.append(fake_iris.run_pipeline(m, tmp_path))) for m in modules]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+
+    processed = [r["file"] for status in statuses for r in status.get_data() if r["message"] == "1 line(s)"]
+    assert sorted(processed) == names  # each once, by one run or the other; the other skipped it
+    assert sorted(path.read_text() for path in (tmp_path / "processed").iterdir()) == [f"{name}\n" for name in names]
+
+
+@pytest.mark.parametrize("moving", [True, False])
+def test_a_file_removed_while_it_is_read_still_ends_the_run_with_a_status(
+    make_module, module_class, tmp_path, monkeypatch, moving
+):
+    def removed_midway(path, context):
+        path.unlink()
+        return path.read_text()
+
+    monkeypatch.setattr(module_class, "process_file", staticmethod(removed_midway))
+    (tmp_path / "a.log").write_text("x\n")
+    (tmp_path / "b.log").write_text("x\n")
+
+    status = fake_iris.run_pipeline(make_module(move_processed=moving), tmp_path)
+
+    assert status.is_failure()
+    assert [(r["file"], r["ok"]) for r in status.get_data()] == [("a.log", False), ("b.log", False)]
+    message = status.get_data()[0]["message"]
+    assert message.startswith("FileNotFoundError: ")
+    assert ("not moved to rejected/" in message) == moving
 
 
 def test_files_stay_in_place_when_moving_is_off(make_module, tmp_path):
@@ -86,13 +169,15 @@ def test_a_link_pointing_outside_the_folder_is_refused(make_module, tmp_path):
     status = fake_iris.run_pipeline(make_module(), folder)
 
     assert status.is_failure()
-    assert status.get_data() == [{"file": "link.log", "ok": False, "message": status.get_data()[0]["message"]}]
-    assert "outside the upload folder" in status.get_data()[0]["message"]
+    [result] = status.get_data()
+    assert (result["file"], result["ok"]) == ("link.log", False)
+    assert "outside the upload folder" in result["message"]
+    assert result["kept"] == f"rejected/{kept(folder / 'rejected', 'link', '.log')[0].name}"
 
 
 def test_a_failing_file_does_not_stop_the_others(make_module, module_class, tmp_path, monkeypatch):
     def fails_on_b(path, context):
-        if path.name == "b.log":
+        if path.name.startswith("b-"):  # b.log, taken under a name of its own
             raise ValueError("unparsable")
         return "ok"
 
@@ -104,8 +189,8 @@ def test_a_failing_file_does_not_stop_the_others(make_module, module_class, tmp_
 
     assert status.is_failure()
     assert [r["ok"] for r in status.get_data()] == [True, False, True]
-    assert "unparsable (moved to rejected/b.log)" in status.get_data()[1]["message"]
-    assert (tmp_path / "rejected" / "b.log").exists()
+    [rejected] = kept(tmp_path / "rejected", "b", ".log")
+    assert status.get_data()[1]["message"] == f"ValueError: unparsable (moved to rejected/{rejected.name})"
     assert fake_iris.run_pipeline(make_module(), tmp_path).get_data() == []  # later runs do not fail on it again
 
 
@@ -119,3 +204,16 @@ def test_a_missing_required_argument_stops_the_run(make_module, module_class, tm
     assert status.is_failure()
     assert "index" in status.get_message()
     assert (tmp_path / "a.log").exists()
+
+
+def test_an_error_is_shown_in_a_bounded_message(make_module, module_class, tmp_path, monkeypatch):
+    def fails_at_length(path, context):
+        raise ValueError("x" * 1_000_000)
+
+    monkeypatch.setattr(module_class, "process_file", staticmethod(fails_at_length))
+    (tmp_path / "a.log").write_text("x\n")
+
+    status = fake_iris.run_pipeline(make_module(), tmp_path)
+
+    assert status.get_data()[0]["message"].startswith("ValueError: xxx")
+    assert len(status.get_data()[0]["message"]) < 1200

@@ -93,7 +93,9 @@ def explain(pip_output, constraints=CONSTRAINTS, installed=False):
     report = [f"FAIL  IRIS's pins leave no room for {wanted}:"]
     blocked = []  # the lines that ask for another version of a pinned package
     for pin in pins:
-        report.append(f"        IRIS has {pin} installed" if installed else f"        IRIS pins {pin} ({Path(constraints).name})")
+        report.append(
+            f"        IRIS has {pin} installed" if installed else f"        IRIS pins {pin} ({Path(constraints).name})"
+        )
         for cause in causes:
             needed = cause.split(" depends on ")[-1].removeprefix("The user requested ")
             if "(constraint)" not in cause and name_of(needed) == name_of(pin):
@@ -239,7 +241,9 @@ def main(argv=None):
     explaining = commands.add_parser("explain", help="say why pip refused, from its output")
     explaining.add_argument("log")
     listing = commands.add_parser("installed", help="IRIS's installed packages as constraints, alike in each container")
-    listing.add_argument("listings", nargs="+", help="`pip list --format=json` of each, as iris-installed-<container>.json")
+    listing.add_argument(
+        "listings", nargs="+", help="`pip list --format=json` of each, as iris-installed-<container>.json"
+    )
     listing.add_argument("--except", dest="except_name", required=True, help="the module's distribution")
     planning = commands.add_parser("plan", help="the exact packages to install, from pip's report")
     planning.add_argument("report")

@@ -58,5 +58,5 @@ def process_file(path: Path, context: Context) -> str:
         for _record in evidence:  # read as a stream: evidence files can outgrow memory
             records += 1
             # TODO: parse the record and send it where it belongs (a SIEM index, the case, ...).
-    return f"{records} record(s) read from {path.name}"
+    return f"{records} record(s) read"
 {%- endif %}

@@ -29,5 +29,5 @@ def test_process_file(make_module, tmp_path):
 
     assert status.is_success(), status.get_message()
     # TODO: assert what your pipeline does with the file, e.g. the records it sent.
-    assert status.get_data()[0]["message"] == "2 record(s) read from sample.log"
+    assert status.get_data()[0]["message"] == "2 record(s) read"
 {%- endif %}

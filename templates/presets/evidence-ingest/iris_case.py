@@ -1,4 +1,4 @@
-"""What the pipeline adds to the case in IRIS: evidence files and IOCs, each once.
+"""What the pipeline adds to the case in IRIS: evidence files and IOCs, each once, and only IOCs IRIS would take.
 
 Each function goes through IRIS's own data layer, imported inside the function because it
 exists only inside IRIS (the tests' fake IRIS stands in for it). IRIS saves each addition
@@ -6,8 +6,13 @@ at once.
 """
 
 import hashlib
+import re
+
+from . import ioc_formats
 
 DEFAULT_TLP = "amber"
+TAGS_LIMIT = 512  # characters: ioc_tags is a String(512) column (models/models.py:411); value and description are Text
+NUL = "\x00"  # which PostgreSQL's text columns cannot hold
 
 
 def register_evidence(case_id, user_id, path, description):
@@ -22,33 +27,35 @@ def register_evidence(case_id, user_id, path, description):
 
 
 class CaseIocs:
-    """Adds IOCs to one case, each once. IRIS's IOC types and TLPs are named as in IRIS."""
+    """Adds IOCs to one case, each once, as IRIS would take them. IRIS's IOC types and TLPs are named as in IRIS.
+
+    ``add`` raises LookupError for a type or TLP IRIS does not have, and ValueError for a value IRIS refuses.
+    """
 
     def __init__(self, case_id, user_id):
         from app.datamgmt.case.case_iocs_db import get_tlps_dict
 
         self.case_id, self.user_id = case_id, user_id
         self.tlp_ids = get_tlps_dict()
-        self.type_ids = {}  # read from IRIS on first use
+        self.types = {}  # IRIS's IocType rows, read on first use
 
 {%- if iris().iocs_belong_to_one_case %}
 
     def add(self, type_name, value, description="", tags="", tlp=DEFAULT_TLP):
         """Add an IOC to the case; False when the case already has it."""
+        type_id, tlp_id = self.checked(type_name, value, description, tags, tlp)  # first: a refused one costs less
         from app import db
         from app.datamgmt.case.case_iocs_db import case_iocs_db_exists
         from app.datamgmt.manage.manage_attribute_db import get_default_custom_attributes
         from app.datamgmt.states import update_ioc_state
         from app.models.models import Ioc
 
-        if tlp not in self.tlp_ids:
-            raise LookupError(f"IRIS has no TLP {tlp!r}")
         ioc = Ioc(
             ioc_value=value,
-            ioc_type_id=self.type_id(type_name),
+            ioc_type_id=type_id,
             ioc_description=description,
             ioc_tags=tags,
-            ioc_tlp_id=self.tlp_ids[tlp],
+            ioc_tlp_id=tlp_id,
             user_id=self.user_id,
             case_id=self.case_id,
         )
@@ -66,15 +73,13 @@ class CaseIocs:
 
     def add(self, type_name, value, description="", tags="", tlp=DEFAULT_TLP):
         """Add an IOC to the case; False when the case already has it."""
+        type_id, tlp_id = self.checked(type_name, value, description, tags, tlp)  # first: a refused one costs less
         from app import db
         from app.datamgmt.case.case_iocs_db import add_ioc_link, find_ioc
         from app.datamgmt.manage.manage_attribute_db import get_default_custom_attributes
         from app.datamgmt.states import update_ioc_state
         from app.models import Ioc
 
-        if tlp not in self.tlp_ids:
-            raise LookupError(f"IRIS has no TLP {tlp!r}")
-        type_id = self.type_id(type_name)
         # An IOC is shared by the cases that have its value and type: IRIS's one is used if there
         # is one, else this one is saved; then it is linked to the case.
         ioc = find_ioc(value, type_id)
@@ -84,7 +89,7 @@ class CaseIocs:
                 ioc_type_id=type_id,
                 ioc_description=description,
                 ioc_tags=tags,
-                ioc_tlp_id=self.tlp_ids[tlp],
+                ioc_tlp_id=tlp_id,
                 user_id=self.user_id,
             )
             ioc.custom_attributes = get_default_custom_attributes("ioc")  # as IRIS's own IOC page does
@@ -97,15 +102,40 @@ class CaseIocs:
         return not already_linked
 {%- endif %}
 
-    def type_id(self, type_name):
-        if type_name not in self.type_ids:
+    def checked(self, type_name, value, description, tags, tlp):
+        """The type and TLP ids of an IOC IRIS would store as it is; raises what ``add`` raises."""
+        for field, text in (("type", type_name), ("value", value), ("description", description), ("tags", tags)):
+            if NUL in text:
+                raise ValueError(f"a NUL character in the {field}, which IRIS's database cannot store")
+        if len(tags) > TAGS_LIMIT:
+            raise ValueError(f"tags of {len(tags)} characters, over IRIS's {TAGS_LIMIT}")
+        if tlp not in self.tlp_ids:
+            raise LookupError(f"IRIS has no TLP {tlp!r}")
+        ioc_type = self.ioc_type(type_name)
+        # IRIS's own check of an IOC value (IocSchema.verify_data, schema/marshables.py:995-999 in 2.4.20): the
+        # format the type's row holds, which an admin may set, must match the whole value, ignoring case. A fresh
+        # database's rows hold none: then the one IRIS's source gives the type (ioc_formats.py).
+        regex, expect = ioc_type.type_validation_regex, ioc_type.type_validation_expect
+        if not regex:
+            regex, expect = ioc_formats.FORMATS.get(type_name, (None, None))
+        try:
+            matches = not regex or re.fullmatch(regex, value, re.IGNORECASE)
+        except re.error as error:
+            raise LookupError(f"IRIS's format for {type_name} is not a regular expression: {error}") from None
+        if not matches:
+            raise ValueError(f"not a {type_name} value: IRIS expects {expect or regex}")
+        return ioc_type.type_id, self.tlp_ids[tlp]
+
+    def ioc_type(self, type_name):
+        """IRIS's IocType row of that exact name."""
+        if type_name not in self.types:
             from app.datamgmt.case.case_iocs_db import get_ioc_type_id
 
             row = get_ioc_type_id(type_name)
             if row is None:
                 raise LookupError(f"IRIS has no IOC type {type_name!r}")
-            self.type_ids[type_name] = row.type_id
-        return self.type_ids[type_name]
+            self.types[type_name] = row
+        return self.types[type_name]
 
 
 def sha256(path):

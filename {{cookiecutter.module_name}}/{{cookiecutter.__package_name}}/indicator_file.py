@@ -1,0 +1,1 @@
+{% include "presets/" ~ cookiecutter.preset ~ "/indicator_file.py" ignore missing %}

@@ -1,0 +1,1 @@
+{% include "presets/" ~ cookiecutter.preset ~ "/ioc_formats.py" ignore missing %}
