@@ -94,7 +94,7 @@ class Claims:
         return [digest for digest in digests if digest in self.held]
 
     def key(self, digest):
-        return f"hunt:{self.org_id}:{digest}"
+        return f"{__package__}:hunt:{self.org_id}:{digest}"
 
     def give_back(self):
         for digest, until in self.held.items():
