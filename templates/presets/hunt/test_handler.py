@@ -135,16 +135,19 @@ def hunts_started(velociraptor):
 
 
 def test_a_hash_with_a_running_hunt_of_the_module_reuses_it(configure, velociraptor):
-    created, updated = fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(EVIL), "md5")  # create, then update
+    created, again = fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(EVIL), "md5")
     hunt(configure(), created)
     (first,) = velociraptor.hunts
 
-    hunt(configure(), updated, fake_iris.ioc(md5(OTHER), "md5"))
+    # An analyst runs the module again on that IOC and another.
+    status = configure().hooks_handler("on_manual_trigger_ioc", "Hunt", [again, fake_iris.ioc(md5(OTHER), "md5")])
+
+    assert status.is_success(), status.get_message()
 
     assert len(hunts_started(velociraptor)) == 2  # the second call started one for OTHER only
     (second,) = set(velociraptor.hunts) - {first}
     assert velociraptor.hunts[second].parameters["Generic.Detection.HashHunter"] == {"MD5List": md5(OTHER)}
-    assert first in report(updated) and "WKS-001" in report(updated)
+    assert first in report(again) and "WKS-001" in report(again)
 
 
 @pytest.mark.parametrize("end", ["stopped", "expired, not yet marked stopped"])
