@@ -39,7 +39,7 @@ def handle_iocs(iocs: list, context: Context) -> list:
         return iocs
     settings = context.settings
     check_settings(settings)
-    # The README's budget: up to Timeout to start the hunt, the wait, up to Timeout for the last poll.
+    # The README's budget: up to Timeout to find or start the hunts, the wait, up to Timeout for the last poll.
     budget = settings.timeout + settings.wait_seconds + settings.timeout
     velociraptor = client.Velociraptor(client.connect(settings), settings.timeout, budget)
     hashes = {}
@@ -75,14 +75,14 @@ class Claims:
 
     Velociraptor has no "start a hunt unless one runs": two calls for one hash (IRIS's create and
     update hooks, in two workers) would both find none and both start one. A claim is a request slot
-    (request_slots.py) in what the workers share, held until given back, or for ``timeout`` seconds
-    and a little more at most: the longest a hunt's start may take.
+    (request_slots.py) in what the workers share, held until given back, or at most for as long as
+    looking and starting may take: ``timeout`` seconds each, and a little more.
     """
 
     def __init__(self, settings):
         self.slots = Slots()
         self.org_id = settings.org_id
-        self.seconds = settings.timeout + CLAIM_MARGIN
+        self.seconds = 2 * settings.timeout + CLAIM_MARGIN
         self.held = {}  # hash -> when its claim runs out
 
     def take(self, digests):
