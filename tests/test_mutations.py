@@ -49,6 +49,10 @@ MUTATIONS = {
         ("client.py", "seconds = min(self.timeout, self.deadline - monotonic())", "seconds = self.timeout")
     ],
     "damaged certificate taken for a network fault": [("client.py", "    check_pem(config)\n", "")],
+    "hunt started by two workers at once": [
+        ("handler.py", "return [digest for digest in digests if digest in self.held]", "return list(digests)")
+    ],
+    "expired hunt reused": [("client.py", 'if record["expires"] > now and ', "if ")],
     "Velociraptor rows used unchecked": [
         (
             "client.py",
@@ -68,6 +72,8 @@ PRESET = {
     "OpenCTI object used unchecked": "external-sync",
     "hunt queries without a deadline": "hunt",
     "damaged certificate taken for a network fault": "hunt",
+    "hunt started by two workers at once": "hunt",
+    "expired hunt reused": "hunt",
     "Velociraptor rows used unchecked": "hunt",
 }
 PROCESSOR_ONLY = (

@@ -34,7 +34,7 @@ def make_module(iris, module_class):
         return module_class()
 
     return make
-{%- if "http" in helpers %}
+{%- if "PACKAGE/request_slots.py" in preset(cookiecutter).files %}
 
 
 @pytest.fixture(autouse=True)

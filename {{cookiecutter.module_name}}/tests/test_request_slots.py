@@ -45,6 +45,17 @@ def test_a_free_slot_does_not_wait_for_the_past(store):
     assert slots.take("vt:key", 15, now=5000, latest=6000) == (True, 5000)
 
 
+def test_a_slot_given_back_is_free_at_once_unless_another_taker_has_it_since(store):
+    slots = Slots(store)
+    slots.take("hunt:h", 60, now=1000, latest=1000)  # a claim held until 1060
+
+    slots.give_back("hunt:h", until=1060, now=1010)
+    again = slots.take("hunt:h", 60, now=1011, latest=1011)  # held until 1071 by another
+    slots.give_back("hunt:h", until=1060, now=1012)  # the first taker's, once more: not its own any longer
+
+    assert again == (True, 1011) and slots.take("hunt:h", 60, now=1013, latest=1013) == (False, 1071)
+
+
 def test_a_table_made_by_another_worker_at_the_same_moment_is_used(store, monkeypatch):
     # PostgreSQL's CREATE TABLE IF NOT EXISTS fails in the one of two workers that loses the race.
     monkeypatch.setattr(request_slots, "_TABLES_MADE", set())

@@ -28,6 +28,8 @@ TAKE = (
     "UPDATE dim_request_slots SET next_free = CASE WHEN next_free > :now THEN next_free ELSE :now END + :interval"
     " WHERE slot_key = :key AND next_free <= :latest RETURNING next_free"
 )
+# A slot taken as a claim (until ``until``) is given back once its work is done, unless another took it since.
+GIVE_BACK = "UPDATE dim_request_slots SET next_free = :now WHERE slot_key = :key AND next_free = :until"
 PEEK = "SELECT next_free FROM dim_request_slots WHERE slot_key = :key"
 EXISTS = "SELECT 1 FROM dim_request_slots WHERE 1 = 0"
 SQLITE_FILE = Path(tempfile.gettempdir()) / f"{__package__}-request-slots.sqlite3"
@@ -51,6 +53,11 @@ class Slots:
             if taken:
                 return True, taken[0][0] - interval
             return False, execute(PEEK, key=key)[0][0]
+
+    def give_back(self, key, until, now):
+        """Free the slot taken until ``until`` at ``now``: the end of a claim (the hunt preset's) whose work is done."""
+        with self.store.transaction() as execute:
+            execute(GIVE_BACK, key=key, until=until, now=now)
 
     def make_table(self):
         try:

@@ -13,7 +13,7 @@ import json
 import math
 import string
 from dataclasses import dataclass, field
-from time import monotonic, sleep
+from time import monotonic, sleep, time
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,12 @@ HASH_LENGTHS = {"md5": 32, "sha1": 40, "sha256": 64}
 START_HUNT = (
     "SELECT hunt(description=Description, artifacts=[ArtifactName], expires=now() + {seconds},"
     " spec=dict(`{artifact}`=dict({parameters}))) AS Hunt FROM scope()"
+)
+# The running hunts, without their start requests (summary: no read of each request from the datastore).
+# Velociraptor marks an expired hunt STOPPED only at its next refresh (hunt_dispatcher.go:229-258), so
+# `expires` is checked too.
+RUNNING_HUNTS = (
+    "SELECT hunt_id, hunt_description, create_time, expires, artifacts FROM hunts(summary=TRUE) WHERE state = 'RUNNING'"
 )
 # One row per client: which client, and the hashes its rows matched; never whole rows.
 HOSTS_WITH_HITS = (
@@ -110,6 +116,47 @@ class Velociraptor:
             raise VelociraptorError(f"no time left to ask Velociraptor: the call's budget of {self.budget} s is spent")
         return self.query(vql, env, seconds)
 
+    def hunt_each(self, hashes, owner, expires_in, claims):
+        """({hash: hunt id}, the ids of the hunts started): for each of ``hashes`` ({hash type: [hash, ...]})
+        the running hunt ``owner`` started for it, and one new hunt for the hashes that have none.
+
+        Looking and starting are two queries: ``claims`` (take(hashes) -> those taken, give_back()) lets one
+        call at a time do both for a hash. A hash another call holds is looked for again until its hunt
+        shows, or the claim is given back or runs out; ask() ends the wait when the call's time is up.
+        """
+        wanted = [value for values in hashes.values() for value in values]
+        found, started, gap = {}, [], 1
+        while True:
+            mine = claims.take([value for value in wanted if value not in found])
+            try:
+                found.update((value, hunt) for value, hunt in self.running_hunts(owner).items() if value in wanted)
+                new = {kind: [value for value in values if value in mine and value not in found]
+                       for kind, values in hashes.items()}  # fmt: skip
+                new = {kind: values for kind, values in new.items() if values}
+                if new:
+                    started.append(self.start_hunt(new, hunt_description(owner, new), expires_in))
+                    found.update(dict.fromkeys((value for values in new.values() for value in values), started[-1]))
+            finally:
+                claims.give_back()  # the new hunt shows in hunts() now, or none started: the next may look
+            if len(found) == len(wanted):
+                return {value: found[value] for value in wanted}, started
+            sleep(gap)
+            gap = min(gap * 2, 8)
+
+    def running_hunts(self, owner):
+        """{hash: hunt id} of the running, unexpired hunts of this artifact that ``owner`` started; of
+        several for one hash, the oldest, so that every call picks the same."""
+        answer = self.ask(RUNNING_HUNTS, {})
+        if not answer.rows and answer.reasons():
+            raise VelociraptorError(answer.reasons())
+        now = time() * 1_000_000  # Velociraptor's times are microseconds since 1970
+        found = {}
+        for record in sorted((hunt_record(row) for row in answer.rows), key=lambda record: record["create_time"]):
+            if record["expires"] > now and self.artifact.name in record["artifacts"]:
+                for value in described_hashes(owner, record["hunt_description"]):
+                    found.setdefault(value, record["hunt_id"])
+        return found
+
     def start_hunt(self, hashes, description, expires_in):
         """Start one hunt on every client for ``hashes`` ({hash type: [hash, ...]}); its hunt id."""
         artifact = self.artifact
@@ -138,21 +185,51 @@ class Velociraptor:
         return [host(row) for row in answer.rows]
 
 
+def hunt_description(owner, hashes):
+    """How a hunt the module starts is described: ``owner``, then each hash as a word of its own, ``md5:<hex>``,
+    so that a later call finds the hunt of a hash. Only checked hashes go in, never IRIS's free text."""
+    return f"{owner}: " + " ".join(f"{kind}:{value}" for kind, values in hashes.items() for value in values)
+
+
+def described_hashes(owner, description):
+    """The hashes a hunt_description() of ``owner`` names; none in any other description."""
+    prefix = f"{owner}: "
+    if not description.startswith(prefix):
+        return []
+    words = (word.partition(":") for word in description[len(prefix) :].split(" "))
+    return [value for kind, _, value in words if len(value) == HASH_LENGTHS.get(kind) and _is_hex(value)]
+
+
+def hunt_record(row):
+    """A row of RUNNING_HUNTS, checked; VelociraptorError naming a field that is not as Velociraptor sends it."""
+    for name, kind, wanted in (
+        ("hunt_id", str, "a hunt id"),
+        ("hunt_description", str, "a description"),
+        ("create_time", int, "a time in microseconds"),
+        ("expires", int, "a time in microseconds"),
+        ("artifacts", list, "a list of artifact names"),
+    ):
+        value = row.get(name)
+        if not isinstance(value, kind) or isinstance(value, bool) or (name == "hunt_id" and not value):
+            raise _odd_row(name, value, wanted, "hunts()")
+    return row
+
+
 def host(row):
     """The Host a row of HOSTS_WITH_HITS describes; VelociraptorError naming a field that is not as Velociraptor sends it."""
     client_id, fqdn, hashes = row.get("ClientId"), row.get("Fqdn"), row.get("Hashes")
     if not isinstance(client_id, str) or not client_id:
-        raise _odd_row("ClientId", client_id, "a client id")
+        raise _odd_row("ClientId", client_id, "a client id", "hunt_results()")
     if fqdn is not None and not isinstance(fqdn, str):
-        raise _odd_row("Fqdn", fqdn, "a host name")
+        raise _odd_row("Fqdn", fqdn, "a host name", "hunt_results()")
     if hashes is not None and not isinstance(hashes, list):
-        raise _odd_row("Hashes", hashes, "a list of the hashes matched")
+        raise _odd_row("Hashes", hashes, "a list of the hashes matched", "hunt_results()")
     return Host(client_id, fqdn or "", matched_hashes(hashes))
 
 
-def _odd_row(name, value, wanted):
+def _odd_row(name, value, wanted, function):
     return VelociraptorError(
-        f"Velociraptor answered hunt_results() with a row whose {name} is {_shown(value)}, not {wanted}"
+        f"Velociraptor answered {function} with a row whose {name} is {_shown(value)}, not {wanted}"
     )
 
 
@@ -168,7 +245,7 @@ def checked_hash(hash_type, value):
     """``value`` in lowercase if it is a ``hash_type`` hash the artifact takes; ValueError saying why not."""
     digest = value.strip()
     length = HASH_LENGTHS[hash_type]
-    if len(digest) != length or not all(char in string.hexdigits for char in digest):
+    if len(digest) != length or not _is_hex(digest):
         raise ValueError(
             f"not a valid {hash_type} hash: {length} hexadecimal digits expected, got {len(digest)} characters"
         )
@@ -178,6 +255,10 @@ def checked_hash(hash_type, value):
             " hunt it with another artifact (client.ARTIFACT)"
         )
     return digest.lower()
+
+
+def _is_hex(text):
+    return all(char in string.hexdigits for char in text)
 
 
 def poll_times(budget, first=5):

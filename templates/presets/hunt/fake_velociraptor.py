@@ -10,9 +10,9 @@ so is the TLS: a CA, a server certificate issued to the pinned server name, a cl
 certificate whose common name is the API client's name. It answers as Velociraptor's
 server does (source read: Velocidex/velociraptor at cd02ac6, vfilter at f8fe490):
 errors are log lines streamed to the caller, rows come in parts of ``max_row``, ACLs are
-checked per API client. It understands the VQL a hunt module sends (hunt(), hunt_results(),
-SELECT ... GROUP BY, enumerate(), dict(), now()) and answers anything else with the log
-line a parse error gives. Hunts run the two hash artifacts on its fake clients' files.
+checked per API client. It understands the VQL a hunt module sends (hunt(), hunts(),
+hunt_results(), SELECT ... WHERE a = b GROUP BY, enumerate(), dict(), now()) and answers
+anything else with the log line a parse error gives. Hunts run the two hash artifacts on its fake clients' files.
 
 Scripted misbehaviour: ``server.delay`` (seconds before each answer: a slow server),
 ``server.drop_polls`` (the next hunt_results queries break after their first part, as a
@@ -197,8 +197,23 @@ class Hunt:
     description: str
     artifacts: list
     parameters: dict  # artifact -> {parameter: value}
-    expires: float
+    expires: int  # microseconds since 1970, as Velociraptor keeps it (create.go:97-103)
+    create_time: int  # microseconds since 1970 (hunt_dispatcher.go:308)
+    creator: str
+    state: str = "RUNNING"  # set STOPPED by the GUI, or by the master's expiry check some time after `expires`
     polls: int = 0  # hunt_results queries so far
+
+    def row(self, summary):
+        """The row hunts() gives for it: the api_proto.Hunt as json.ConvertProtoToOrderedDict writes it
+        (json/protobuf.go): every field under its proto name, in the proto's order, enums as their names."""
+        request = {} if summary else {"artifacts": self.artifacts, "specs": self.parameters}
+        return {
+            "hunt_id": self.hunt_id, "version": 0, "create_time": self.create_time, "creator": self.creator,
+            "start_time": self.create_time, "expires": self.expires, "hunt_description": self.description,
+            "tags": [], "start_request": request, "condition": {}, "client_limit": 0, "stats": {},
+            "artifacts": self.artifacts, "artifact_sources": self.artifacts, "state": self.state,
+            "org_ids": [self.org],
+        }  # fmt: skip
 
 
 # --- A little VQL: the statements a hunt module sends, parsed as vfilter parses them ---
@@ -232,7 +247,7 @@ def tokenize(text):
 
 
 class Parser:
-    """SELECT items FROM plugin(args) [GROUP BY expr]; items are `*` or expr [AS name]."""
+    """SELECT items FROM plugin(args) [WHERE expr = expr] [GROUP BY expr]; items are `*` or expr [AS name]."""
 
     def __init__(self, text):
         self.tokens = tokenize(text)
@@ -275,6 +290,12 @@ class Parser:
         plugin = self.primary()
         if plugin[0] != "call":
             raise VQLError("FROM takes a plugin call")
+        where = None
+        if self.peek("WHERE"):
+            self.take("WHERE")
+            left = self.expression()
+            self.take("=")
+            where = ("equals", left, self.expression())
         group_by = None
         if self.peek("GROUP"):
             self.take("GROUP")
@@ -282,7 +303,7 @@ class Parser:
             group_by = self.expression()
         if self.position != len(self.tokens):
             raise VQLError(f"unexpected {self.tokens[self.position][1]!r}")
-        return items, plugin, group_by
+        return items, plugin, where, group_by
 
     def expression(self):
         left = self.primary()
@@ -308,6 +329,8 @@ class Parser:
         if kind != "ident":
             raise VQLError(f"unexpected {text!r}")
         if not self.peek("("):
+            if text.upper() in ("TRUE", "FALSE"):  # vfilter's boolean literals
+                return ("value", text.upper() == "TRUE")
             return ("symbol", text)
         self.take("(")
         arguments = []
@@ -391,7 +414,7 @@ class FakeVelociraptor(api_pb2_grpc.APIServicer):
                 f"Permission denied: User {principal} requires permission ANY_QUERY to run queries",
             )
         self._wait(context)
-        for response in self._stream(request, org, permissions):
+        for response in self._stream(request, principal, org, permissions):
             self.sent.append(response)
             yield response
             if response.Response and response.Query.VQL and "hunt_results" in response.Query.VQL:
@@ -405,9 +428,9 @@ class FakeVelociraptor(api_pb2_grpc.APIServicer):
         while time.monotonic() < deadline and context.is_active():
             time.sleep(0.01)
 
-    def _stream(self, request, org, permissions):
+    def _stream(self, request, principal, org, permissions):
         logs = []
-        scope = Scope(self, org, permissions, {env.key: env.value for env in request.env}, logs.append)
+        scope = Scope(self, principal, org, permissions, {env.key: env.value for env in request.env}, logs.append)
         yield _log("Starting query execution.")
         if not request.Query:
             return
@@ -463,12 +486,16 @@ def _parts(rows, max_row):
 class Scope:
     """One query's scope: the env variables, the caller's permissions, and its log."""
 
-    def __init__(self, server, org, permissions, env, log):
-        self.server, self.org, self.permissions, self.env, self.log = server, org, permissions, env, log
+    def __init__(self, server, principal, org, permissions, env, log):
+        self.server, self.principal, self.org, self.permissions = server, principal, org, permissions
+        self.env, self.log = env, log
 
     def run(self, vql):
-        items, plugin, group_by = Parser(vql).select()
+        items, plugin, where, group_by = Parser(vql).select()
         rows = list(self.plugin(plugin))
+        if where is not None:
+            _, left, right = where
+            rows = [row for row in rows if self.eval(left, row) == self.eval(right, row)]
         if group_by is not None:
             groups = {}
             for row in rows:
@@ -524,6 +551,8 @@ class Scope:
             return [{}]
         if name == "hunt_results":
             return self.hunt_results(values)
+        if name == "hunts":
+            return self.hunts(values)
         self.log(f"ERROR:Plugin {name} not found. Current Scope is {sorted(self.env)}")  # vfilter.go:1202
         return []
 
@@ -558,9 +587,24 @@ class Scope:
             self.log(f"hunt: Unknown artifact {unknown[0]}")
             return None
         hunt_id = "H." + uuid.uuid4().hex[:13].upper()
-        hunt = Hunt(hunt_id, self.org, str(values.get("description") or ""), artifacts, parameters, expires or 0)
-        self.server.hunts[hunt_id] = hunt
+        now = _now_us()
+        expires = int(expires * 1_000_000) if expires is not None else now + 7 * 24 * 3600 * 1_000_000
+        description = str(values.get("description") or "")
+        hunt = Hunt(hunt_id, self.org, description, artifacts, parameters, expires, now, self.principal)
+        self.server.hunts[hunt_id] = hunt  # in the dispatcher's memory at once: hunts() lists it (storage.go SetHunt)
         return {"HuntId": hunt_id, "Request": {"artifacts": artifacts, "specs": parameters}}
+
+    def hunts(self, values):
+        """vql/server/hunts/hunts.go HuntsPlugin (:42-125): every hunt of the query's org, or the one
+        ``hunt_id`` names; ``summary`` leaves out the start request (GetHuntOptions{Request: !Summary})."""
+        if "READ_RESULTS" not in self.permissions:
+            self.log("hunts: PermissionDenied: Permission denied: [READ_RESULTS]")
+            return []
+        summary = bool(values.get("summary"))
+        hunts = [hunt for hunt in self.server.hunts.values() if hunt.org == self.org]
+        if values.get("hunt_id"):
+            hunts = [hunt for hunt in hunts if hunt.hunt_id == values["hunt_id"]]
+        return [hunt.row(summary) for hunt in hunts]
 
     def hunt_results(self, values):
         """vql/server/hunts/hunts.go HuntResultsPlugin: each client's rows, with FlowId, ClientId, _OrgId, Fqdn."""

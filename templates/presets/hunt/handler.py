@@ -2,15 +2,18 @@
 
 ``handle_iocs`` is called for the IOC hooks in the module class's hook table with the list
 of IRIS ``Ioc`` objects and a Context (``settings``, ``log``, ``isolate``, ``hook``). What
-it changes on the IOCs is saved by IRIS. One hunt covers the hash IOCs of a call: its id
-goes on each IOC as soon as it starts, then the module waits ``wait_seconds`` at most for
-first hits; the whole call ends within ``timeout`` + ``wait_seconds`` + ``timeout``. The hunt
+it changes on the IOCs is saved by IRIS. A hash the module already hunts is looked for in
+that running hunt; one new hunt covers the others of the call. Each IOC gets its hunt's id at
+once, then the module waits ``wait_seconds`` at most for first hits; the whole call ends within ``timeout`` + ``wait_seconds`` + ``timeout``. The hunt
 itself stays open ``hunt_hours``: follow it in Velociraptor.
 """
+
+import time
 
 from . import client, ioc_types, iris_objects
 from .context import Context
 from .report import render_report
+from .request_slots import Slots
 
 # IRIS's exact IOC type names that hold a hash, and which hash.
 HASH_TYPES = {
@@ -18,10 +21,13 @@ HASH_TYPES = {
     "filename|md5": "md5", "filename|sha1": "sha1", "filename|sha256": "sha256",
 }  # fmt: skip
 TAG_PREFIX = "{{ cookiecutter.keyword }}"
+OWNER = f"IRIS {TAG_PREFIX}"  # how its hunts' descriptions begin: the hunts it may reuse (client.hunt_description)
+CLAIM_MARGIN = 5  # seconds: the claim's own write and the query's setup
 
 
 def handle_iocs(iocs: list, context: Context) -> list:
-    """Start one hunt for the hash IOCs among ``iocs``; report on each the hosts that have its hash."""
+    """Hunt the hash IOCs among ``iocs``: in the running hunt the module started for a hash, else in one new
+    hunt for the hashes that have none; report on each IOC the hosts that have its hash."""
     hunted = []  # (ioc, hash type, hash)
     for ioc in iocs:
         hash_type = ioc_types.choose(ioc, HASH_TYPES, context.log)
@@ -33,30 +39,67 @@ def handle_iocs(iocs: list, context: Context) -> list:
         return iocs
     settings = context.settings
     check_settings(settings)
-    # The README's budget: up to Timeout to start the hunt, the wait, up to Timeout for the last poll.
+    # The README's budget: up to Timeout to find or start the hunts, the wait, up to Timeout for the last poll.
     budget = settings.timeout + settings.wait_seconds + settings.timeout
     velociraptor = client.Velociraptor(client.connect(settings), settings.timeout, budget)
     hashes = {}
     for _, hash_type, digest in hunted:
         hashes.setdefault(hash_type, {})[digest] = None  # each hash once, in order
-    description = "IRIS: " + ", ".join(ioc.ioc_value for ioc, _, _ in hunted)
-    hunt_id = velociraptor.start_hunt(
-        {kind: list(digests) for kind, digests in hashes.items()}, description[:200], settings.hunt_hours * 3600
+    hunt_of, started = velociraptor.hunt_each(
+        {kind: list(digests) for kind, digests in hashes.items()}, OWNER, settings.hunt_hours * 3600, Claims(settings)
     )
-    context.log.info(f"Hunt {hunt_id} started for {len(hunted)} IOC(s)")
-    for ioc, _, _ in hunted:  # recorded now: waiting may fail, the hunt runs on anyway
+    for hunt_id in dict.fromkeys(hunt_of.values()):
+        done = "started" if hunt_id in started else "already running, reused"
+        count = sum(hunt_of[digest] == hunt_id for _, _, digest in hunted)
+        context.log.info(f"Hunt {hunt_id} {done} for {count} IOC(s)")
+    for ioc, _, digest in hunted:  # recorded now: waiting may fail, the hunt runs on anyway
         iris_objects.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:hunted"])
-        write_report(ioc, settings, report_fields(hunt_id, None, None))
-    wanted = {digest for _, _, digest in hunted}
+        write_report(ioc, settings, report_fields(hunt_of[digest], None, None))
     hosts, problem = client.wait_for_hits(
-        lambda: velociraptor.hosts_with_hits(hunt_id), wanted, settings.wait_seconds, context.log
+        lambda: [host for hunt_id in dict.fromkeys(hunt_of.values()) for host in velociraptor.hosts_with_hits(hunt_id)],
+        set(hunt_of),
+        settings.wait_seconds,
+        context.log,
     )
     for ioc, _, digest in hunted:
-        seen = sorted(host.name for host in hosts if digest in host.hashes)
+        seen = sorted({host.name for host in hosts if digest in host.hashes})
         if seen:
             iris_objects.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:seen"])
-        write_report(ioc, settings, report_fields(hunt_id, seen, problem))
+        write_report(ioc, settings, report_fields(hunt_of[digest], seen, problem))
     return iocs
+
+
+class Claims:
+    """Hashes claimed by one call, so that only one call at a time, across IRIS's worker processes and
+    containers, looks for a hash's running hunt and starts one when there is none.
+
+    Velociraptor has no "start a hunt unless one runs": two calls for one hash (IRIS's create and
+    update hooks, in two workers) would both find none and both start one. A claim is a request slot
+    (request_slots.py) in what the workers share, held until given back, or at most for as long as
+    looking and starting may take: ``timeout`` seconds each, and a little more.
+    """
+
+    def __init__(self, settings):
+        self.slots = Slots()
+        self.org_id = settings.org_id
+        self.seconds = 2 * settings.timeout + CLAIM_MARGIN
+        self.held = {}  # hash -> when its claim runs out
+
+    def take(self, digests):
+        now = time.time()
+        for digest in digests:
+            taken, at = self.slots.take(self.key(digest), self.seconds, now, latest=now)
+            if taken:
+                self.held[digest] = at + self.seconds
+        return [digest for digest in digests if digest in self.held]
+
+    def key(self, digest):
+        return f"{__package__}:hunt:{self.org_id}:{digest}"
+
+    def give_back(self):
+        for digest, until in self.held.items():
+            self.slots.give_back(self.key(digest), until, time.time())
+        self.held.clear()
 
 
 def check_settings(settings):

@@ -5,6 +5,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -119,3 +120,39 @@ def test_it_runs_on_its_own_for_a_real_iris(tmp_path):
                 process.kill()
                 raise
     assert host.fqdn == "WKS-042" and hashlib.sha256(b"evil").hexdigest() in hashes_line
+
+
+def test_hunts_lists_the_orgs_hunts_as_velociraptor_writes_its_hunt_records(server):
+    env = {"Description": "IRIS: one", "ArtifactName": "Generic.Detection.HashHunter", "MD5List": "a" * 32}
+    before = time.time()
+    started = ask(server, HUNT.format(seconds=3600), env).rows[0]["Hunt"]["HuntId"]
+    server.orgs.add("O1")
+    ask(server, HUNT.format(seconds=3600), env, org_id="O1")  # another org's hunt
+
+    (row,) = ask(server, "SELECT * FROM hunts(summary=TRUE)").rows
+    (whole,) = ask(server, "SELECT * FROM hunts()").rows
+
+    assert row["hunt_id"] == started and row["hunt_description"] == "IRIS: one" and row["state"] == "RUNNING"
+    assert row["creator"] == "dfir-iris" and row["artifacts"] == ["Generic.Detection.HashHunter"]
+    # Times are microseconds since 1970 (create.go:103, hunt_dispatcher.go:308).
+    assert before * 1e6 <= row["create_time"] <= time.time() * 1e6
+    assert abs(row["expires"] - (row["create_time"] + 3600e6)) < 2e6
+    assert row["start_request"] == {} and whole["start_request"]["artifacts"] == ["Generic.Detection.HashHunter"]
+
+
+def test_hunts_where_state_keeps_the_running_ones(server):
+    env = {"Description": "d", "ArtifactName": "Generic.Detection.HashHunter", "MD5List": "a" * 32}
+    running, stopped = (ask(server, HUNT.format(seconds=60), env).rows[0]["Hunt"]["HuntId"] for _ in range(2))
+    server.hunts[stopped].state = "STOPPED"
+
+    answer = ask(server, "SELECT hunt_id FROM hunts(summary=TRUE) WHERE state = 'RUNNING'")
+
+    assert answer.rows == [{"hunt_id": running}]
+
+
+def test_hunts_needs_read_results(server):
+    config = server.api_config("querier", {"ANY_QUERY"})
+
+    answer = client.connect(settings(config))("SELECT * FROM hunts()", {}, 10)
+
+    assert answer.rows == [] and "hunts: PermissionDenied" in answer.reasons()

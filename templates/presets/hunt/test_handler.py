@@ -4,7 +4,9 @@ that speaks pyvelociraptor's gRPC over mutual TLS, as the real server does (test
 import base64
 import hashlib
 import json
+import threading
 import time
+from types import SimpleNamespace
 
 import fake_iris
 import pytest
@@ -125,6 +127,88 @@ def test_one_hunt_covers_every_hash_type_and_each_ioc_names_its_hosts(configure,
     assert "none yet" in report(nowhere) and started.hunt_id in report(nowhere)
     # TODO: assert what your report_fields() shows.
     assert by_md5.ioc_tags == f"{TAG}:hunted,{TAG}:seen" and nowhere.ioc_tags == f"{TAG}:hunted"
+
+
+def hunts_started(velociraptor):
+    """The hunt() queries the server received."""
+    return [request for _, request in velociraptor.requests if "hunt(" in request.Query[0].VQL]
+
+
+def test_a_hash_with_a_running_hunt_of_the_module_reuses_it(configure, velociraptor):
+    created, again = fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(EVIL), "md5")
+    hunt(configure(), created)
+    (first,) = velociraptor.hunts
+
+    # An analyst runs the module again on that IOC and another.
+    status = configure().hooks_handler("on_manual_trigger_ioc", "Hunt", [again, fake_iris.ioc(md5(OTHER), "md5")])
+
+    assert status.is_success(), status.get_message()
+
+    assert len(hunts_started(velociraptor)) == 2  # the second call started one for OTHER only
+    (second,) = set(velociraptor.hunts) - {first}
+    assert velociraptor.hunts[second].parameters["Generic.Detection.HashHunter"] == {"MD5List": md5(OTHER)}
+    assert first in report(again) and "WKS-001" in report(again)
+
+
+@pytest.mark.parametrize("end", ["stopped", "expired, not yet marked stopped"])
+def test_a_hunt_that_ended_is_not_reused(configure, velociraptor, end):
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"))
+    (ended,) = velociraptor.hunts.values()
+    if end == "stopped":
+        ended.state = "STOPPED"
+    else:  # the master frontend stops expired hunts only on its next refresh (hunt_dispatcher.go:229-258)
+        ended.expires = fake_velociraptor._now_us() - 1_000_000
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    (new,) = set(velociraptor.hunts) - {ended.hunt_id}
+    assert new in report(ioc) and ended.hunt_id not in report(ioc)
+
+
+def test_a_hunt_someone_else_described_with_the_hash_is_not_reused(configure, velociraptor):
+    env = {"Description": f"IRIS {TAG}: md5:{md5(EVIL)}", "ArtifactName": "Generic.Detection.HashHunter"}
+    query = client.connect(SimpleNamespace(api_config=velociraptor.api_config("analyst"), server_name="", org_id=""))
+    for description in (f"Look for md5:{md5(EVIL)}", f"IRIS {TAG}: md5:{md5(EVIL)}x"):
+        query(client.START_HUNT.format(seconds=60, artifact="Generic.Detection.HashHunter", parameters="MD5List=M"),
+              {**env, "Description": description, "M": md5(EVIL)}, 10)  # fmt: skip
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    assert len(velociraptor.hunts) == 3
+
+
+def test_two_calls_at_once_for_one_hash_start_one_hunt(configure, velociraptor, monkeypatch):
+    # Both calls look before either starts a hunt: the race of IRIS's create and update hooks in two workers.
+    both_looked = threading.Barrier(2, timeout=10)
+    look = client.Velociraptor.running_hunts
+    first_looks = []
+
+    def look_together(self, owner):
+        found = look(self, owner)
+        if len(first_looks) < 2:
+            first_looks.append(found)
+            both_looked.wait()
+        return found
+
+    monkeypatch.setattr(client.Velociraptor, "running_hunts", look_together)
+    modules, iocs = [configure(), configure()], [fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(EVIL), "md5")]
+    statuses = [None, None]
+
+    def call(index):
+        statuses[index] = run(modules[index], iocs[index])
+
+    threads = [threading.Thread(target=call, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert first_looks == [{}, {}]  # neither saw a hunt for the hash
+    assert [status.is_success() for status in statuses] == [True, True]
+    (only,) = velociraptor.hunts
+    assert only in report(iocs[0]) and only in report(iocs[1])
 
 
 def test_a_bad_hash_fails_its_own_ioc_and_the_others_are_hunted(configure, velociraptor, contexts):
@@ -279,8 +363,9 @@ def test_ioc_values_reach_vql_only_as_variables(configure, velociraptor):
 
     for _, request in velociraptor.requests:
         assert hostile not in request.Query[0].VQL and md5(EVIL) not in request.Query[0].VQL
-    env = {pair.key: pair.value for pair in velociraptor.requests[0][1].env}
-    assert hostile in env["Description"]
+        assert not any(hostile in pair.value for pair in request.env)  # the hunt is described by its hashes
+    (started,) = hunts_started(velociraptor)
+    assert md5(EVIL) in {pair.value for pair in started.env}
 
 
 def test_other_ioc_types_start_no_hunt(configure, velociraptor, contexts):
@@ -297,7 +382,7 @@ def test_the_api_config_is_a_secret_never_logged_nor_returned(configure, velocir
 
     statuses = [
         run(configure(api_config=one_line(api_config)), fake_iris.ioc(md5(EVIL), "md5")),
-        run(configure(api_config=one_line(refusing)), fake_iris.ioc(md5(EVIL), "md5")),
+        run(configure(api_config=one_line(refusing)), fake_iris.ioc(md5(OTHER), "md5")),  # no hunt to reuse
         run(configure(api_config=api_config.replace("ca_certificate", "ca")), fake_iris.ioc(md5(EVIL), "md5")),
     ]
 
@@ -465,6 +550,13 @@ WRONG_SHAPES = {
     "a hunt that is text": ("hunt(", '[{"Hunt": "H.1"}]', "Hunt.HuntId, in 'H.1'"),
     "a hunt without its id": ("hunt(", '[{"Hunt": {"Request": {}}}]', "Hunt.HuntId, in {'Request': {}}"),
     "a hunt id that is not text": ("hunt(", '[{"Hunt": {"HuntId": 7}}]', "Hunt.HuntId, in {'HuntId': 7}"),
+    "a hunt record without its id": (
+        "hunts(", '[{"hunt_description": "d", "create_time": 1, "expires": 2, "artifacts": []}]', "hunt_id is None",
+    ),
+    "an expiry that is not a time": (
+        "hunts(", '[{"hunt_id": "H.1", "hunt_description": "d", "create_time": 1, "expires": "soon", "artifacts": []}]',
+        "expires is 'soon'",
+    ),
     "a host without ClientId": ("hunt_results(", '[{"Fqdn": "WKS-001", "Hashes": []}]', "ClientId is None"),
     "an Fqdn that is not text": ("hunt_results(", '[{"ClientId": "C.1", "Fqdn": 5, "Hashes": []}]', "Fqdn is 5"),
     "hashes that are not a list": (
@@ -482,8 +574,9 @@ def test_an_answer_of_another_shape_is_named_with_what_came(configure, velocirap
     status = run(configure(wait_seconds=5), ioc)
 
     # A poll that fails leaves the hunt running: the call succeeds and says why the poll failed.
-    said = status.get_message() if function == "hunt(" else caplog.text
-    assert status.is_failure() == (function == "hunt(")
+    fails = function in ("hunt(", "hunts(")  # without knowing the running hunts, no hunt is started
+    said = status.get_message() if fails else caplog.text
+    assert status.is_failure() == fails
     assert "Velociraptor" in said and expected in said, said
     assert not any(name in said for name in ("TypeError", "KeyError", "AttributeError", "JSONDecodeError"))
     if function == "hunt_results(":
