@@ -115,6 +115,18 @@ def e2e_figures():
         print(f"e2e: {name:<90}{figures[name]:>7.1f} s")
 
 
+def hostile_figures():
+    """A call of ioc-enrichment's HTTP helper against a slow and a silent server, time_budget=2."""
+    with tempfile.TemporaryDirectory() as folder:
+        variant = {"module_type": "processor", "preset": "ioc-enrichment", "iris_version": "2.4"}
+        bake_seconds(variant, Path(folder))
+        project = Path(folder) / "0" / "iris-bench-module"
+        measured = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "hostile.py"), "iris_bench_module"],
+                                  cwd=project, capture_output=True, text=True, check=True)  # fmt: skip
+    for name, figure in json.loads(measured.stdout).items():
+        print(f"{name}, time_budget=2 s: {figure['outcome']} after {figure['seconds']} s")
+
+
 def main():
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
     print(f"{'variant':<34}{'prompts':>8}  (typed through a pseudo-terminal; target <= 8)")
@@ -135,6 +147,8 @@ def main():
     print(f"targets: bake <= 0.5 s (median of {BAKES}), module/bare <= 1.1x instantiation, kept <= 0.1 kB per call")
     if "--suite" in sys.argv:
         print(f"template test suite, pytest -n auto: {suite_seconds():.1f} s (target <= 180)")
+    if "--hostile" in sys.argv:
+        hostile_figures()
     if "--e2e" in sys.argv:
         e2e_figures()
 
