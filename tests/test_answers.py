@@ -132,7 +132,9 @@ def test_each_bad_setting_is_named():
 
 
 def test_empty_hooks_and_pipeline_args_are_the_defaults_of_the_preset_and_the_type():
-    assert rules.answers.hooks_answer(dict(DEFAULTS, preset="hunt", _hooks="")) == "on_postload_ioc_create"
+    assert rules.answers.hooks_answer(dict(DEFAULTS, preset="hunt", _hooks="")) == (
+        "on_postload_ioc_create, on_manual_trigger_ioc"
+    )
     assert rules.answers.hooks_answer(dict(DEFAULTS, _hooks=" ioc ")) == "ioc"
     assert rules.answers.pipeline_args_answer(PIPELINE) == "hostname:optional"
     assert rules.answers.human_name(dict(DEFAULTS, _module_human_name="")) == "IrisVt"

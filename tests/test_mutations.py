@@ -16,7 +16,7 @@ MUTATIONS = {
     "class name not the one IRIS looks for": [("__init__.py", 'Interface"', 'Interfaces"')],
     "secrets logged as they are": [("base.py", "        if self.mask:", "        if False:")],
     "secrets masked only as typed": [("masking.py", "        *_base64_cores(secret.encode()),", "")],
-    "mistyped setting run anyway": [("base.py", "        settings.check()\n", "")],
+    "mistyped setting run anyway": [("base.py", "        reading.check(settings)\n", "")],
     "one mistyped setting reads all defaults": [("base.py", "stored = self._mod_web_config", "stored = None")],
     "unknown word turns a security switch off": [("settings.py", 'if kind == "bool" and name in guards:', "if False:")],
     "hook IRIS does not have": [("{class}.py", '"on_postload_ioc_create"', '"on_postload_ioc_created"')],

@@ -778,14 +778,15 @@ def main(package, typed=()):
     print(f"Loader   {package}.{module_class.__name__}")
     for problem in problems:
         print(f"FAIL  {problem}")
+    reading = importlib.import_module(f"{package}.settings")
     settings, unset = instance.settings(), unset_mandatory(instance.get_init_configuration())
-    for name, problem in settings.problems.items():
-        if name in unset and name in settings.empty:
+    for name, problem in reading.problems(settings).items():
+        if name in unset and name in reading.empty_mandatory(settings):
             print(f"NOTE  {problem}: fill it in before enabling the module (IRIS keeps it off until then)")
         else:
             problems.append(problem)
             print(f"FAIL  {problem}: every call stops here, nothing is sent")
-    for note in settings.notes:
+    for note in reading.notes(settings):
         print(f"NOTE  {note}")
     print("OK    IRIS will accept this module" if not problems else f"{len(problems)} problem(s)")
     return 1 if problems else 0

@@ -80,6 +80,15 @@ def test_the_other_settings_keep_what_the_admin_stored(with_settings):
         settings.max_age  # noqa: B018
 
 
+def test_a_setting_named_like_what_the_reading_keeps_reads_its_value(with_settings):
+    names = ("notes", "problems", "secrets", "check", "empty", "unreadable")
+    module = with_settings([entry(name, "string", default="") for name in names], **{name: name * 2 for name in names})
+
+    settings = module.settings()
+
+    assert [getattr(settings, name) for name in names] == [name * 2 for name in names]
+
+
 @pytest.mark.parametrize(("typed", "read"), [(" 12 ", 12), ("-3", -3), (7, 7), ("", None)])
 def test_numbers_read_as_typed_and_an_empty_one_reads_none(with_settings, typed, read):
     assert with_settings([entry("max_age", "int", default=30)], max_age=typed).settings().max_age == read

@@ -9,6 +9,7 @@ import logging
 from iris_interface.IrisInterfaceStatus import I2CodeError, I2CodeSuccess, IIStatus
 from iris_interface.IrisModuleInterface import IrisModuleInterface
 
+from . import settings as reading
 from .context import Context
 from .masking import Masker, MaskSecrets
 from .settings import Settings
@@ -26,7 +27,7 @@ class ModuleBase(IrisModuleInterface):
     def __init__(self):
         super().__init__()
         _forget_logger(self.log)
-        self.mask = Masker(self.settings().secrets)
+        self.mask = Masker(reading.secrets(self.settings()))
         if self.mask:
             self.log.addFilter(MaskSecrets(self.mask))
 
@@ -45,8 +46,8 @@ class ModuleBase(IrisModuleInterface):
     def context(self, args=None, hook="", case_id=None, user_id=None):
         """What a handler gets; SettingsError, before anything is done, when a setting does not read."""
         settings = self.settings()
-        settings.check()
-        for note in settings.notes:
+        reading.check(settings)
+        for note in reading.notes(settings):
             self.log.warning(note)
         return Context(
             settings=settings,

@@ -34,6 +34,7 @@ from email.utils import parsedate_to_datetime
 from time import monotonic, sleep, time
 from urllib.parse import urlsplit
 
+from . import settings as reading
 from .request_slots import Slots
 from .settings import Settings
 
@@ -69,7 +70,7 @@ def new_session(settings, server_settings, user_agent="iris-module", log=None):
 
     pace = Pace(settings, log or logging.getLogger(__name__))
     deadline = Deadline(pace.deadline)
-    secrets = settings.secrets if isinstance(settings, Settings) else ()
+    secrets = reading.secrets(settings) if isinstance(settings, Settings) else ()
 
     class Session(requests.Session):
         def request(self, method, url, **kwargs):
@@ -206,7 +207,7 @@ def refuse_control_characters(headers, settings):
     requests would show the value in its error."""
     for name, value in headers.items():
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-            held_by = settings.names_holding(value) if isinstance(settings, Settings) else []
+            held_by = reading.names_holding(settings, value) if isinstance(settings, Settings) else []
             source = f"the {' or '.join(held_by)} setting" if held_by else "its value"
             raise ValueError(
                 f"The {name} header cannot be sent: {source} holds a control character (a line break or a tab?)."
@@ -328,7 +329,7 @@ def retry_after(response):
 
 def slot_key(settings):
     """One set of request slots per module and credentials: the secrets hashed, never stored."""
-    secrets = settings.secrets if isinstance(settings, Settings) else ()
+    secrets = reading.secrets(settings) if isinstance(settings, Settings) else ()
     return f"{__package__}:{hashlib.sha256(chr(0).join(secrets).encode()).hexdigest()[:16]}"
 
 

@@ -63,29 +63,16 @@ class Settings:
                 continue
             if entry.get("mandatory") and values[name] in (None, ""):
                 empty[name] = f"{label(entry)} is mandatory and empty"
-        self.__dict__.update(_values=values, _sensitive=sensitive, notes=notes, secrets=tuple(secrets))
-        self.__dict__.update(unreadable=unreadable, empty=empty)
-
-    @property
-    def problems(self):
-        """Setting name -> why it stops every call: a value that does not read, or a mandatory one left empty."""
-        return {**self.unreadable, **self.empty}
-
-    def names_holding(self, text):
-        """The settings whose text value appears in ``text``: to name where a bad value came from."""
-        return [name for name, value in self._values.items() if isinstance(value, str) and value and value in text]
-
-    def check(self):
-        """Raise SettingsError naming every setting that does not read or is mandatory and empty."""
-        if self.problems:
-            raise SettingsError(list(self.problems.values()))
+        # Only underscored names here: any other attribute could hide a setting of that name.
+        self.__dict__.update(_values=values, _sensitive=sensitive, _notes=notes, _secrets=tuple(secrets))
+        self.__dict__.update(_unreadable=unreadable, _empty=empty)
 
     def __getattr__(self, name):
         values = self.__dict__["_values"]
         if name in values:
             return values[name]
-        if name in self.unreadable:  # a value that did not read has no value to give
-            raise SettingsError([self.unreadable[name]])
+        if name in self._unreadable:  # a value that did not read has no value to give
+            raise SettingsError([self._unreadable[name]])
         raise AttributeError(f"{name!r} is not a setting of this module; config.CONFIGURATION has {', '.join(values)}")
 
     def __setattr__(self, name, value):
@@ -96,6 +83,37 @@ class Settings:
             f"{name}={MASK if name in self._sensitive else value!r}" for name, value in self._values.items()
         )
         return f"Settings({', '.join(shown_values)})"
+
+
+# What the reading found, as functions: a method of Settings would hide a setting of its name.
+def problems(settings):
+    """Setting name -> why it stops every call: a value that does not read, or a mandatory one left empty."""
+    return {**settings._unreadable, **settings._empty}
+
+
+def empty_mandatory(settings):
+    return list(settings._empty)
+
+
+def notes(settings):
+    """What was read otherwise than typed (a security switch read as on), for the call's logs."""
+    return list(settings._notes)
+
+
+def secrets(settings):
+    """The text of every sensitive_string setting, read or not: to mask it."""
+    return settings._secrets
+
+
+def check(settings):
+    """Raise SettingsError naming every setting that does not read or is mandatory and empty."""
+    if problems(settings):
+        raise SettingsError(list(problems(settings).values()))
+
+
+def names_holding(settings, text):
+    """The settings whose text value appears in ``text``: to name where a bad value came from."""
+    return [name for name, value in settings._values.items() if isinstance(value, str) and value and value in text]
 
 
 def read(value, setting_type):
