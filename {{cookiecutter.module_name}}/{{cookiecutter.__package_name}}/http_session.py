@@ -70,7 +70,7 @@ def new_session(settings, server_settings, user_agent="iris-module", log=None):
 
     pace = Pace(settings, log or logging.getLogger(__name__))
     deadline = Deadline(pace.deadline)
-    secrets = reading.secrets(settings) if isinstance(settings, Settings) else ()
+    secrets = _secrets(settings)
 
     class Session(requests.Session):
         def request(self, method, url, **kwargs):
@@ -329,8 +329,12 @@ def retry_after(response):
 
 def slot_key(settings):
     """One set of request slots per module and credentials: the secrets hashed, never stored."""
-    secrets = reading.secrets(settings) if isinstance(settings, Settings) else ()
-    return f"{__package__}:{hashlib.sha256(chr(0).join(secrets).encode()).hexdigest()[:16]}"
+    return f"{__package__}:{hashlib.sha256(chr(0).join(_secrets(settings)).encode()).hexdigest()[:16]}"
+
+
+def _secrets(settings):
+    """The secret settings' values; none for settings that are not the module's own (the tests' stand-ins)."""
+    return reading.secrets(settings) if isinstance(settings, Settings) else ()
 
 
 def _setting(settings, name, least):

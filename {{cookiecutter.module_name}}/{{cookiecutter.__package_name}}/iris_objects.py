@@ -9,6 +9,8 @@ itself, writing an object back as it was when its hook was queued (module_handle
 
 from contextlib import contextmanager
 
+from .iris_db import iris_db
+
 
 def set_report_tab(obj, tab, html, field="Report"):
     """Write ``html`` in the object's tab ``tab`` (custom attributes), replacing an earlier report."""
@@ -86,8 +88,5 @@ def _latest(obj, attribute):
 
 def _iris_session():
     """IRIS's database session (the worker's, in a hook), or None outside IRIS."""
-    try:
-        from app import db  # IRIS's own package: imported here, it exists only inside IRIS
-    except ImportError:
-        return None
-    return db.session
+    db = iris_db()
+    return None if db is None else db.session

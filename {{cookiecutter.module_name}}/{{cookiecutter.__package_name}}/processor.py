@@ -6,6 +6,7 @@ from typing import Callable, Optional
 from iris_interface.IrisModuleInterface import IrisModuleTypes
 
 from .base import ModuleBase
+from .iris_db import iris_db
 from .masking import masking_libraries
 from .settings import SettingsError
 
@@ -49,11 +50,9 @@ class ProcessorModule(ModuleBase):
         # (manage_modules_routes.py:179-187): only a later new registration would save it
         # (module_handler.py:380-383), so whether a switch sticks would hang on the table's
         # order. Save it here: register_hooks runs in IRIS's web app, on IRIS's session.
-        try:
-            from app import db  # IRIS's own package: imported here, it exists only inside IRIS
-        except ImportError:  # outside IRIS there is no session to save
-            return
-        db.session.commit()
+        db = iris_db()
+        if db is not None:  # outside IRIS there is no session to save
+            db.session.commit()
 
     def hooks_handler(self, hook_name, hook_ui_name, data):
         """Called by IRIS for each hook the module registered; never raises.

@@ -18,6 +18,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from .iris_db import iris_db
+
 CREATE = (
     "CREATE TABLE IF NOT EXISTS dim_request_slots"
     " (slot_key VARCHAR(200) PRIMARY KEY, next_free DOUBLE PRECISION NOT NULL)"
@@ -73,11 +75,7 @@ _TABLES_MADE = set()  # the stores whose table this process has made or found
 
 def shared_store():
     """IRIS's database inside IRIS, else a SQLite file of this machine's."""
-    try:
-        from app import db  # IRIS's Flask-SQLAlchemy: its engine reaches IRIS's PostgreSQL
-    except ImportError:  # outside IRIS
-        db = None
-    engine = getattr(db, "engine", None)  # the tests' fake IRIS has a session, no engine
+    engine = getattr(iris_db(), "engine", None)  # reaches IRIS's PostgreSQL; the tests' fake IRIS has none
     if engine is None:
         return SqliteStore(Path(os.environ.get("DIM_REQUEST_SLOTS", SQLITE_FILE)))
     return EngineStore(engine)
