@@ -40,6 +40,7 @@ KEYS = {
     "iris_has",
     "extra_installs",
     "no_deps_installs",
+    "samples",
     "why",
 }
 HELPERS_PATH = template.PRESETS_DIR / "helpers.json"
@@ -68,6 +69,7 @@ class Preset:
     dependencies: tuple
     extra_installs: tuple
     no_deps_installs: tuple
+    samples: dict  # what `make try` makes in IRIS (tools/try_samples.json): {kind: [fields...], "upload": [paths]}
 
 
 def _read(path):
@@ -130,6 +132,7 @@ def _preset(name, helpers):
         ),
         extra_installs=tuple(data.get("extra_installs", ())),
         no_deps_installs=tuple(data.get("no_deps_installs", ())),
+        samples=data.get("samples", {}),
     )
 
 

@@ -70,10 +70,11 @@ class Pipeline(Scenario):
 
     def folder(self):
         """Where the uploads are kept (build_upload_path, iris_engine/utils/common.py): 2.4.20's
-        $IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (line 25); develop passes that path through
-        secure_filename (a4d5121f, line 43), so one folder <customer>_<case>_<module>."""
+        $IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (line 25), the case as "#<id> - <name>" with
+        spaces as "_"; develop passes that path through secure_filename (a4d5121f, line 43), so one
+        folder <customer>_<case>_<module>. Case #1's: `make try` uploads into a case of its own."""
         uploads, package = self.module.rig.iris.uploads, self.module.package
-        (folder,) = [*uploads.glob(f"*/*/{package}"), *uploads.glob(f"*_{package}")]
+        (folder,) = [*uploads.glob(f"*/#{CASE}_-_*/{package}"), *uploads.glob(f"*_{CASE}_-_*_{package}")]
         return folder
 
 
@@ -107,12 +108,18 @@ class IocEnrichment(Scenario):
         # No spacing of requests (VT's free quota is 4 a minute) and no retries: the suite's stand-in
         # answers at once, and each answer is scripted.
         self.key = unique("SECRET-api-key")
+        # What VirusTotal knows of the preset's make-try sample (tools/try_samples.json): the EICAR test file.
+        (sample,) = json.loads((self.module.folder / "tools" / "try_samples.json").read_text())["ioc"]
+        self.sample = sample["ioc_value"]
+        self.vt.answer("files", self.sample, self.vt.answers.found("file", self.sample, malicious=60, undetected=10))
         return {"api_url": self.vt.url, "api_key": self.key, "retries": 0, "requests_per_minute": 0, "time_budget": 60}
 
     def tag(self, verdict):
         return f"{self.module.keyword}:{verdict}"
 
     def run(self):
+        tried = [path for _, path, _ in self.vt.requests]  # make try's, on its sample
+        assert tried and set(tried) == {f"/api/v3/files/{self.sample}"}, tried
         answers = self.vt.answers
         value = f"http://{unique()}.example/{self.HOSTILE}"
         url_id = base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")  # VT's URL id: unpadded base64url
@@ -143,7 +150,7 @@ class IocEnrichment(Scenario):
         self.succeeded("on_postload_ioc_update")
         assert self.api.ioc(ioc["ioc_id"])["ioc_tags"].split(",") == ["analyst-tag", self.tag("harmless")]
 
-        asked = [(path, headers.get("x-apikey")) for _, path, headers in self.vt.requests]
+        asked = [(path, headers.get("x-apikey")) for _, path, headers in self.vt.requests[len(tried) :]]
         assert asked and all(key == self.key for _, key in asked), asked
         assert {path for path, _ in asked} == {f"/api/v3/urls/{url_id}"}, f"the IOC value changed the path: {asked}"
         # The secret search reads what IRIS keeps: the IOC's value is in its tasks' data and the logs.
