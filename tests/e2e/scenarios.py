@@ -191,7 +191,8 @@ class ExternalSync(Scenario):
     OpenCTI keeps one observable per value: a new value moves the IRIS object to the observable of
     that value (the old one is never renamed), and a deletion takes it out of its incident case
     (the observable stays). Each IRIS object shows its observable's internal id in its OpenCTI tab.
-    IRIS 2.4's IOCs have no case (IocLink): IOCs are not listed in the case, assets are.
+    An IOC is listed in its case's incident case (in IRIS 2.4 through the IocLink rows that tie it to
+    the case). Case #1 existed before the module was enabled: its first IOC mirrors it first.
     """
 
     def settings(self):
@@ -200,24 +201,29 @@ class ExternalSync(Scenario):
         return {"opencti_url": self.opencti.url, "api_token": self.token, "retries": 0, "delete_remote": True}
 
     def run(self):
-        self.api.update_case(case_description=f"mirrored {unique()}")
-        self.succeeded("on_postload_case_update")
-        assert self.incident()["name"] == self.api.case()["case_name"]
-
         address, moved_to = (f"203.0.113.{number}" for number in random.sample(range(1, 255), 2))
+        assert not self.opencti.state(), "the stand-in holds objects before the module sent any"
         ioc = self.api.add_ioc(address, "ip-dst")["data"]
         self.succeeded("on_postload_ioc_create")
         observable = self.observable(address)
         assert observable["entity_type"] == "IPv4-Addr"
         assert self.remote_id(self.api.ioc(ioc["ioc_id"])) == observable["id"], "not OpenCTI's internal id"
         (alias,) = observable["x_opencti_stix_ids"]  # the IOC's STIX id, kept by OpenCTI as an alias
+        case = self.api.case()
+        assert self.incident()["name"] == case["case_name"], "the case, opened before the module, was not mirrored"
+        assert observable["id"] in self.incident()["objects"], "the IOC is not listed in its case's incident"
+
+        self.api.update_case(case_description=f"mirrored {unique()}")
+        self.succeeded("on_postload_case_update")
+        assert self.incident()["description"] == self.api.case()["case_description"]  # the same incident, updated
 
         self.api.update_ioc(ioc["ioc_id"], ioc_value=moved_to, ioc_type_id=self.api.ioc_type_id("ip-dst"),
                             ioc_tlp_id=self.api.tlp_id("amber"))  # fmt: skip
         self.succeeded("on_postload_ioc_update")
-        old, new = self.observable(address), self.observable(moved_to)
+        old, new, listed = self.observable(address), self.observable(moved_to), self.incident()["objects"]
         assert old["id"] == observable["id"] and alias not in old["x_opencti_stix_ids"], "the old one was not left"
         assert alias in new["x_opencti_stix_ids"] and self.remote_id(self.api.ioc(ioc["ioc_id"])) == new["id"]
+        assert new["id"] in listed and old["id"] not in listed, f"the IOC's listing did not move: {listed}"
 
         host, renamed = unique("host"), unique("host")
         asset = self.api.add_asset(host)
@@ -236,6 +242,7 @@ class ExternalSync(Scenario):
         self.succeeded("on_postload_ioc_delete")
         kept = self.observable(moved_to)
         assert alias not in kept["x_opencti_stix_ids"], "the deleted IOC is still known to OpenCTI"
+        assert kept["id"] not in self.incident()["objects"], "the deleted IOC is still listed in the case"
         self.api.post(f"/case/assets/delete/{asset['asset_id']}?cid={CASE}")
         self.succeeded("on_postload_asset_delete")
         kept = self.observable(renamed)
