@@ -263,7 +263,8 @@ class ExternalSync(Scenario):
 
 
 class AlertTriage(Scenario):
-    """New alerts classified by the rules: severity set by name, tags and a note line once each."""
+    """New alerts classified by the rules: severity set by name, tags and a note line once each; triggered again
+    after the rules changed, the new verdict replaces the last one's tags and note line."""
 
     def run(self):
         prefix = self.module.keyword
@@ -280,6 +281,14 @@ class AlertTriage(Scenario):
         assert urgent["alert_tags"].split(",") == [f"{prefix}:watched"], urgent["alert_tags"]
         assert routine["alert_tags"].split(",") == [f"{prefix}:routine"], routine["alert_tags"]
         assert urgent["alert_note"].splitlines().count("Triage: mentions 'mimikatz'") == 1, urgent["alert_note"]
+
+        self.api.set_parameter(self.module.id, "watched_words", "ransomware")  # the rules change: a new verdict
+        self.fire("on_manual_trigger_alert", "alert", urgent["alert_id"])
+        self.succeeded("on_manual_trigger_alert", count=2)
+        urgent = self.api.alert(urgent["alert_id"])
+        assert urgent["alert_tags"].split(",") == [f"{prefix}:routine"], urgent["alert_tags"]
+        verdicts = [line for line in urgent["alert_note"].splitlines() if line.startswith("Triage:")]
+        assert verdicts == ["Triage: no rule matched"], urgent["alert_note"]
 
 
 class EvidenceIngest(Pipeline):
