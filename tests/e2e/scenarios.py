@@ -366,7 +366,7 @@ class Hunt(Scenario):
     """New hash IOCs hunted on every client of Velociraptor (the baked fake, gRPC over mutual TLS).
 
     An md5 IOC whose file a client has: the task succeeds, the IOC's report tab names the hunt
-    and the host, its tags say it was hunted and seen. Run again from the IOC's menu, the module
+    and the host and the glob it searched, its tags say it was hunted and seen. Run again from the IOC's menu, the module
     reuses that running hunt. The API config's private key is never kept.
     """
 
@@ -389,6 +389,7 @@ class Hunt(Scenario):
         html = stored["custom_attributes"]["Report"]["Report"]["value"]
         hunt_id = re.search(r"H\.[0-9A-Z]+", html)
         assert hunt_id and self.host in html, f"no hunt id or host in the report: {html}"
+        assert "C:/Users/**/*" in html, f"the report does not name the glob its hunt used: {html}"
         assert any(f"Hunt {hunt_id.group()} started" in line for line in task["logs"]), task["logs"]
         self.fire("on_manual_trigger_ioc", "ioc", ioc["ioc_id"])
         (again,) = self.succeeded("on_manual_trigger_ioc")
