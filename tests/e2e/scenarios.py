@@ -191,8 +191,9 @@ class ExternalSync(Scenario):
     OpenCTI keeps one observable per value: a new value moves the IRIS object to the observable of
     that value (the old one is never renamed), and a deletion takes it out of its incident case
     (the observable stays). Each IRIS object shows its observable's internal id in its OpenCTI tab.
-    An IOC is listed in its case's incident case (in IRIS 2.4 through the IocLink rows that tie it to
-    the case). Case #1 existed before the module was enabled: its first IOC mirrors it first.
+    An IOC is listed in its case's incident case, in IRIS 2.4 in that of each case its IocLink rows tie it
+    to (the value added to a second case). Case #1 existed before the module was enabled: its first IOC
+    mirrors it first.
     """
 
     def settings(self):
@@ -217,6 +218,13 @@ class ExternalSync(Scenario):
         self.succeeded("on_postload_case_update")
         assert self.incident()["description"] == self.api.case()["case_description"]  # the same incident, updated
 
+        # The value in a second case: in IRIS 2.4 the same IOC, linked to both (IocLink); later, one IOC per case.
+        other = self.api.add_case(unique("second"), "a second case of the IOC")["case_id"]
+        self.succeeded("on_postload_case_create")
+        self.api.add_ioc(address, "ip-dst", case=other)
+        self.succeeded("on_postload_ioc_create", count=2)
+        self.listed_as_iris_shows((CASE, other), {address})
+
         self.api.update_ioc(ioc["ioc_id"], ioc_value=moved_to, ioc_type_id=self.api.ioc_type_id("ip-dst"),
                             ioc_tlp_id=self.api.tlp_id("amber"))  # fmt: skip
         self.succeeded("on_postload_ioc_update")
@@ -224,6 +232,10 @@ class ExternalSync(Scenario):
         assert old["id"] == observable["id"] and alias not in old["x_opencti_stix_ids"], "the old one was not left"
         assert alias in new["x_opencti_stix_ids"] and self.remote_id(self.api.ioc(ioc["ioc_id"])) == new["id"]
         assert new["id"] in listed and old["id"] not in listed, f"the IOC's listing did not move: {listed}"
+        self.listed_as_iris_shows((CASE, other), {address, moved_to})  # in 2.4 the second case's moved too
+        self.api.delete_case(other)
+        self.succeeded("on_postload_case_delete")
+        assert [case["name"] for case in self.cases()] == [self.api.case()["case_name"]], "the case was not deleted"
 
         host, renamed = unique("host"), unique("host")
         asset = self.api.add_asset(host)
@@ -248,9 +260,23 @@ class ExternalSync(Scenario):
         kept = self.observable(renamed)
         assert kept["id"] not in self.incident()["objects"], "the deleted asset is still listed in the case"
 
-    def incident(self):
-        (case,) = [obj for obj in self.opencti.state() if obj["entity_type"] == "Case-Incident"]
-        return case
+    def cases(self):
+        return [obj for obj in self.opencti.state() if obj["entity_type"] == "Case-Incident"]
+
+    def incident(self, case=CASE):
+        """The incident case mirroring IRIS case ``case``, found by its name."""
+        name = self.api.case(case)["case_name"]
+        (found,) = [obj for obj in self.cases() if obj["name"] == name]
+        return found
+
+    def listed_as_iris_shows(self, cases, values):
+        """Of the observables of ``values``, each case's incident lists those of the IOC values IRIS shows in the
+        case (case #1 holds the IOCs of the suite's other scenarios too)."""
+        ours = {value: self.observable(value)["id"] for value in values}
+        for case in cases:
+            shown = {ioc["ioc_value"] for ioc in self.api.iocs(case)} & set(ours)
+            listed = set(self.incident(case)["objects"]) & set(ours.values())
+            assert listed == {ours[value] for value in shown}, f"case {case} shows {shown}, its incident lists {listed}"
 
     def observable(self, value):
         """The one observable of ``value``: OpenCTI keeps one per value."""

@@ -8,7 +8,7 @@ How OpenCTI keeps what the module sends:
 - An observable is one per value for the whole platform, shared by every case, source and
   connector: creating a value that exists returns the existing observable. So an observable is
   never renamed or deleted here. When an IOC's value changes, the IOC moves to the observable
-  of its new value; when it is deleted, it leaves its case's incident.
+  of its new value; when it is deleted, it leaves its cases' incidents.
 - OpenCTI keeps a STIX id a client gives as an alias of the object, and finds the object by it.
   Each IRIS object gets one on its observable, derived from its IRIS id, and one on each
   incident case that lists it, derived from its IRIS id and that case. A delete hook, which gets
