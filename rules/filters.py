@@ -14,7 +14,7 @@ from cookiecutter.exceptions import FailedHookException
 from jinja2 import TemplateError, pass_context, pass_environment
 from jinja2.ext import Extension
 
-from . import answers, baked, iris_target, presets, retry, settings_spec, template
+from . import answers, baked, in_iris, iris_target, presets, retry, settings_spec, template
 from .setting import entries
 
 TEMPLATE_DIR = template.TEMPLATE_DIR
@@ -158,6 +158,7 @@ class AnswerFilters(Extension):
         environment.globals["human_name"] = answers.human_name
         environment.globals["settings_table"] = baked.readme_settings.table
         environment.globals["preset"] = lambda context: presets.PRESETS[context["preset"]]
+        environment.globals["in_iris"] = in_iris.section
         environment.globals["unused_files"] = answers.unused_files
         # The IRIS line the module is baked for: iris().release, iris().python... (rules/iris_target.py).
         environment.globals["iris"] = iris

@@ -30,8 +30,8 @@ MUTATIONS = {
     "tab written on an alert": [
         (
             "handler.py",
-            "            iris_objects.add_line(",
-            '            iris_objects.set_report_tab(alert, "Triage", "")\n            iris_objects.add_line(',
+            "            iris_objects.replace_line(",
+            '            iris_objects.set_report_tab(alert, "Triage", "")\n            iris_objects.replace_line(',
         )
     ],
     "severity set by a fixed id": [
