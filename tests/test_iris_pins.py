@@ -119,6 +119,19 @@ def test_make_check_refuses_a_module_named_as_one_iris_pins_before_anything_is_b
     assert not list(folder.glob("dist/*.whl"))
 
 
+def test_make_check_reads_a_requirement_with_a_range_as_pyproject_writes_it(bake):
+    # As typed in a shell: make check EXTRA_PACKAGES='requests>=2.31,<2.32' (the shell takes the quotes off).
+    folder = bake(keyword="ranged")
+    before = sorted(item.name for item in folder.iterdir() if item.name != "dist")
+
+    done = make(folder, "check", "EXTRA_PACKAGES=requests>=2.31,<2.32")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "cannot open" not in done.stderr
+    assert "requests>=2.31,<2.32 fit" in done.stdout or "fits beside IRIS's pins" in done.stdout  # offline: SKIP
+    assert sorted(item.name for item in folder.iterdir() if item.name != "dist") == before  # no file "=2.31,"
+
+
 def test_make_check_names_the_pin_a_conflicting_package_would_move(bake):
     folder = bake(keyword="conflicts")
     require_index()
