@@ -386,12 +386,13 @@ MOVE_PROCESSED = Setting(
 
 
 def module_settings(answers):
-    """Every IRIS configuration entry of the module: the type's own, the preset's, then the user's."""
+    """Every IRIS configuration entry of the module: the pipeline's own, the preset's, the user's, then the hook
+    switches, which an admin reads after what the module needs filled in (their section sorts last in IRIS too)."""
+    preset = presets.PRESETS[answers["preset"]]
+    mine = [*preset.settings, *settings_spec.settings(answers["settings"])]
     if answers["module_type"] == "processor":
-        own = iris_target.of(answers).hooks.plan(hooks_answer(answers))["switches"]
-    else:
-        own = [MOVE_PROCESSED]
-    return entries([*own, *presets.PRESETS[answers["preset"]].settings, *settings_spec.settings(answers["settings"])])
+        return entries([*mine, *iris_target.of(answers).hooks.plan(hooks_answer(answers), preset.needed_hooks)["switches"]])
+    return entries([MOVE_PROCESSED, *mine])
 
 
 def undescribed_settings(answers):

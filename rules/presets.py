@@ -69,6 +69,12 @@ class Preset:
     extra_installs: tuple
     no_deps_installs: tuple
 
+    @property
+    def needed_hooks(self):
+        """The hooks its handler is written for, whose switches start on whatever else ``_hooks`` selects; none for
+        a preset whose handler is whatever the hooks need (blank): its hooks are only a default answer."""
+        return self.hooks if self.functions else ""
+
 
 def _read(path):
     try:
