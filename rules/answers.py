@@ -391,7 +391,9 @@ def module_settings(answers):
     preset = presets.PRESETS[answers["preset"]]
     mine = [*preset.settings, *settings_spec.settings(answers["settings"])]
     if answers["module_type"] == "processor":
-        return entries([*mine, *iris_target.of(answers).hooks.plan(hooks_answer(answers), preset.needed_hooks)["switches"]])
+        return entries(
+            [*mine, *iris_target.of(answers).hooks.plan(hooks_answer(answers), preset.needed_hooks)["switches"]]
+        )
     return entries([MOVE_PROCESSED, *mine])
 
 
