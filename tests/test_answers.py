@@ -318,6 +318,9 @@ def test_a_keyword_that_makes_the_name_of_a_module_iris_ships_is_refused_with_an
     assert rules.answers.problems(dict(answers, keyword=better, module_name=f"iris-{better}-module")) == []
     # The name typed by hand is the way out too: the keyword is not at fault then.
     assert rules.answers.problems(dict(answers, module_name=f"iris-{keyword}-plus-module")) == []
+    for target in TARGETS.values():  # each line's own pins: develop ships the same modules
+        (problem,) = rules.answers.problems(dict(answers, iris_version=target.iris_version))
+        assert problem.startswith(f"keyword: {keyword!r} makes") and f"which {target.name} already ships" in problem
 
 
 def test_the_organisation_names_the_suggested_keyword_when_given():
