@@ -15,6 +15,7 @@ import argparse
 import glob
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -66,7 +67,7 @@ def _toml(text):
 
 def pip(python, *arguments):
     command = [python, "-m", "pip", "install", "--disable-pip-version-check", *arguments]
-    print("      " + " ".join(command), flush=True)
+    print("      " + shlex.join(command), flush=True)  # as a shell would take it back: quoted
     return subprocess.run(command).returncode
 
 
