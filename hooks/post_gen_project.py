@@ -131,7 +131,7 @@ def next_steps(git_line):
     return f"""
 Created {project}, a {MODULE_TYPE} module.{git_line} Next:
   cd {shlex.quote(str(project))}
-  python3 -m venv .venv && . .venv/bin/activate && make dev
+  make dev && . .venv/bin/activate   # on IRIS's Python where there is one, under IRIS's pins
   make test       # its tests, against a fake IRIS
   make check      # what IRIS's loader and health check will say
   grep -rnE '# TODO|TODO:' {PACKAGE} tests    # {todo_count()} places for your own logic

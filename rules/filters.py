@@ -76,6 +76,8 @@ def suggestions(given):
     found = {}
     if "keyword" in given and answers.keyword_suggestion(given["keyword"]):
         found["keyword"] = answers.keyword_suggestion(given["keyword"])
+    if "module_name" in given and not answers.module_name_problems(given["module_name"]):
+        found.update(answers.shipped_suggestion(given))  # a name IRIS already ships: one it does not
     if {"settings", "module_type", "preset", "_hooks"} <= set(given):
         found["settings"] = answers.good_settings(given)
     return found

@@ -76,6 +76,12 @@ class Preset:
     samples: dict  # what `make try` makes in IRIS (tools/try_samples.json): {kind: [fields...], "upload": [paths]}
     in_iris: dict  # lists of sentences: sees, gives, never (in_iris.py)
 
+    @property
+    def needed_hooks(self):
+        """The hooks its handler is written for, whose switches start on whatever else ``_hooks`` selects; none for
+        a preset whose handler is whatever the hooks need (blank): its hooks are only a default answer."""
+        return self.hooks if self.functions else ""
+
 
 def _read(path):
     try:

@@ -195,6 +195,22 @@ def test_install_stops_with_a_clear_message_when_iris_is_not_running(bake, engin
     assert calls(log) == []
 
 
+def test_a_requirement_with_a_range_as_pyproject_writes_it_reaches_pip_whole_and_leaves_no_file(bake, engine):
+    # As typed in a shell: make install EXTRA_PACKAGES='pymisp>=2.4.172,<2.5' (the shell takes the quotes off).
+    path, log = engine
+    folder = bake(keyword="installme")
+    before = sorted(item.name for item in folder.iterdir())
+
+    done = make(folder, "install", path, True, "EXTRA_PACKAGES=pymisp>=2.4.172,<2.5 Deprecated")
+
+    assert "cannot open" not in done.stderr and "No such file" not in done.stderr, done.stderr
+    dry_run = next(call for call in calls(log) if "--dry-run" in call)
+    assert dry_run[-2:] == ["pymisp>=2.4.172,<2.5", "Deprecated"]  # each requirement one word, as typed
+    made = {item.name for item in folder.iterdir()} - set(before)
+    assert made <= {"dist", "build", "iris_installme_module.egg-info"}  # make wheel's, and no file "=2.4.172,"
+    assert not [item.name for item in (folder / "dist").iterdir() if item.name.startswith("=")]
+
+
 def folder_engine(root, log):
     path = root / "engine"
     path.write_text(FOLDER_ENGINE.format(python=sys.executable, root=str(root), log=str(log)))
