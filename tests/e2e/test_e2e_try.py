@@ -52,3 +52,19 @@ CONFIGURATION.append(
     }
 )
 """
+
+
+def test_make_try_drives_one_sample_of_every_kind_a_module_hooks(rig, bake):
+    """A blank module on every post-load hook (``_hooks=all``'s defaults): make try makes, changes and deletes
+    an object of each kind through IRIS's own routes, and every task comes and succeeds."""
+    answers = {"module_type": "processor", "preset": "blank", "keyword": "e2etryall", "_hooks": "all"}
+    module, _ = bake_and_try(rig, bake, answers)
+    try:
+        output = module.install.output
+        assert module.install.returncode == 0, output
+        for kind in ("case", "ioc", "asset", "note", "event", "task", "evidence", "alert"):
+            for change in ("create", "update", "delete"):
+                assert f"OK    {module.package}::on_postload_{kind}_{change} " in output, (kind, change, output)
+        assert "FAIL" not in output
+    finally:
+        rig.forget(module)
