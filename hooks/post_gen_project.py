@@ -10,7 +10,6 @@ from pathlib import Path
 
 MODULE_TYPE = "{{ cookiecutter.module_type }}"
 PACKAGE = "{{ cookiecutter.__package_name }}"
-FOLDER = "{{ cookiecutter.module_name }}"
 INIT_GIT = {{ cookiecutter._init_git | python_literal }}
 AUTHOR = {{ cookiecutter.author | python_literal }}
 EMAIL = {{ cookiecutter.email | python_literal }}
