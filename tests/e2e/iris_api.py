@@ -8,11 +8,19 @@ answers are ``{"status": "success" | "error", "message", "data"}`` (app/util.py 
 """
 
 import base64
+import importlib.util
 import json
 import time
 import urllib.error
 import urllib.request
-import uuid
+from pathlib import Path
+
+# The upload body the baked projects' `make try` sends (tools/iris_api.py: plain Python, read from the template).
+_TOOL = Path(__file__).resolve().parents[2] / "{{cookiecutter.module_name}}" / "tools" / "iris_api.py"
+_spec = importlib.util.spec_from_file_location("baked_iris_api", _TOOL)
+_baked = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_baked)
+multipart = _baked.multipart
 
 CASE = 1  # post_init.py create_safe_case (line 1087) makes case #1, "Initial Demo", on first start
 
@@ -194,20 +202,6 @@ class IrisApi:
         "success" only when the pickled IIStatus says so (list_dim_tasks, dim_tasks.py:202-262).
         """
         return self.get(f"/dim/tasks/list/{count}")["data"]
-
-
-def multipart(fields, files):
-    """A multipart/form-data body: ``fields`` {name: text}, ``files`` {name: (filename, bytes)}."""
-    boundary = uuid.uuid4().hex
-    parts = []
-    for name, value in fields.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
-    for name, (filename, content) in files.items():
-        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                "Content-Type: application/octet-stream\r\n\r\n")  # fmt: skip
-        parts.append(head.encode() + content + b"\r\n")
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def wait_for(condition, timeout=60, interval=0.5, what="the condition"):
