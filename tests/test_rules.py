@@ -147,6 +147,26 @@ def test_every_preset_folder_is_a_choice_of_the_preset_prompt():
     assert folders == set(CONTEXT["preset"]) == set(rules.presets.PRESETS)
 
 
+def test_every_preset_has_a_label_a_readme_row_and_an_e2e_scenario():
+    """CONTRIBUTING.md's checklist for a new preset, the parts no bake fails without."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from e2e import scenarios
+    from e2e.scenarios import Scenario
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    labels = CONTEXT["__prompts__"]["preset"]
+    for name, preset in rules.presets.PRESETS.items():
+        assert labels.get(name, "").startswith(f"{name}"), f"{name}: no label under __prompts__ > preset"
+        if name != rules.presets.BLANK:
+            assert f"| `{name}` | {preset.module_type} |" in readme, f"{name}: no row in the README's Presets table"
+        types = ("processor", "pipeline") if name == rules.presets.BLANK else (preset.module_type,)
+        for module_type in types:
+            scenario = scenarios.SCENARIOS.get((module_type, name))
+            assert scenario is not None, f"{name}: no e2e scenario for {module_type} in tests/e2e/scenarios.py"
+            if preset.fake is not None:  # a remote service: a stand-in serves it
+                assert scenario.settings is not Scenario.settings, f"{name}: its scenario starts no stand-in"
+
+
 def test_a_mistake_in_a_presets_data_is_named_with_its_file(tmp_path):
     template = copy_of_the_template(tmp_path / "template")
     path = template / "templates" / "presets" / "hunt" / "preset.json"
