@@ -28,7 +28,7 @@ UNUSED_FILES = [
 {%- endfor %}
 ]
 FILES_OF_TYPE = {
-    "processor": [Path(PACKAGE, "processor.py"), Path("tests/test_hooks.py")],
+    "processor": [Path(PACKAGE, "processor.py"), Path(PACKAGE, "iris_hooks.py"), Path("tests/test_hooks.py")],
     "pipeline": [Path(PACKAGE, "pipeline.py"), Path("tests/test_pipeline.py")],
 }
 

@@ -51,8 +51,10 @@ class FakeIris:
     def __init__(self):
         self.stored_settings = {}  # module name -> its settings, as IRIS stores them
         self.server_settings = {"http_proxy": "", "https_proxy": ""}  # lowercase, as IRIS names them
-        self.hooks = {}  # hook name -> menu label (None for automatic hooks), as saved in IRIS's database
-        self.unsaved_removals = set()  # hooks deleted in the session (deregistered), saved by the next commit
+        # (hook name, label) rows, as saved in IRIS's database: one per hook and label (module_handler.py:366-370)
+        self.registrations = set()
+        self.unsaved_removals = set()  # rows deleted in the session (deregistered), gone at the next commit
+        self.package = None  # the module's package, IRIS's name for it (module_name in its tables)
         self.active = True  # the module's switch on IRIS's modules page
         self.added_attributes = []  # (object, tab, field, type, value) added to objects
 {%- if iris().iocs_belong_to_one_case %}
@@ -83,25 +85,39 @@ class FakeIris:
             if setting["param_name"] in values:
                 setting["value"] = values[setting["param_name"]]
         self.stored_settings[module_class._module_name] = settings
+        self.package = module_class.__module__.partition(".")[0]
+
+    @property
+    def hooks(self):
+        """Hook name -> the labels it is registered under (None for an automatic hook), as saved."""
+        saved = {}
+        for name, label in sorted(self.registrations, key=lambda row: (row[0], row[1] or "")):
+            saved.setdefault(name, []).append(label)
+        return saved
 
     # What iris-interface calls, with IRIS's signatures and return values.
     def register_hook(self, module_id, iris_hook_name, manual_hook_name=None, run_asynchronously=True):
+        """module_handler.py:325-390: one row per hook and label; a manual hook without a label gets one made up."""
+        if "on_manual_trigger_" in iris_hook_name and not manual_hook_name:
+            manual_hook_name = f"{self.package}::{iris_hook_name}"  # module_handler.py:350-354
         if iris_hook_name not in IRIS_HOOKS:
             return False, [f"Hook {iris_hook_name} is unknown to IRIS {CATALOGUE['iris_version']}"]
-        if iris_hook_name in self.hooks and iris_hook_name not in self.unsaved_removals:
+        row = (iris_hook_name, manual_hook_name)
+        # The look-up runs after the session's pending deletions are flushed: a row deregistered in
+        # this request is not found, so a new one is added (module_handler.py:366-371).
+        if row in self.registrations and row not in self.unsaved_removals:
             return True, [f"Hook {iris_hook_name} already registered"]
         # A new registration is committed at once, and with it whatever the session had pending,
         # such as an earlier deregistration (module_handler.py:380-383).
-        self.unsaved_removals.discard(iris_hook_name)
-        self.hooks[iris_hook_name] = manual_hook_name
+        self.unsaved_removals.discard(row)
+        self.registrations.add(row)
         self.session_commit()
         return True, [f"Hook {iris_hook_name} registered"]
 
     def deregister_from_hook(self, module_id, iris_hook_name):
-        # Deleted in the session, never committed (module_handler.py:393-413): saved only by a
-        # later commit in the same request, IRIS's or the module's.
-        if iris_hook_name in self.hooks:
-            self.unsaved_removals.add(iris_hook_name)
+        # Every row of the hook, whatever its label, deleted in the session and never committed
+        # (module_handler.py:393-413): saved only by a later commit in the same request, IRIS's or the module's.
+        self.unsaved_removals.update(row for row in self.registrations if row[0] == iris_hook_name)
         return True, ["Hook deregistered"]
 
     def end_request(self, saved):
@@ -147,38 +163,45 @@ class FakeIris:
     def call_hook(self, module_class, hook_name, data, hook_ui_name=None):
         """Fire ``hook_name`` as IRIS's call_modules_hook does (module_handler.py:495-583).
 
-        Only an active module registered to the hook is called. An ``on_preload_`` hook runs in
-        the request: for a single object, element [0] of a successful status's data replaces
-        it, outside IRIS's error handling, so an empty list raises IndexError (HTTP 500 for
-        the analyst); IRIS returns the request data. Other hooks are queued for the worker and
-        run at once here (``queue_hook``, ``run_task``); they return the status, or None when
-        the module was not called.
+        IRIS calls an active module once for each of its registrations of the hook, or only for
+        the one labelled ``hook_ui_name`` (the menu entry clicked), passing that registration's
+        label (module_handler.py:512-547). An ``on_preload_`` hook runs in the request: for a
+        single object, element [0] of a successful status's data replaces it, outside IRIS's
+        error handling, so an empty list raises IndexError (HTTP 500 for the analyst); IRIS
+        returns the request data. Other hooks are queued for the worker and run at once here
+        (``queue_hooks``, ``run_task``): the status, None when the module was not called, or
+        the statuses in a list when several registrations answered.
         """
         if "on_preload_" not in hook_name:
-            task = self.queue_hook(module_class, hook_name, data, hook_ui_name)
-            return None if task is None else self.run_task(task)
-        if not self._answers(hook_name, hook_ui_name):
-            return data
+            statuses = [self.run_task(task) for task in self.queue_hooks(module_class, hook_name, data, hook_ui_name)]
+            return statuses[0] if len(statuses) == 1 else statuses or None
         was_list = isinstance(data, list)
-        status = module_class().hooks_handler(hook_name, self.hooks[hook_name], data if was_list else [data])
-        if status.is_success():
-            return status.get_data() if was_list else status.get_data()[0]
+        for label in self._answering(hook_name, hook_ui_name):
+            status = module_class().hooks_handler(hook_name, label, data if was_list else [data])
+            if status.is_success():
+                data = status.get_data() if was_list else status.get_data()[0]
         return data
 
-    def _answers(self, hook_name, hook_ui_name):
-        """Whether IRIS calls the module for the hook: active, registered, and the menu entry's if one is named."""
-        if not self.active or hook_name not in self.hooks:
-            return False
-        return hook_ui_name is None or self.hooks[hook_name] == hook_ui_name
+    def _answering(self, hook_name, hook_ui_name):
+        """The labels of the module's registrations IRIS calls for the hook: none while the module is off."""
+        if not self.active:
+            return []
+        return [label for label in self.hooks.get(hook_name, []) if hook_ui_name is None or label == hook_ui_name]
+
+    def queue_hooks(self, module_class, hook_name, data, hook_ui_name=None):
+        """Queue a post-load or manual hook for the worker as IRIS does, a task per registration that
+        answers, the data pickled now (module_handler.py:538-547); ``run_task`` runs one."""
+        rows = data if isinstance(data, list) else [data]
+        return [
+            QueuedHook(module_class, hook_name, label, [(row, copy.deepcopy(row)) for row in rows])
+            for label in self._answering(hook_name, hook_ui_name)
+        ]
 
     def queue_hook(self, module_class, hook_name, data, hook_ui_name=None):
-        """Queue a post-load or manual hook for the worker, as IRIS does: the data is pickled now
-        (module_handler.py:538-547). None when IRIS would not call the module; ``run_task`` runs it.
-        """
-        if not self._answers(hook_name, hook_ui_name):
-            return None
-        rows = data if isinstance(data, list) else [data]
-        return QueuedHook(module_class, hook_name, self.hooks[hook_name], [(row, copy.deepcopy(row)) for row in rows])
+        """The one task ``queue_hooks`` queues; None when IRIS would not call the module."""
+        tasks = self.queue_hooks(module_class, hook_name, data, hook_ui_name)
+        assert len(tasks) <= 1, f"{len(tasks)} registrations of {hook_name} answer: use queue_hooks"
+        return tasks[0] if tasks else None
 
     def run_task(self, task):
         """Run a queued hook as IRIS's worker does (task_hook_wrapper, module_handler.py:416-492).
@@ -312,8 +335,7 @@ class FakeIris:
         for row in self.pending:
             self._save_ioc(row)
         self.pending.clear()
-        for name in self.unsaved_removals:
-            self.hooks.pop(name, None)
+        self.registrations -= self.unsaved_removals
         self.unsaved_removals.clear()
         for attached in self.attached:
             attached.flush()

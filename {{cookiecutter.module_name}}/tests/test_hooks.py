@@ -16,7 +16,7 @@ def test_each_hook_registers_while_its_switch_is_on(iris, module_class):
 
     assert set(iris.hooks) == {hook.name for hook in module_class.hooks}
     for hook in module_class.hooks:
-        assert iris.hooks[hook.name] == hook.menu_label
+        assert iris.hooks[hook.name] == [hook.menu_label]
 
 
 def test_a_hook_switched_off_when_added_is_not_registered(iris, module_class):
@@ -47,7 +47,7 @@ def test_a_hook_left_registered_though_switched_off_goes_at_the_next_save_whatev
     stale, switched_on = "on_postload_ioc_create", "on_postload_ioc_update"
     _only_hooks(module_class, monkeypatch, {f"on_postload_ioc_{change}": _unchanged for change in table})
     iris.add_module(module_class, **{stale: False, switched_on: False})
-    iris.hooks[stale] = None
+    iris.registrations.add((stale, None))
 
     iris.save_setting(module_class, switched_on, True)
 
@@ -142,7 +142,7 @@ def test_every_hook_reaches_its_handler_with_the_data_and_its_name(make_module, 
     calls = []
 
     def recorder(hook):
-        return lambda data, context: calls.append((hook.handler.__name__, data, context.hook)) or data
+        return lambda data, context: calls.append((data, context)) or data
 
     _with_handler(module_class, monkeypatch, recorder)
     for hook in module_class.hooks:
@@ -152,7 +152,11 @@ def test_every_hook_reaches_its_handler_with_the_data_and_its_name(make_module, 
 
         assert status.is_success(), status.get_message()
         assert status.get_data() is data
-        assert calls[-1][1:] == (data, hook.name)
+        seen, context = calls[-1]
+        facts = fake_iris.IRIS_HOOKS[hook.name]
+        assert seen is data
+        assert (context.hook, context.menu_label) == (hook.name, hook.menu_label)
+        assert (context.kind, context.phase, context.shape) == (facts["kind"], facts["phase"], facts["data"])
     assert len(calls) == len(module_class.hooks)
 
 
@@ -237,3 +241,140 @@ def test_a_preload_handler_that_returns_nothing_leaves_the_request_as_it_was(iri
 
     # IRIS takes element [0] of what a preload hook returns: [] would fail the analyst's request.
     assert iris.call_hook(module_class, "on_preload_ioc_create", request) == request
+
+
+def test_the_package_knows_each_hooks_kind_phase_and_shape_as_the_catalogue_says(module_class):
+    # The package cannot read tests/iris_hooks.json once installed: its own table must not drift from it.
+    iris_hooks = _package_module(module_class, "iris_hooks")
+
+    catalogue = {name: (hook["kind"], hook["phase"], hook["data"]) for name, hook in fake_iris.IRIS_HOOKS.items()}
+    assert {name: tuple(facts) for name, facts in iris_hooks.HOOKS.items()} == catalogue
+    assert iris_hooks.PHASES == fake_iris.CATALOGUE["phases"] and iris_hooks.SHAPES == fake_iris.CATALOGUE["data"]
+    assert iris_hooks.facts("on_postload_nothing_create") == {}
+
+
+# A module whose hooks come from its own settings: a menu entry per target a JSON setting lists.
+TARGETS = {"param_name": "targets", "param_human_name": "Targets", "param_description": "", "default": '["A", "B"]',
+           "mandatory": False, "type": "textfield_json"}  # fmt: skip
+MANUAL_HOOK = "on_manual_trigger_ioc"
+
+
+@pytest.fixture
+def by_targets(module_class, monkeypatch):
+    """The module with one manual hook, registered once per target named in its ``targets`` setting."""
+    import json
+
+    registration = _package_module(module_class, "processor").Registration
+    clicked = []
+
+    def send(data, context):
+        clicked.append(context.menu_label)
+        return data
+
+    def registrations(self, settings):
+        if not settings.on_manual_trigger_ioc:  # the admin's switch still rules
+            return []
+        return [registration(MANUAL_HOOK, f"Send to {name}") for name in json.loads(settings.targets)]
+
+    _only_hooks(module_class, monkeypatch, {MANUAL_HOOK: send})
+    monkeypatch.setattr(module_class, "_module_configuration", [*module_class._module_configuration, TARGETS])
+    monkeypatch.setattr(module_class, "registrations", registrations)
+    return clicked
+
+
+def test_registrations_from_the_settings_give_a_menu_entry_each_and_the_clicked_one_reaches_the_handler(
+    iris, module_class, by_targets
+):
+    iris.add_module(module_class)
+
+    assert iris.hooks == {MANUAL_HOOK: ["Send to A", "Send to B"]}
+    status = iris.call_hook(module_class, MANUAL_HOOK, [fake_iris.ioc()], hook_ui_name="Send to B")
+    assert status.is_success(), status.get_message()
+    assert by_targets == ["Send to B"]
+
+
+def test_a_menu_entry_the_settings_no_longer_name_is_deregistered_and_its_queued_task_does_nothing(
+    iris, module_class, by_targets
+):
+    iris.add_module(module_class)
+    queued = iris.queue_hook(module_class, MANUAL_HOOK, [fake_iris.ioc()], hook_ui_name="Send to B")
+
+    iris.save_setting(module_class, "targets", '["A"]')
+
+    # Nothing else commits in this request: the module's own commit saves the removal.
+    assert iris.hooks == {MANUAL_HOOK: ["Send to A"]}
+    status = iris.run_task(queued)
+    assert status.is_success() and "menu entry 'Send to B' is switched off" in status.get_message()
+    assert by_targets == []
+
+
+def test_settings_that_do_not_say_which_hooks_leave_the_registrations_as_they_were(iris, module_class, by_targets):
+    iris.add_module(module_class)
+
+    iris.save_setting(module_class, "targets", "[not json")
+
+    assert iris.hooks == {MANUAL_HOOK: ["Send to A", "Send to B"]}
+    status = iris.call_hook(module_class, MANUAL_HOOK, [fake_iris.ioc()], hook_ui_name="Send to A")
+    assert status.is_failure() and "targets" in status.get_message()
+    assert by_targets == []
+
+
+def test_a_registration_iris_could_not_call_back_is_left_out(iris, module_class, monkeypatch):
+    registration = _package_module(module_class, "processor").Registration
+    _only_hooks(module_class, monkeypatch, {MANUAL_HOOK: _unchanged, "on_postload_ioc_create": _unchanged})
+    wanted = [
+        registration(MANUAL_HOOK),  # IRIS would make up a label dispatch does not know
+        registration("on_postload_note_create"),  # no row, so no handler
+        registration("on_postload_ioc_create"),
+        registration("on_postload_ioc_create"),
+    ]
+    monkeypatch.setattr(module_class, "registrations", lambda self, settings: wanted)
+
+    iris.add_module(module_class)
+
+    assert iris.hooks == {"on_postload_ioc_create": [None]}
+
+
+def test_the_fake_iris_keeps_one_registration_per_hook_and_label(iris, module_class):
+    # module_handler.py:366-390 looks a registration up by hook and label; :350-354 labels a manual
+    # hook registered without one; :403-411 deletes every label of a hook at once.
+    iris.add_module(module_class, **fake_iris.switches(module_class, on=False))
+    for label in ("Send to A", "Send to A", "Send to B", None):
+        iris.register_hook(1, MANUAL_HOOK, label)
+    iris.register_hook(1, "on_postload_note_create")
+    iris.register_hook(1, "on_postload_note_create")
+
+    package = module_class.__module__.partition(".")[0]
+    assert iris.hooks == {
+        MANUAL_HOOK: sorted(["Send to A", "Send to B", f"{package}::{MANUAL_HOOK}"]),
+        "on_postload_note_create": [None],
+    }
+
+    iris.deregister_from_hook(1, MANUAL_HOOK)
+    iris.session_commit()
+    assert iris.hooks == {"on_postload_note_create": [None]}
+
+
+def test_the_status_counts_what_the_handler_isolated_when_it_splits_the_work_otherwise(
+    make_module, module_class, monkeypatch
+):
+    def to_each_webhook(data, context):
+        for name in ("ok", "down"):
+            with context.isolate(f"webhook {name!r}", unit="webhook"):
+                if name == "down":
+                    raise ConnectionError("refused")
+        return data
+
+    hook = _with_handler(module_class, monkeypatch, lambda hook: to_each_webhook)
+    module = make_module(**fake_iris.switches(module_class))
+
+    status = module.hooks_handler(hook.name, hook.menu_label, fake_iris.hook_data(hook.name))
+
+    assert status.is_failure()
+    assert "1 of 2 webhook(s) processed, 1 failed: webhook 'down': ConnectionError: refused" in status.get_message()
+
+
+def _package_module(module_class, name):
+    import importlib
+
+    return importlib.import_module(f"{module_class.__module__.partition('.')[0]}.{name}")
