@@ -6,7 +6,8 @@ talk to: the module's stored settings, the server settings, the hooks it registe
 ``load_like_iris()`` loads the module class as IRIS's loader does and ``health_problems()``
 lists what IRIS's health check and settings page would refuse. Hooks go through a fake of
 IRIS's database session: what is not committed is not saved, and a queued hook writes its
-objects back as they were when it was queued, as IRIS's worker does. The factories at the end
+objects back as they were when it was queued, as IRIS's worker does. IRIS's ``IocSchema`` and
+``CaseAssetsSchema`` (``app.schema.marshables``) dump objects as IRIS's do. The factories at the end
 build the objects hooks carry, with the attributes {{ iris().name }}'s models have: add the ones
 your handler reads.
 
@@ -503,6 +504,90 @@ class _Row(SimpleNamespace):
     """An IRIS model row (``Ioc(...)``): keyword arguments become attributes."""
 
 
+class _Schema:
+    """A stand-in for one of IRIS's marshmallow schemas (app.schema.marshables), for ``dump`` only.
+
+    IRIS's are marshmallow-sqlalchemy auto schemas with ``include_fk``: a dump holds every column of
+    the model (None where the row has none), foreign keys included, and the nested fields the schema
+    declares, not the other relationships; UUIDs and dates as text. The columns are 2.4.20's models'.
+    """
+
+    columns = ()  # the model's columns
+    nested = {}  # declared field -> the schema of what it holds (None: the object's attributes as they are)
+
+    def __init__(self, many=False, only=None, exclude=()):
+        self.many, self.only, self.exclude = many, only, set(exclude)
+
+    def dump(self, obj, many=None):
+        if self.many if many is None else many:
+            return [self.dump(one, many=False) for one in obj]
+        shown = {name: _dumped(getattr(obj, name, None)) for name in self.columns}
+        for name, schema in self.nested.items():
+            if not hasattr(obj, name):  # marshmallow leaves out a declared field the object lacks
+                continue
+            value = getattr(obj, name)
+            if value is None:
+                shown[name] = None
+            elif schema is None:
+                shown[name] = _dumped(value)
+            else:
+                shown[name] = schema().dump(value)
+        return {
+            name: value
+            for name, value in shown.items()
+            if name not in self.exclude and (self.only is None or name in self.only)
+        }
+
+
+def _dumped(value):
+    """A value as marshmallow dumps it: UUIDs and dates as text, a nested object as its attributes."""
+    if isinstance(value, SimpleNamespace):
+        return {name: _dumped(item) for name, item in vars(value).items()}
+    if isinstance(value, (list, tuple)):
+        return [_dumped(item) for item in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if type(value).__name__ == "UUID":
+        return str(value)
+    return value
+
+
+class IocTypeSchema(_Schema):
+    """marshables.py:902-917; models.py:474-482."""
+
+    columns = ("type_id", "type_name", "type_description", "type_taxonomy", "type_validation_regex",
+               "type_validation_expect")  # fmt: skip
+
+
+class IocSchema(_Schema):
+    """marshables.py:951-967 (ioc_type nested); models.py:406-423."""
+
+    columns = ("ioc_id", "ioc_uuid", "ioc_value", "ioc_type_id", "ioc_description", "ioc_tags", "user_id", "ioc_misp",
+               "ioc_tlp_id", "custom_attributes", "ioc_enrichment", "modification_history"{% if iris().iocs_belong_to_one_case %}, "case_id"{% endif %})  # fmt: skip
+    nested = {"ioc_type": IocTypeSchema}
+
+
+class AssetTypeSchema(_Schema):
+    """marshables.py:565-581; models.py:145-152."""
+
+    columns = ("asset_id", "asset_name", "asset_description", "asset_icon_not_compromised", "asset_icon_compromised")
+
+
+class AnalysisStatusSchema(_Schema):
+    """models.py:202-206."""
+
+    columns = ("id", "name")
+
+
+class CaseAssetsSchema(_Schema):
+    """marshables.py:657-675 (ioc_links, asset_type, alerts, analysis_status declared); models.py:174-199."""
+
+    columns = ("asset_id", "asset_uuid", "asset_name", "asset_description", "asset_domain", "asset_ip", "asset_info",
+               "asset_compromise_status_id", "asset_type_id", "asset_tags", "case_id", "date_added", "date_update",
+               "user_id", "analysis_status_id", "custom_attributes", "asset_enrichment", "modification_history")  # fmt: skip
+    nested = {"ioc_links": None, "asset_type": AssetTypeSchema, "alerts": None, "analysis_status": AnalysisStatusSchema}
+
+
 def install():
     """Put the ``app.*`` stand-ins in ``sys.modules`` and return a fresh FakeIris behind them."""
     global host
@@ -528,6 +613,7 @@ def install():
             "register_hook", "deregister_from_hook", "get_mod_config_by_name"
         ),
         {{ iris().models_module | tojson }}: {"Ioc": _Row},
+        "app.schema.marshables": {"IocSchema": IocSchema, "CaseAssetsSchema": CaseAssetsSchema},
     }
     for dotted, names in stand_ins.items():
         parts = dotted.split(".")

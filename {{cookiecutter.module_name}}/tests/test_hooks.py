@@ -378,3 +378,27 @@ def _package_module(module_class, name):
     import importlib
 
     return importlib.import_module(f"{module_class.__module__.partition('.')[0]}.{name}")
+
+
+def test_the_fake_iris_dumps_an_ioc_and_an_asset_as_iris_schemas_do(iris):
+    # A module that sends IRIS's objects elsewhere dumps them with IRIS's own schemas, imported inside
+    # the handler (app.* exists only in IRIS): every column, the foreign keys, the declared nested fields.
+    import uuid
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from app.schema.marshables import CaseAssetsSchema, IocSchema
+
+    ioc = fake_iris.ioc("evil.example", "domain", ioc_uuid=uuid.UUID(int=7), user=object())
+    asset = fake_iris.asset(asset_type=SimpleNamespace(asset_name="Windows - Computer"),
+                            date_added=datetime(2024, 5, 1, 12, 0))  # fmt: skip
+
+    dumped = IocSchema().dump(ioc)
+    assert dumped["ioc_value"] == "evil.example" and dumped["ioc_uuid"] == str(uuid.UUID(int=7))
+    assert dumped["ioc_type"]["type_name"] == "domain" and dumped["ioc_type"]["type_id"] is None
+    assert dumped["ioc_enrichment"] is None and "user" not in dumped  # a column unset; a relationship left out
+    assert IocSchema(many=True).dump([ioc, ioc]) == [dumped, dumped]
+    assets = CaseAssetsSchema(only=["asset_name", "asset_type", "date_added", "alerts"]).dump(asset)
+    assert assets == {"asset_name": "WKS-001", "asset_type": {"asset_id": None, "asset_name": "Windows - Computer",
+                      "asset_description": None, "asset_icon_not_compromised": None, "asset_icon_compromised": None},
+                      "date_added": "2024-05-01T12:00:00"}  # fmt: skip
