@@ -818,8 +818,14 @@ def call_once(module, folder):
     """Call the module as IRIS does: its first hook (a processor) or its pipeline on ``folder``; the status."""
     if module.get_module_type() == "module_processor":
         hook = type(module).hooks[0]
-        return module.hooks_handler(hook.name, hook.menu_label, hook_data(hook.name))
+        return module.hooks_handler(hook.name, menu_label(module, hook.name), hook_data(hook.name))
     return run_pipeline(module, folder)
+
+
+def menu_label(module, hook_name):
+    """The label IRIS calls a processor's hook under: that of its first registration of the hook
+    (registrations(), which a module may decide from its settings); None when it has none."""
+    return next((row.menu_label for row in module.registrations(module.settings()) if row.hook == hook_name), None)
 
 
 def stand_in_handler(module_class, monkeypatch, handler):

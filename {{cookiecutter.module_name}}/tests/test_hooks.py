@@ -12,11 +12,23 @@ def test_every_hook_is_one_iris_has_and_is_switched_by_a_bool_setting(module_cla
 
 
 def test_each_hook_registers_while_its_switch_is_on(iris, module_class):
-    iris.add_module(module_class, **fake_iris.switches(module_class))
+    module = iris.add_module(module_class, **fake_iris.switches(module_class))
 
     assert set(iris.hooks) == {hook.name for hook in module_class.hooks}
-    for hook in module_class.hooks:
-        assert iris.hooks[hook.name] == [hook.menu_label]
+    registered = {}
+    for row in module.registrations(module.settings()):
+        registered.setdefault(row.hook, set()).add(row.menu_label)
+    assert {name: set(labels) for name, labels in iris.hooks.items()} == registered
+
+
+def test_by_default_a_hook_registers_under_its_rows_menu_label(make_module, module_class):
+    module = make_module(**fake_iris.switches(module_class))
+    processor = _package_module(module_class, "processor")
+
+    # The base class's choice, whatever the module class overrides.
+    rows = processor.ProcessorModule.registrations(module, module.settings())
+
+    assert rows == [processor.Registration(hook.name, hook.menu_label) for hook in module_class.hooks]
 
 
 def test_a_hook_switched_off_when_added_is_not_registered(iris, module_class):
@@ -124,11 +136,15 @@ def _unchanged(data, context):
     return data
 
 
-def test_manual_hooks_have_a_menu_label_naming_the_module(module_class):
+def test_manual_hooks_have_a_menu_label_naming_the_module(make_module, module_class):
+    # IRIS lists every module's entries side by side; older IRIS fired the wrong module when two shared one.
     for hook in module_class.hooks:
         assert (hook.menu_label is not None) == hook.name.startswith("on_manual_trigger_"), hook.name
         if hook.menu_label:
             assert module_class._module_name in hook.menu_label
+    module = make_module(**fake_iris.switches(module_class))
+    for row in module.registrations(module.settings()):
+        assert row.menu_label is None or module_class._module_name in row.menu_label, row
 
 
 def _with_handler(module_class, monkeypatch, replacement):
@@ -148,14 +164,17 @@ def test_every_hook_reaches_its_handler_with_the_data_and_its_name(make_module, 
     for hook in module_class.hooks:
         data = fake_iris.hook_data(hook.name)
 
-        status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+        module = make_module(**fake_iris.switches(module_class))
+        label = fake_iris.menu_label(module, hook.name)
+
+        status = module.hooks_handler(hook.name, label, data)
 
         assert status.is_success(), status.get_message()
         assert status.get_data() is data
         seen, context = calls[-1]
         facts = fake_iris.IRIS_HOOKS[hook.name]
         assert seen is data
-        assert (context.hook, context.menu_label) == (hook.name, hook.menu_label)
+        assert (context.hook, context.menu_label) == (hook.name, label)
         assert (context.kind, context.phase, context.shape) == (facts["kind"], facts["phase"], facts["data"])
     assert len(calls) == len(module_class.hooks)
 
@@ -167,7 +186,9 @@ def test_a_handler_that_raises_gives_an_error_status(make_module, module_class, 
     hook = _with_handler(module_class, monkeypatch, lambda hook: broken)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+    module = make_module(**fake_iris.switches(module_class))
+
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), data)
 
     assert status.is_failure()
     assert "service unreachable" in status.get_message()
@@ -180,7 +201,9 @@ def test_a_handler_that_returns_no_list_gives_an_error_status(make_module, modul
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: returned)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+    module = make_module(**fake_iris.switches(module_class))
+
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), data)
 
     assert status.is_failure()
     assert status.get_data() is data
@@ -206,8 +229,10 @@ def test_two_calls_share_no_data_or_logs(make_module, module_class, monkeypatch)
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: context.log.info(data) or data)
     first_data, second_data = fake_iris.hook_data(hook.name), fake_iris.hook_data(hook.name)
 
-    first = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, first_data)
-    second = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, second_data)
+    label = fake_iris.menu_label(make_module(**fake_iris.switches(module_class)), hook.name)
+
+    first = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, label, first_data)
+    second = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, label, second_data)
 
     assert first is not second
     assert first.get_data() is first_data and second.get_data() is second_data
@@ -227,7 +252,7 @@ def test_one_object_that_fails_is_reported_and_the_others_are_processed(make_mod
     hook = _with_handler(module_class, monkeypatch, lambda hook: one_fails)
     module = make_module(**fake_iris.switches(module_class))
 
-    status = module.hooks_handler(hook.name, hook.menu_label, ["a", "bad", "c"])
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), ["a", "bad", "c"])
 
     assert done == ["a", "c"]
     assert status.is_failure()
@@ -368,7 +393,7 @@ def test_the_status_counts_what_the_handler_isolated_when_it_splits_the_work_oth
     hook = _with_handler(module_class, monkeypatch, lambda hook: to_each_webhook)
     module = make_module(**fake_iris.switches(module_class))
 
-    status = module.hooks_handler(hook.name, hook.menu_label, fake_iris.hook_data(hook.name))
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), fake_iris.hook_data(hook.name))
 
     assert status.is_failure()
     assert "1 of 2 webhook(s) processed, 1 failed: webhook 'down': ConnectionError: refused" in status.get_message()

@@ -61,8 +61,8 @@ class ProcessorModule(ModuleBase):
         Each hook needs a row in the hook table (its handler); a manual hook needs a label, and
         may have several. register_hooks makes IRIS's registrations these, and dispatch skips a
         call that is not one of them (a menu entry since removed, a switch turned off). Raise
-        SettingsError when the settings do not say: the registrations stay as they were, and
-        each call fails saying why.
+        (SettingsError, say) when the settings do not say: the registrations stay as they were,
+        and each call fails saying why.
         """
         return [Registration(hook.name, hook.menu_label) for hook in self.hooks if getattr(settings, hook.name)]
 
@@ -70,8 +70,8 @@ class ProcessorModule(ModuleBase):
         """Called by IRIS when the module is added, enabled or its settings are saved."""
         try:
             wanted = self.checked_registrations(self.settings())
-        except SettingsError as error:
-            self.log.error(f"Registrations left as they were: {error}")
+        except Exception as error:  # settings that do not say (or an override that fails) must not raise into IRIS
+            self.log.error(f"Registrations left as they were: {type(error).__name__}: {error}")
             return
         for hook in self.hooks:
             # IRIS deletes every registration of a hook at once (module_handler.py:403-411), and
