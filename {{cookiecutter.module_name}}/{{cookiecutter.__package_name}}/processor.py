@@ -75,9 +75,10 @@ class ProcessorModule(ModuleBase):
             return
         for hook in self.hooks:
             # IRIS deletes every registration of a hook at once (module_handler.py:403-411), and
-            # register_hook looks one up by hook and label, after the deletion (SQLAlchemy flushes it
-            # first) and commits both (module_handler.py:366-383): deregistering then registering
-            # each label leaves exactly the labels wanted, a removed menu entry gone, in one commit.
+            # register_hook looks one up by hook and label after the deletion (IRIS's session keeps
+            # SQLAlchemy's autoflush: app/__init__.py:106) and commits both (module_handler.py:366-383):
+            # deregistering, then registering each label, leaves exactly the labels wanted, a removed
+            # menu entry gone, in one commit.
             self.deregister_from_hook(module_id=module_id, iris_hook_name=hook.name)
             labels = [row.menu_label for row in wanted if row.hook == hook.name]
             for label in labels:
