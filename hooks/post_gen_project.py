@@ -10,7 +10,6 @@ from pathlib import Path
 
 MODULE_TYPE = "{{ cookiecutter.module_type }}"
 PACKAGE = "{{ cookiecutter.__package_name }}"
-FOLDER = "{{ cookiecutter.module_name }}"
 INIT_GIT = {{ cookiecutter._init_git | python_literal }}
 AUTHOR = {{ cookiecutter.author | python_literal }}
 EMAIL = {{ cookiecutter.email | python_literal }}
@@ -150,7 +149,7 @@ def next_steps(git_line):
     return f"""
 Created {project}, a {MODULE_TYPE} module.{git_line} Next:
   cd {shlex.quote(str(project))}
-  python3 -m venv .venv && . .venv/bin/activate && make dev
+  make dev && . .venv/bin/activate   # on IRIS's Python where there is one, under IRIS's pins
   make test       # its tests, against a fake IRIS
   make check      # what IRIS's loader and health check will say
   grep -rnE '# TODO|TODO:' {PACKAGE} tests    # {todo_count()} places for your own logic

@@ -5,7 +5,8 @@
                                   ├─▶ settings_spec    the settings and _pipeline_args answers
                                   └─▶ setting          one IRIS configuration entry, whoever declares it
     baked: the baked project's own lists (IRIS's setting types, true words);
-    iris_pins: IRIS's own pins; retry: a refused bake's answers; filters: the Jinja side.
+    iris_pins: IRIS's own pins; retry: a refused bake's answers; filters: the Jinja side;
+    in_iris: the baked README's "What it does in IRIS", from the answers and the preset's data.
 
 Loaded by ``iris_skeleton_extension.load_rules`` under a name of the template folder's own;
 inside, the modules import each other relatively. All plain Python but ``filters``, which
@@ -16,7 +17,19 @@ own dependency, there wherever a bake runs).
 
 import importlib
 
-from . import answers, baked, hook_selection, iris_pins, iris_target, presets, retry, setting, settings_spec, template
+from . import (
+    answers,
+    baked,
+    hook_selection,
+    in_iris,
+    iris_pins,
+    iris_target,
+    presets,
+    retry,
+    setting,
+    settings_spec,
+    template,
+)
 
 
 def __getattr__(name):
@@ -29,6 +42,7 @@ __all__ = [
     "answers",
     "baked",
     "hook_selection",
+    "in_iris",
     "iris_pins",
     "iris_target",
     "presets",

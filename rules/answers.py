@@ -9,7 +9,7 @@ import keyword
 import re
 import sys
 
-from . import hook_selection, iris_target, presets, settings_spec, template
+from . import hook_selection, iris_pins, iris_target, presets, settings_spec, template
 from .setting import Setting, entries
 
 MODULE_TYPES = tuple(template.CONTEXT["module_type"])
@@ -80,6 +80,76 @@ def module_name_problems(value):
             f" 'iris-{package}-module'."
         ]
     return []
+
+
+def default_module_name(keyword_answer):
+    """The module name cookiecutter.json makes from a keyword (``virus_total`` -> ``iris-virus-total-module``)."""
+    return f"iris-{keyword_slug(keyword_answer)}-module"
+
+
+def shipped_problems(answers):
+    """A module named as a package the IRIS line already ships or pins (``iris-misp-module``).
+
+    pip, given IRIS's pins as constraints, refuses to install it beside IRIS (or would replace
+    IRIS's own module), which ``make install`` found only at the end. The list is the line's
+    constraints.txt, derived from its source/requirements.txt: its bundled modules and packages.
+    When the name is the one made from the keyword, the keyword is what to change.
+    """
+    suggestion = shipped_suggestion(answers)
+    if not suggestion:
+        return []
+    (field, better), target, module_name = suggestion.popitem(), iris_target.of(answers), answers["module_name"]
+    pin = iris_pins.pins(target)[iris_pins.canonical(module_name)]
+    shipped = (
+        f"which {target.name} already ships or pins ({pin} in its iris-constraints.txt): pip would refuse to"
+        " install yours beside it"
+    )
+    if field == "keyword":
+        return [
+            f"keyword: {answers['keyword']!r} makes the module {module_name!r}, {shipped}. Pick another keyword,"
+            f" e.g. {better!r}, or give a module_name of your own."
+        ]
+    return [f"module_name: {module_name!r} is a module {shipped}. Pick another, e.g. {better!r}."]
+
+
+def shipped_suggestion(answers):
+    """``{field: better answer}`` when the module name is one IRIS's line ships: the keyword when the name was made
+    from it, else the module name; empty when the name is free."""
+    target, module_name = iris_target.of(answers), answers["module_name"]
+    if iris_pins.canonical(module_name) not in iris_pins.pins(target):
+        return {}
+    keyword_answer = answers.get("keyword")
+    if isinstance(keyword_answer, str) and module_name == default_module_name(keyword_answer):
+        return {"keyword": free_keyword(answers)}
+    return {"module_name": free_module_name(answers)}
+
+
+def _is_free(module_name, target):
+    return iris_pins.canonical(module_name) not in iris_pins.pins(target) and not module_name_problems(module_name)
+
+
+def free_keyword(answers):
+    """A keyword near the refused one whose module name IRIS's line does not ship: the organisation's, or ``_ext``."""
+    keyword_answer, target = answers["keyword"], iris_target.of(answers)
+    organization = re.sub(r"[^a-z0-9]+", "_", str(answers.get("_organization", "")).lower()).strip("_")
+    candidates = [f"{organization}_{keyword_answer}"] if organization[:1].isalpha() else []
+    candidates += [f"{keyword_answer}_ext", f"{keyword_answer}_local", f"{keyword_answer}2"]
+    return next(
+        (
+            candidate
+            for candidate in candidates
+            if KEYWORD_RULE.fullmatch(candidate) and _is_free(default_module_name(candidate), target)
+        ),
+        "my_" + keyword_answer,
+    )
+
+
+def free_module_name(answers):
+    """A module name near the refused one that IRIS's line does not ship."""
+    stem = re.sub(r"-module$", "", iris_pins.canonical(answers["module_name"]))
+    target = iris_target.of(answers)
+    candidates = [f"{stem}-ext-module", f"{stem}-local-module", f"{stem}2-module"]
+    return next((candidate for candidate in candidates if _is_free(candidate, target)), "iris-my-module")
 
 
 def keyword_problems(value):
@@ -196,7 +266,7 @@ def problems(answers):
     if has("module_type", "preset", "_hooks", "settings"):
         found += settings_problems(answers)
     if has("module_name"):
-        found += module_name_problems(answers["module_name"])
+        found += module_name_problems(answers["module_name"]) or shipped_problems(answers)
     if has("_module_description", "keyword", "module_type"):
         found += text_problems("_module_description", module_description(answers))
     if has("author"):
@@ -316,12 +386,15 @@ MOVE_PROCESSED = Setting(
 
 
 def module_settings(answers):
-    """Every IRIS configuration entry of the module: the type's own, the preset's, then the user's."""
+    """Every IRIS configuration entry of the module: the pipeline's own, the preset's, the user's, then the hook
+    switches, which an admin reads after what the module needs filled in (their section sorts last in IRIS too)."""
+    preset = presets.PRESETS[answers["preset"]]
+    mine = [*preset.settings, *settings_spec.settings(answers["settings"])]
     if answers["module_type"] == "processor":
-        own = iris_target.of(answers).hooks.plan(hooks_answer(answers))["switches"]
-    else:
-        own = [MOVE_PROCESSED]
-    return entries([*own, *presets.PRESETS[answers["preset"]].settings, *settings_spec.settings(answers["settings"])])
+        return entries(
+            [*mine, *iris_target.of(answers).hooks.plan(hooks_answer(answers), preset.needed_hooks)["switches"]]
+        )
+    return entries([MOVE_PROCESSED, *mine])
 
 
 def undescribed_settings(answers):

@@ -14,7 +14,7 @@ from cookiecutter.exceptions import FailedHookException
 from jinja2 import TemplateError, pass_context, pass_environment
 from jinja2.ext import Extension
 
-from . import answers, baked, iris_target, presets, retry, settings_spec, template
+from . import answers, baked, in_iris, iris_target, presets, retry, settings_spec, template
 from .setting import entries
 
 TEMPLATE_DIR = template.TEMPLATE_DIR
@@ -76,6 +76,8 @@ def suggestions(given):
     found = {}
     if "keyword" in given and answers.keyword_suggestion(given["keyword"]):
         found["keyword"] = answers.keyword_suggestion(given["keyword"])
+    if "module_name" in given and not answers.module_name_problems(given["module_name"]):
+        found.update(answers.shipped_suggestion(given))  # a name IRIS already ships: one it does not
     if {"settings", "module_type", "preset", "_hooks"} <= set(given):
         found["settings"] = answers.good_settings(given)
     return found
@@ -158,6 +160,7 @@ class AnswerFilters(Extension):
         environment.globals["human_name"] = answers.human_name
         environment.globals["settings_table"] = baked.readme_settings.table
         environment.globals["preset"] = lambda context: presets.PRESETS[context["preset"]]
+        environment.globals["in_iris"] = in_iris.section
         environment.globals["unused_files"] = answers.unused_files
         # The IRIS line the module is baked for: iris().release, iris().python... (rules/iris_target.py).
         environment.globals["iris"] = iris

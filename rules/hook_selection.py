@@ -13,6 +13,13 @@ import re
 from .setting import Setting
 
 EVERY_HOOK = "all"
+# A phase names every hook of it: ``postload``, ``preload``, ``manual``.
+PHASES = ("preload", "postload", "manual")
+# IRIS's settings table sorts its rows by section (its DataTable orders column 0 ascending, lowercased)
+# and groups them: the switches' section must come after every section of the module's own settings
+# (``Settings``, a preset's ``VirusTotal``...), or an admin pages through 90 switches to find them.
+# A letter past ``z`` does it; ``»`` also reads as "then".
+SWITCH_SECTION = "» Hooks"
 
 # What a handler function receives, by the shape of the hook's data: (group, argument name).
 SHAPES = {
@@ -58,24 +65,27 @@ class Catalogue:
                 "_hooks: is empty. Name at least one IRIS hook or object kind, e.g. 'ioc' or 'on_manual_trigger_case'."
             ]
         found = []
-        known = [*self.hooks, *self.kinds, EVERY_HOOK]
+        known = [*self.hooks, *self.kinds, *PHASES, EVERY_HOOK]
         for token in tokens(answer):
             if token in known:
                 continue
             close = difflib.get_close_matches(token, known, n=1, cutoff=0.6)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             found.append(
-                f"_hooks: {token!r} is neither an IRIS {self.iris_version} hook nor an object kind"
-                f" ({', '.join(self.kinds)}, or {EVERY_HOOK!r}).{hint}"
+                f"_hooks: {token!r} is neither an IRIS {self.iris_version} hook, an object kind"
+                f" ({', '.join(self.kinds)}) nor a phase ({', '.join(PHASES)}), or {EVERY_HOOK!r}.{hint}"
             )
         return found
 
     def select(self, answer):
-        """The hooks an answer names, in the catalogue's order. An object kind means its create and update hooks."""
+        """The hooks an answer names, in the catalogue's order. An object kind means its create and update hooks;
+        a phase, every hook of it."""
         wanted = set()
         for token in tokens(answer):
             if token == EVERY_HOOK:
                 wanted.update(self.hooks)
+            elif token in PHASES:
+                wanted.update(name for name, hook in self.hooks.items() if hook["phase"] == token)
             elif token in self.kinds:
                 wanted.update(
                     name
@@ -91,15 +101,28 @@ class Catalogue:
         kind = hook["kind"]
         return FUNCTION_NAMES[group].format(kind=kind, plural=self.kinds[kind]["plural"])
 
-    def plan(self, answer):
+    def switched_on(self, answer, needed=""):
+        """The names of the selected hooks whose switch is on by default.
+
+        A pre-load hook runs inside the analyst's request and a manual one adds an entry to every
+        object menu: those that came in only through ``all`` start off, unless ``needed`` (the
+        preset's own hooks) names them. Whatever else was asked for (by name, kind or phase) starts on.
+        """
+        asked = {hook["name"] for hook in self.select(" ".join(t for t in tokens(answer) if t != EVERY_HOOK))}
+        asked |= {hook["name"] for hook in self.select(needed)} if tokens(needed) else set()
+        return [hook["name"] for hook in self.select(answer) if hook["phase"] == "postload" or hook["name"] in asked]
+
+    def plan(self, answer, needed=""):
         """Everything the templates need for the selected hooks.
 
         ``rows``: one per hook, for the hook table (name, handler function, manual or not).
         ``functions``: one per handler function, grouping the hooks that share a kind and a
         data shape, with what the data holds for each.
-        ``switches``: the bool Setting that turns each hook on or off, named after the hook.
+        ``switches``: the bool Setting that turns each hook on or off, named after the hook, on by
+        default as ``switched_on`` says (``needed``: the preset's hooks).
         """
         selected = self.select(answer)
+        on = set(self.switched_on(answer, needed))
         rows, functions = [], {}
         for hook in selected:
             name = self.function_name(hook)
@@ -109,7 +132,7 @@ class Catalogue:
         return {
             "rows": rows,
             "functions": list(functions.values()),
-            "switches": [self._switch(hook["name"]) for hook in selected],
+            "switches": [self._switch(hook["name"], hook["name"] in on) for hook in selected],
         }
 
     def _function(self, name, hook):
@@ -131,7 +154,7 @@ class Catalogue:
         note = f" {hook['note']}" if hook.get("note") else ""
         return {"name": hook["name"], "phase": hook["phase"], "text": f"{PHASE_WORDS[hook['phase']]}: {data}.{note}"}
 
-    def _switch(self, name):
+    def _switch(self, name, default=True):
         hook = self.hooks[name]
         kind = self.kinds[hook["kind"]]["label"]
         if hook["phase"] == "manual":
@@ -144,8 +167,9 @@ class Catalogue:
             param_name=hook["name"],
             param_human_name=human,
             param_description=description,
-            default=True,
-            mandatory=True,
+            default=default,
+            # Not mandatory: a switch always has a value, and IRIS marks each mandatory row for the admin.
+            mandatory=False,
             type="bool",
-            section="Hooks",
+            section=SWITCH_SECTION,
         )

@@ -18,7 +18,9 @@ list, holding its handler, client and tests and a ``preset.json`` that says what
   ``no_deps_installs``, pinned ``==`` and added to IRIS without their declared dependencies,
   ``extra_installs``, added under IRIS's pins (IRIS gets the wheel with --no-deps), then
   ``iris_has``, what IRIS's environment already provides;
-- ``why``: the reasons for a choice the data cannot say, read by people only.
+- ``why``: the reasons for a choice the data cannot say, read by people only;
+- ``in_iris``: what its users see in IRIS and where, what they type or upload, what it never
+  does: sentences of the baked README's "What it does in IRIS" (``in_iris.py``).
 """
 
 import json
@@ -40,9 +42,12 @@ KEYS = {
     "iris_has",
     "extra_installs",
     "no_deps_installs",
+    "samples",
     "why",
+    "in_iris",
 }
 HELPERS_PATH = template.PRESETS_DIR / "helpers.json"
+IN_IRIS_PARTS = ("sees", "gives", "never")  # what users see where, what they type or upload, what it never does
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,14 @@ class Preset:
     dependencies: tuple
     extra_installs: tuple
     no_deps_installs: tuple
+    samples: dict  # what `make try` makes in IRIS (tools/try_samples.json): {kind: [fields...], "upload": [paths]}
+    in_iris: dict  # lists of sentences: sees, gives, never (in_iris.py)
+
+    @property
+    def needed_hooks(self):
+        """The hooks its handler is written for, whose switches start on whatever else ``_hooks`` selects; none for
+        a preset whose handler is whatever the hooks need (blank): its hooks are only a default answer."""
+        return self.hooks if self.functions else ""
 
 
 def _read(path):
@@ -94,6 +107,13 @@ def _settings(items, helpers, where):
             replace(Setting(**entry), default=defaults.get(entry["param_name"], entry["default"])) for entry in included
         )
     return tuple(found)
+
+
+def _in_iris(data, where):
+    unknown = set(data) - set(IN_IRIS_PARTS)
+    if unknown or not all(isinstance(part, list) and all(isinstance(s, str) for s in part) for part in data.values()):
+        raise ValueError(f"{where}: in_iris holds lists of sentences named {', '.join(IN_IRIS_PARTS)}, not {data!r}")
+    return {key: tuple(sentences) for key, sentences in data.items()}
 
 
 def _preset(name, helpers):
@@ -130,6 +150,8 @@ def _preset(name, helpers):
         ),
         extra_installs=tuple(data.get("extra_installs", ())),
         no_deps_installs=tuple(data.get("no_deps_installs", ())),
+        samples=data.get("samples", {}),
+        in_iris=_in_iris(data.get("in_iris", {}), where),
     )
 
 

@@ -6,9 +6,8 @@ from pathlib import Path
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 CONTEXT_PATH = TEMPLATE_DIR / "cookiecutter.json"
 CONTEXT = json.loads(CONTEXT_PATH.read_text(encoding="utf-8"))
-# The project that is baked, and its package, as they are in the template.
+# The project that is baked, as it is in the template.
 PROJECT_DIR = TEMPLATE_DIR / "{{cookiecutter.module_name}}"
-PACKAGE_DIR = PROJECT_DIR / "{{cookiecutter.__package_name}}"
 # Not answers: what cookiecutter records of a run, and the template's own settings.
 COOKIECUTTER_KEYS = (
     "_template",

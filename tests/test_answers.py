@@ -1,18 +1,21 @@
 """Bad answers are refused with a message naming the field, and leave nothing behind."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from conftest import CONTEXT, ROOT, rules
+from conftest import CONTEXT, ROOT, TARGETS, rules
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.generate import generate_files
 from cookiecutter.main import cookiecutter
+from iris_target import iris_web_source
+from jinja2 import Environment
 
 DEFAULTS = {
-    "keyword": "vt",
+    "keyword": "vtlookup",
     "module_type": "processor",
-    "module_name": "iris-vt-module",
+    "module_name": "iris-vtlookup-module",
     "_module_human_name": "IrisVT",
     "_module_description": "VirusTotal insights",
     "author": "A",
@@ -137,7 +140,7 @@ def test_empty_hooks_and_pipeline_args_are_the_defaults_of_the_preset_and_the_ty
     )
     assert rules.answers.hooks_answer(dict(DEFAULTS, _hooks=" ioc ")) == "ioc"
     assert rules.answers.pipeline_args_answer(PIPELINE) == "hostname:optional"
-    assert rules.answers.human_name(dict(DEFAULTS, _module_human_name="")) == "IrisVt"
+    assert rules.answers.human_name(dict(DEFAULTS, _module_human_name="")) == "IrisVtlookup"
 
 
 def test_every_independent_problem_is_reported_at_once():
@@ -223,6 +226,8 @@ def test_names_are_derived_once_from_the_answers():
         ("module_name", "a/b/c"),
         ("module_name", "/tmp/absolute"),
         ("_hooks", "on_postload_ioc_creat"),
+        ("keyword", "misp"),  # iris-misp-module, which IRIS ships
+        ("module_name", "iris-webhooks-module"),
     ],
 )
 def test_a_refused_bake_names_the_field_and_leaves_nothing(tmp_path, capfd, field, value):
@@ -241,7 +246,9 @@ def test_a_refused_bake_names_the_field_and_leaves_nothing(tmp_path, capfd, fiel
 def test_the_pre_generation_hook_refuses_what_skips_the_prompts(tmp_path, capfd, monkeypatch):
     # A replayed or hand-made context reaches the hooks without going through the prompts.
     monkeypatch.syspath_prepend(str(ROOT))
-    answers = dict(DEFAULTS, keyword="1bad", __package_name="iris_vt_module", __class_name="IrisVtInterface")
+    answers = dict(
+        DEFAULTS, keyword="1bad", __package_name="iris_vtlookup_module", __class_name="IrisVtlookupInterface"
+    )
     context = {"cookiecutter": dict(CONTEXT, **answers)}
 
     with pytest.raises(FailedHookException):
@@ -270,3 +277,60 @@ def test_a_retry_keeps_what_was_typed_and_asks_again_what_was_made_from_a_refuse
     assert saved["default_context"]["keyword"] == "bad"
     assert saved["default_context"]["module_name"].startswith("{% set cookiecutter = with_answers(cookiecutter, {")
     assert reset == []
+
+
+def shipped_by_iris(target):
+    """The modules IRIS's source ships: the wheels its requirements.txt installs from dependencies/, and the ones
+    post_init.py adds to every new IRIS (register_default_modules)."""
+    requirements = iris_web_source(target, "source/requirements.txt")
+    wheels = re.findall(r"^dependencies/([A-Za-z0-9_.]+)-[^-]+-.+\.whl$", requirements, flags=re.MULTILINE)
+    post_init = iris_web_source(target, "source/app/post_init.py")
+    defaults = re.search(r"def register_default_modules\(\):\s*modules = \[([^\]]*)\]", post_init)
+    return sorted(set(wheels) | set(re.findall(r"'([a-z_]+)'", defaults[1])))
+
+
+@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+def test_a_module_named_as_one_iris_ships_is_refused_with_a_free_name(target):
+    shipped = shipped_by_iris(target)
+    assert {"iris_misp_module", "iris_webhooks_module", "iris_vt_module", "iris_check_module"} <= set(shipped)
+
+    for package in shipped:
+        module_name = package.replace("_", "-")
+        (problem,) = rules.answers.problems(dict(DEFAULTS, iris_version=target.iris_version, module_name=module_name))
+        assert problem.startswith(f"module_name: {module_name!r} ")
+        if package in rules.answers.RESERVED_PACKAGES:  # iris_interface: refused as a package IRIS imports
+            continue
+        assert problem.startswith(f"module_name: {module_name!r} is a module which {target.name} already ships")
+        better = rules.filters.suggestions(dict(DEFAULTS, iris_version=target.iris_version, module_name=module_name))
+        assert better["module_name"] in problem
+        assert rules.answers.problems(dict(DEFAULTS, iris_version=target.iris_version, **better)) == []
+
+
+@pytest.mark.parametrize("keyword", ["misp", "webhooks", "vt", "intelowl", "check", "seika"])
+def test_a_keyword_that_makes_the_name_of_a_module_iris_ships_is_refused_with_another_keyword(keyword):
+    answers = dict(DEFAULTS, keyword=keyword, module_name=f"iris-{keyword}-module")
+
+    (problem,) = rules.answers.problems(answers)
+    better = rules.filters.suggestions(answers)["keyword"]
+
+    assert problem.startswith(f"keyword: {keyword!r} makes the module 'iris-{keyword}-module', which IRIS 2.4")
+    assert f"e.g. {better!r}" in problem and better != keyword
+    assert rules.answers.problems(dict(answers, keyword=better, module_name=f"iris-{better}-module")) == []
+    # The name typed by hand is the way out too: the keyword is not at fault then.
+    assert rules.answers.problems(dict(answers, module_name=f"iris-{keyword}-plus-module")) == []
+    for target in TARGETS.values():  # each line's own pins: develop ships the same modules
+        (problem,) = rules.answers.problems(dict(answers, iris_version=target.iris_version))
+        assert problem.startswith(f"keyword: {keyword!r} makes") and f"which {target.name} already ships" in problem
+
+
+def test_the_organisation_names_the_suggested_keyword_when_given():
+    answers = dict(DEFAULTS, keyword="misp", module_name="iris-misp-module", _organization="ACME CERT")
+
+    assert rules.filters.suggestions(answers)["keyword"] == "acme_cert_misp"
+
+
+def test_the_module_name_made_from_a_keyword_is_the_one_cookiecutter_json_makes():
+    environment = Environment(extensions=[rules.filters.AnswerFilters])
+    made = environment.from_string(CONTEXT["module_name"]).render(cookiecutter={"keyword": "virus_total"})
+
+    assert made == rules.answers.default_module_name("virus_total") == "iris-virus-total-module"

@@ -28,12 +28,6 @@ def project(request, bake):
     return request.param, bake(**request.param)
 
 
-def test_every_python_file_compiles(project):
-    _, folder = project
-    for path in folder.rglob("*.py"):
-        compile(path.read_text(encoding="utf-8"), str(path), "exec")  # raises SyntaxError
-
-
 def test_ruff_finds_nothing(project):
     _, folder = project
     assert_runs_clean(folder, *RUFF)

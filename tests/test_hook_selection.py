@@ -1,6 +1,8 @@
 """The hooks answer: any selection from IRIS's catalogue bakes a module whose table, handlers and tests agree."""
 
 import ast
+import subprocess
+import sys
 
 import pytest
 from conftest import ROOT, rules, run_baked_suite
@@ -81,3 +83,94 @@ def test_an_unknown_hook_is_refused_with_a_suggestion_and_nothing_left(tmp_path)
 
     assert "Did you mean 'on_postload_case_update'?" in str(refused.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def phase_of(name):
+    return CATALOGUE.hooks[name]["phase"]
+
+
+@pytest.mark.parametrize("phase", rules.hook_selection.PHASES)
+def test_a_phase_means_every_hook_of_it(phase):
+    selected = [hook["name"] for hook in CATALOGUE.select(phase)]
+
+    assert CATALOGUE.problems(phase) == []
+    assert selected and {phase_of(name) for name in selected} == {phase}
+    assert selected == [name for name, hook in CATALOGUE.hooks.items() if hook["phase"] == phase]
+
+
+def test_a_misspelt_phase_gets_a_suggestion():
+    (problem,) = CATALOGUE.problems("postlod")
+
+    assert "Did you mean 'postload'?" in problem and "phase (preload, postload, manual)" in problem
+
+
+def switch_defaults(**answers):
+    answers = {"module_type": "processor", "preset": "blank", "settings": "", **answers}
+    settings = rules.answers.module_settings(answers)
+    return {entry["param_name"]: entry for entry in settings if entry["param_name"] in CATALOGUE.hooks}
+
+
+def test_with_every_hook_only_post_load_hooks_start_on_and_no_switch_is_mandatory():
+    switches = switch_defaults(_hooks="all")
+
+    assert len(switches) == 90
+    on = {name for name, entry in switches.items() if entry["default"]}
+    assert on == {name for name in switches if phase_of(name) == "postload"}
+    assert not any(entry["mandatory"] for entry in switches.values())
+
+
+def test_a_hook_asked_for_by_name_or_phase_starts_on_beside_every_hook():
+    switches = switch_defaults(_hooks="all, on_preload_ioc_create, manual")
+
+    on = {name for name, entry in switches.items() if entry["default"]}
+    assert "on_preload_ioc_create" in on and "on_preload_note_create" not in on
+    assert {name for name in switches if phase_of(name) == "manual"} <= on
+
+
+def test_the_hooks_a_presets_handler_is_written_for_start_on():
+    hunt = switch_defaults(preset="hunt", _hooks="")
+    blank = switch_defaults(_hooks="")  # the blank preset's default answer names its hooks: on
+
+    assert {name: entry["default"] for name, entry in hunt.items()} == {
+        "on_postload_ioc_create": True,
+        "on_manual_trigger_ioc": True,
+    }
+    assert all(entry["default"] for entry in blank.values())
+    # Blank's hooks are only a default answer, not what its handler needs: with every hook, its menu entry starts off.
+    assert switch_defaults(_hooks="all")["on_manual_trigger_ioc"]["default"] is False
+
+
+def iris_table_order(settings):
+    """The rows of IRIS's module settings table in the order it shows them: its DataTable sorts by the section
+    column (``section or "Main"``, lowercased as DataTables' string sort does), keeping the given order within one."""
+    return sorted(settings, key=lambda entry: (entry.get("section") or "Main").lower())
+
+
+@pytest.mark.parametrize("preset", [name for name, p in rules.presets.PRESETS.items() if p.module_type != "pipeline"])
+def test_the_modules_own_settings_come_before_its_switches_in_iris_table(preset):
+    answers = {
+        "module_type": "processor",
+        "preset": preset,
+        "_hooks": "",
+        "settings": "site_id:string, Zulu/max_age:int=3, zzz/late:bool=true, Webhooks/urls:textfield_json={}",
+    }
+
+    rows = [entry["param_name"] for entry in iris_table_order(rules.answers.module_settings(answers))]
+
+    switches = [index for index, name in enumerate(rows) if name in CATALOGUE.hooks]
+    assert switches and min(switches) == len(rows) - len(switches), rows
+
+
+def test_every_hook_bakes_a_module_that_registers_no_pre_load_or_manual_hook_by_default(bake):
+    folder = bake(_hooks="all", keyword="hooked")
+    script = (
+        "import sys; sys.path.insert(0, 'tests'); import fake_iris; iris = fake_iris.install();"
+        "module_class = fake_iris.load_like_iris('iris_hooked_module');"
+        "iris.add_module(module_class); print('\\n'.join(sorted(iris.hooks)))"
+    )
+
+    done = subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stderr
+    registered = done.stdout.split()
+    assert len(registered) == 55 and {phase_of(name) for name in registered} == {"postload"}

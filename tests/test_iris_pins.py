@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -99,6 +100,36 @@ def test_make_check_resolves_what_make_install_adds_beside_iris_pins(bake, varia
     if variant["preset"] == "hunt":  # the client without grpcio-tools, which needs setuptools>=77
         assert {"pyvelociraptor", "grpcio", "protobuf", "pyyaml", "cryptography"} <= versions.keys()
         assert "grpcio-tools" not in versions and "setuptools" not in versions
+
+
+def test_make_check_refuses_a_module_named_as_one_iris_pins_before_anything_is_built(bake, tmp_path):
+    # A later IRIS release that bundles a module of this name (or a rename by hand) makes the name taken: pip
+    # would refuse the wheel under the pins, or replace IRIS's own. Offline: no resolver is needed to say so.
+    folder = shutil.copytree(bake(keyword="later"), tmp_path / "later")
+    constraints = folder / "iris-constraints.txt"
+    constraints.write_text(constraints.read_text(encoding="utf-8") + "iris-later-module==2.0.0\n", encoding="utf-8")
+
+    done = make(folder, "check")
+
+    assert done.returncode != 0
+    assert "OK    IRIS will accept this module" in done.stdout  # the loader's part still ran
+    assert "FAIL  IRIS pins iris-later-module==2.0.0 (iris-constraints.txt)" in done.stdout
+    assert "iris-later-module" in done.stdout and "rename the module" in done.stdout
+    assert not (folder / "dist" / "iris-check.json").exists()  # nothing resolved, nothing built
+    assert not list(folder.glob("dist/*.whl"))
+
+
+def test_make_check_reads_a_requirement_with_a_range_as_pyproject_writes_it(bake):
+    # As typed in a shell: make check EXTRA_PACKAGES='requests>=2.31,<2.32' (the shell takes the quotes off).
+    folder = bake(keyword="ranged")
+    before = sorted(item.name for item in folder.iterdir() if item.name != "dist")
+
+    done = make(folder, "check", "EXTRA_PACKAGES=requests>=2.31,<2.32")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "cannot open" not in done.stderr
+    assert "requests>=2.31,<2.32 fit" in done.stdout or "fits beside IRIS's pins" in done.stdout  # offline: SKIP
+    assert sorted(item.name for item in folder.iterdir() if item.name != "dist") == before  # no file "=2.31,"
 
 
 def test_make_check_names_the_pin_a_conflicting_package_would_move(bake):

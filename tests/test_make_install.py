@@ -21,6 +21,8 @@ echo "$0 $*" >> "{log}"
 case "$1" in
   ps) [ -n "$RUNNING" ] && echo 0123456789ab ;;
   exec) case "$*" in *"list --format=json"*) echo '[{{"name": "requests", "version": "2.31.0"}}]' ;; esac ;;
+  restart) [ -n "$WORKER_STARTS" ] && echo "[INFO/MainProcess] celery@worker ready." >> "{log}.worker" ;;
+  logs) cat "{log}.worker" 2>/dev/null ;;
 esac
 exit 0
 """
@@ -45,6 +47,12 @@ elif command == "cp":
     source, target = args
     container, path = target.split(":", 1)
     shutil.copy(source, inside(container, path))
+elif command == "restart":  # the worker says it consumes again
+    with open(LOG + ".worker", "a") as worker:
+        worker.write("[INFO/MainProcess] celery@worker ready.\n")
+elif command == "logs":
+    if os.path.exists(LOG + ".worker"):
+        print(open(LOG + ".worker").read(), end="")
 elif command == "exec":
     cwd = None
     if args[0] == "-w":
@@ -66,14 +74,21 @@ def engine(tmp_path):
     return path, log
 
 
-def make(folder, target, engine, running, *variables):
-    env = {"PATH": "/usr/bin:/bin", "RUNNING": "yes" if running else ""}
+def make(folder, target, engine, running, *variables, worker_starts=True):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "RUNNING": "yes" if running else "",
+        "WORKER_STARTS": "yes" if worker_starts else "",
+    }
     command = ["make", target, f"ENGINE={engine}", f"PYTHON={sys.executable}", *variables]
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
 
 
 def calls(log):
-    return [shlex.split(line)[1:] for line in log.read_text().splitlines() if " ps " not in f"{line} "]
+    """What the engine was asked, but ``ps`` and ``logs`` (which only read)."""
+    return [
+        shlex.split(line)[1:] for line in log.read_text().splitlines() if shlex.split(line)[1] not in ("ps", "logs")
+    ]
 
 
 def beside_installed(package):
@@ -137,6 +152,22 @@ def test_install_copies_installs_and_restarts_in_both_containers(bake, engine):
         ["restart", "iriswebapp_app", "iriswebapp_worker"],
     ]
     assert (folder / "dist" / "iris-installed.txt").read_text().split() == ["requests==2.31.0"]
+    assert "OK    IRIS's worker in iriswebapp_worker is back and consuming tasks" in done.stdout
+
+
+def test_install_fails_naming_the_worker_when_it_does_not_come_back_after_the_restart(bake, engine):
+    path, log = engine
+    folder = bake(keyword="installme")
+
+    done = make(folder, "install", path, True, "WORKER_WAIT=2", worker_starts=False)
+
+    assert done.returncode != 0
+    assert 'IRIS\'s worker in iriswebapp_worker did not say "ready." within 2s of the restart' in done.stdout
+    assert "make uninstall" in done.stdout
+    assert calls(log)[-1] == ["restart", "iriswebapp_app", "iriswebapp_worker"]
+    # It asked the worker's log, not the app's, and more than once.
+    asked = [line.split()[1:] for line in log.read_text().splitlines() if line.split()[1] == "logs"]
+    assert len(asked) >= 2 and set(map(tuple, asked)) == {("logs", "iriswebapp_worker")}
 
 
 def test_uninstall_removes_from_both_containers(bake, engine):
@@ -162,6 +193,22 @@ def test_install_stops_with_a_clear_message_when_iris_is_not_running(bake, engin
     assert done.returncode != 0
     assert "iriswebapp_app is not running" in done.stdout
     assert calls(log) == []
+
+
+def test_a_requirement_with_a_range_as_pyproject_writes_it_reaches_pip_whole_and_leaves_no_file(bake, engine):
+    # As typed in a shell: make install EXTRA_PACKAGES='pymisp>=2.4.172,<2.5' (the shell takes the quotes off).
+    path, log = engine
+    folder = bake(keyword="installme")
+    before = sorted(item.name for item in folder.iterdir())
+
+    done = make(folder, "install", path, True, "EXTRA_PACKAGES=pymisp>=2.4.172,<2.5 Deprecated")
+
+    assert "cannot open" not in done.stderr and "No such file" not in done.stderr, done.stderr
+    dry_run = next(call for call in calls(log) if "--dry-run" in call)
+    assert dry_run[-2:] == ["pymisp>=2.4.172,<2.5", "Deprecated"]  # each requirement one word, as typed
+    made = {item.name for item in folder.iterdir()} - set(before)
+    assert made <= {"dist", "build", "iris_installme_module.egg-info"}  # make wheel's, and no file "=2.4.172,"
+    assert not [item.name for item in (folder / "dist").iterdir() if item.name.startswith("=")]
 
 
 def folder_engine(root, log):

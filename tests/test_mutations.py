@@ -10,7 +10,7 @@ import pytest
 MUTATIONS = {
     "float interface version": [("base.py", 'INTERFACE_VERSION = "1.2.0"', "INTERFACE_VERSION = 1.1")],
     "interface version IRIS refuses": [("base.py", 'INTERFACE_VERSION = "1.2.0"', 'INTERFACE_VERSION = "1.2.1"')],
-    "setting without mandatory": [("config.py", '"mandatory": True,', "")],
+    "setting without mandatory": [("config.py", '"mandatory": ', '"required": ')],  # the key IRIS reads, gone
     "setting of an unknown type": [("config.py", '"type": "bool"', '"type": "boolean"')],
     "handler that raises": [("handler.py", "    return ", "    raise RuntimeError('boom')\n    return ")],
     "class name not the one IRIS looks for": [("__init__.py", 'Interface"', 'Interfaces"')],
@@ -36,8 +36,8 @@ MUTATIONS = {
     "tab written on an alert": [
         (
             "handler.py",
-            "            iris_objects.add_line(",
-            '            iris_objects.set_report_tab(alert, "Triage", "")\n            iris_objects.add_line(',
+            "            iris_objects.replace_line(",
+            '            iris_objects.set_report_tab(alert, "Triage", "")\n            iris_objects.replace_line(',
         )
     ],
     "severity set by a fixed id": [

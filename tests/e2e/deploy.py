@@ -1,10 +1,12 @@
-"""A baked module taken into IRIS the way a user does it: `make install`, then Manage › Advanced › Modules.
+"""A baked module taken into IRIS the way a user does it: `make try`, or `make install` then Manage › Advanced › Modules.
 
-``deploy`` bakes, installs through the baked Makefile, checks IRIS's venv and restart, adds the module
-through the API, fills its settings (a unique marker for every ``sensitive_string``) and enables it.
+``bake_and_try`` bakes and runs the project's own `make try`, which installs, adds the module through
+the API, stores its settings (a unique marker for every ``sensitive_string``), enables it and runs it
+on its samples in a throwaway case. ``bake_and_install`` and ``add`` do the first steps one by one.
 """
 
 import ast
+import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,7 @@ class Module:
     id: int = 0
     settings: dict = field(default_factory=dict)  # what was saved, by param_name
     markers: list = field(default_factory=list)  # the values given to sensitive_string settings
+    earlier: set = field(default_factory=set)  # ids of its tasks before the scenario (make try's own)
 
     @property
     def menu_label(self):
@@ -38,10 +41,10 @@ class Module:
         return f"{self.package}-{info['pipeline_internal_name']}"
 
     def tasks(self, hook):
-        return self.rig.task_details(self.package, hook)
+        return [row for row in self.rig.task_details(self.package, hook) if row["task_id"] not in self.earlier]
 
     def wait(self, hook, count=1, timeout=90):
-        return self.rig.wait_for_tasks(self.package, hook, count, timeout)
+        return self.rig.wait_for_tasks(self.package, hook, count, timeout, earlier=self.earlier)
 
 
 def keyword_for(answers):
@@ -71,6 +74,40 @@ def bake_and_install(rig, bake, answers, edit=None):
         edit(folder / package)
     human_name = baked_constant(folder / package / "config.py", "MODULE_NAME")
     return Module(rig, folder, package, human_name, rig.install(folder), answers["keyword"])
+
+
+def bake_and_try(rig, bake, answers, scenario=None, stand_ins=None):
+    """Bake ``answers``, then run the project's own ``make try`` with ``scenario``'s settings: the module and
+    the scenario's driver, the module installed, added, configured, enabled and run once on its samples."""
+    answers = {"keyword": keyword_for(answers), "iris_version": rig.target.iris_version, **answers}
+    folder = bake(**answers)
+    package = folder.name.replace("-", "_")
+    human_name = baked_constant(folder / package / "config.py", "MODULE_NAME")
+    module = Module(rig, folder, package, human_name, None, answers["keyword"])
+    driver = scenario(module, stand_ins) if scenario else None
+    module.install = run_try(module, driver.settings() if driver else {})
+    rows = [row["id"] for row in rig.api.modules() if row["module_human_name"] == human_name]
+    module.id = rows[0] if rows else 0  # none when make try failed early: the test shows its output
+    module.settings = (
+        {entry["param_name"]: entry.get("value") for entry in rig.api.module_config(module.id)} if rows else {}
+    )
+    module.earlier = {row["task_id"] for row in rig.tasks() if row.get("module_name") == package}
+    return module, driver
+
+
+def run_try(module, values):
+    """``make try`` of the module's project: settings in its try-settings.json, secrets in the environment
+    (a marker for each secret not given); the Install it did (install, restart, and make try's output)."""
+    values, secrets = dict(values), {}
+    for entry in baked_constant(module.folder / module.package / "config.py", "CONFIGURATION"):
+        name = entry["param_name"]
+        if entry["type"] == "sensitive_string":
+            secrets[f"IRIS_TRY_{name.upper()}"] = value = values.pop(name, None) or f"SECRET-{name}-{uuid.uuid4().hex}"
+            module.markers.append(value)
+    (module.folder / "try-settings.json").write_text(json.dumps(values, indent=2))
+    rig = module.rig
+    env = {"IRIS_URL": rig.iris.url, "IRIS_API_KEY": rig.iris.api_key, **secrets}
+    return rig.install(module.folder, "try", env=env)
 
 
 def assert_iris_unharmed(module):

@@ -127,10 +127,10 @@ class IrisApi:
 
     # ------------------------------------------------------------ case objects
 
-    def add_ioc(self, value, type_name="ip-dst", description="", tags="", expect="success"):
+    def add_ioc(self, value, type_name="ip-dst", description="", tags="", expect="success", case=CASE):
         body = {"ioc_value": value, "ioc_type_id": self.ioc_type_id(type_name), "ioc_tlp_id": self.tlp_id("amber"),
                 "ioc_description": description, "ioc_tags": tags}  # fmt: skip
-        return self.post(f"/case/ioc/add?cid={CASE}", body, expect=expect)
+        return self.post(f"/case/ioc/add?cid={case}", body, expect=expect)
 
     def ioc(self, ioc_id):
         return self.get(f"/case/ioc/{ioc_id}?cid={CASE}")["data"]
@@ -138,8 +138,8 @@ class IrisApi:
     def update_ioc(self, ioc_id, **fields):
         return self.post(f"/case/ioc/update/{ioc_id}?cid={CASE}", fields)["data"]
 
-    def iocs(self):
-        return self.get(f"/case/ioc/list?cid={CASE}")["data"]["ioc"]
+    def iocs(self, case=CASE):
+        return self.get(f"/case/ioc/list?cid={case}")["data"]["ioc"]
 
     def evidences(self):
         return self.get(f"/case/evidences/list?cid={CASE}")["data"]["evidences"]
@@ -156,8 +156,16 @@ class IrisApi:
     def asset(self, asset_id):
         return self.get(f"/case/assets/{asset_id}?cid={CASE}")["data"]
 
-    def case(self):
-        return self.get(f"/manage/cases/{CASE}")["data"]
+    def case(self, case=CASE):
+        return self.get(f"/manage/cases/{case}")["data"]
+
+    def add_case(self, name, description):
+        """A case of customer #1 (business/cases.py:74-110); its data, with ``case_id``."""
+        body = {"case_name": name, "case_description": description, "case_soc_id": "", "case_customer": 1}
+        return self.post("/manage/cases/add", body)["data"]
+
+    def delete_case(self, case):
+        return self.post(f"/manage/cases/delete/{case}")
 
     def update_case(self, **fields):
         return self.post(f"/manage/cases/update/{CASE}", fields)["data"]

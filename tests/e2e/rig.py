@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,10 +120,14 @@ class Rig:
         return self.folder / "engine"
 
     def mark_running(self):
-        """Tell the engine stand-in which processes are "the containers" (engine: iris_runs)."""
+        """Tell the engine stand-in which processes are "the containers", and their logs (engine: iris_runs, logs)."""
         self.engine_state.mkdir(parents=True, exist_ok=True)
         pids = [str(process.pid) for process in (self.iris.web, self.iris.worker) if process is not None]
         (self.engine_state / "running").write_text(" ".join(pids))
+        (self.engine_state / "logs").write_text(f"{self.iris.web_log}\n{self.iris.worker_log}\n")
+        # What a container's processes see in their environment (docker-compose's .env): IRIS's settings.
+        environment = {name: value for name, value in self.iris.environment().items() if name not in os.environ}
+        (self.engine_state / "environment.json").write_text(json.dumps(environment))
 
     def start(self):
         started = time.monotonic()
@@ -138,36 +143,70 @@ class Rig:
 
     # ------------------------------------------------------------ make install
 
-    def make(self, folder, target="install", **variables):
-        """Run the baked project's own ``make <target>`` against this IRIS; the finished process."""
+    def make(self, folder, target="install", env=None, timeout=900, **variables):
+        """Run the baked project's own ``make <target>`` against this IRIS; the finished process.
+
+        A restart it asks of the engine is done meanwhile, as docker does it: the engine waits for
+        ``restarted`` to answer (``serve_restarts``).
+        """
         variables = {"ENGINE": str(ENGINE), "IRIS_PIP": str(self.venv / "bin" / "pip"), "PYTHON": self.make_python(),
-                     **variables}  # fmt: skip
-        env = {**os.environ, "E2E_ENGINE_STATE": str(self.engine_state)}
+                     "IRIS_APP_DIR": str(self.source / "source"), **variables}  # fmt: skip
+        env = {**os.environ, **(env or {}), "E2E_ENGINE_STATE": str(self.engine_state)}
         env.pop("MAKEFLAGS", None)
         command = ["make", target, *(f"{name}={value}" for name, value in variables.items())]
-        return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=900)
+        self.engine_state.mkdir(parents=True, exist_ok=True)
+        with subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) as process:  # fmt: skip
+            output = {}
+            readers = [threading.Thread(target=lambda name, stream: output.__setitem__(name, stream.read()),
+                                        args=(name, stream)) for name, stream in (("out", process.stdout),
+                                                                                  ("err", process.stderr))]  # fmt: skip
+            for reader in readers:
+                reader.start()
+            deadline = time.monotonic() + timeout
+            while process.poll() is None:
+                self.serve_restarts()
+                if time.monotonic() > deadline:
+                    process.kill()
+                    raise subprocess.TimeoutExpired(command, timeout)
+                time.sleep(0.2)
+            for reader in readers:
+                reader.join()
+        return subprocess.CompletedProcess(command, process.returncode, output["out"], output["err"])
+
+    def serve_restarts(self):
+        """Restart IRIS for each restart the engine was asked and not yet answered; "ok" or why not."""
+        asked = self.engine_state / "restarts"
+        answered = self.engine_state / "restarted"
+        count = len(asked.read_text().splitlines()) if asked.exists() else 0
+        done = len(answered.read_text().splitlines()) if answered.exists() else 0
+        for _ in range(count - done):
+            try:
+                self.restart()
+                answer = "ok"
+            except RuntimeError as error:
+                answer = " ".join(str(error).split())[:2000]
+            with open(answered, "a") as file:
+                file.write(answer + "\n")
 
     def make_python(self):
         """A Python the baked project accepts (requires-python is its line's): this one, or the line's when this is older."""
         line = tuple(int(part) for part in self.target.python.split("."))
         return sys.executable if sys.version_info[:2] >= line else self.python
 
-    def install(self, folder, **variables):
-        """``make install``, then the restart it asked for; what changed in IRIS's venv."""
-        restarts = self.engine_state / "restarts"
-        restarts.unlink(missing_ok=True)
+    def install(self, folder, target="install", env=None, **variables):
+        """``make install`` (or a target that runs it), with the restart it asks for; what changed in IRIS's venv."""
+        for name in ("restarts", "restarted"):
+            (self.engine_state / name).unlink(missing_ok=True)
         before = iris_server.installed(self.venv)
         started = time.monotonic()
-        done = self.make(folder, "install", **variables)
-        asked = restarts.read_text().split() if restarts.exists() else []
-        result = Install(done.returncode, done.stdout + done.stderr, asked, before, iris_server.installed(self.venv),
-                         iris_server.pinned_names(self.venv), 0.0)  # fmt: skip
-        if asked:
-            try:
-                self.restart()
-                result.started = True
-            except RuntimeError as error:
-                result.start_error = str(error)
+        done = self.make(folder, target, env=env, **variables)
+        asked, answered = (self.engine_state / "restarts", self.engine_state / "restarted")
+        answers = answered.read_text().splitlines() if answered.exists() else []
+        result = Install(done.returncode, done.stdout + done.stderr, asked.read_text().split() if asked.exists() else [],
+                         before, iris_server.installed(self.venv), iris_server.pinned_names(self.venv), 0.0,
+                         started=bool(answers) and all(answer == "ok" for answer in answers),
+                         start_error="; ".join(answer for answer in answers if answer != "ok"))  # fmt: skip
         result.seconds = time.monotonic() - started
         return result
 
@@ -201,12 +240,13 @@ class Rig:
             raise AssertionError(f"Reading iris_tasks.celery_taskmeta failed: {done.stderr}")
         return [json.loads(line) for line in done.stdout.splitlines()]
 
-    def wait_for_tasks(self, package, hook, count=1, timeout=90):
-        """The API's DIM tasks of ``package`` for ``hook`` once there are ``count`` (GET /dim/tasks/list)."""
+    def wait_for_tasks(self, package, hook, count=1, timeout=90, earlier=()):
+        """The API's DIM tasks of ``package`` for ``hook`` once there are ``count`` (GET /dim/tasks/list),
+        leaving out the ``earlier`` ones."""
         name = f"{package}::{hook}"
 
         def done():
-            rows = [row for row in self.api.tasks() if row["module"] == name]
+            rows = [row for row in self.api.tasks() if row["module"] == name and row["task_id"] not in earlier]
             return rows if len(rows) >= count else None
 
         return wait_for(done, timeout, what=f"{count} DIM task(s) {name} (worker log: {self.iris.worker_log})")

@@ -70,10 +70,11 @@ class Pipeline(Scenario):
 
     def folder(self):
         """Where the uploads are kept (build_upload_path, iris_engine/utils/common.py): 2.4.20's
-        $IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (line 25); develop passes that path through
-        secure_filename (a4d5121f, line 43), so one folder <customer>_<case>_<module>."""
+        $IRIS_UPLOADED_PATH/<customer>/<case>/<module>/ (line 25), the case as "#<id> - <name>" with
+        spaces as "_"; develop passes that path through secure_filename (a4d5121f, line 43), so one
+        folder <customer>_<case>_<module>. Case #1's: `make try` uploads into a case of its own."""
         uploads, package = self.module.rig.iris.uploads, self.module.package
-        (folder,) = [*uploads.glob(f"*/*/{package}"), *uploads.glob(f"*_{package}")]
+        (folder,) = [*uploads.glob(f"*/#{CASE}_-_*/{package}"), *uploads.glob(f"*_{CASE}_-_*_{package}")]
         return folder
 
 
@@ -107,12 +108,18 @@ class IocEnrichment(Scenario):
         # No spacing of requests (VT's free quota is 4 a minute) and no retries: the suite's stand-in
         # answers at once, and each answer is scripted.
         self.key = unique("SECRET-api-key")
+        # What VirusTotal knows of the preset's make-try sample (tools/try_samples.json): the EICAR test file.
+        (sample,) = json.loads((self.module.folder / "tools" / "try_samples.json").read_text())["ioc"]
+        self.sample = sample["ioc_value"]
+        self.vt.answer("files", self.sample, self.vt.answers.found("file", self.sample, malicious=60, undetected=10))
         return {"api_url": self.vt.url, "api_key": self.key, "retries": 0, "requests_per_minute": 0, "time_budget": 60}
 
     def tag(self, verdict):
         return f"{self.module.keyword}:{verdict}"
 
     def run(self):
+        tried = [path for _, path, _ in self.vt.requests]  # make try's, on its sample
+        assert tried and set(tried) == {f"/api/v3/files/{self.sample}"}, tried
         answers = self.vt.answers
         value = f"http://{unique()}.example/{self.HOSTILE}"
         url_id = base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")  # VT's URL id: unpadded base64url
@@ -143,7 +150,7 @@ class IocEnrichment(Scenario):
         self.succeeded("on_postload_ioc_update")
         assert self.api.ioc(ioc["ioc_id"])["ioc_tags"].split(",") == ["analyst-tag", self.tag("harmless")]
 
-        asked = [(path, headers.get("x-apikey")) for _, path, headers in self.vt.requests]
+        asked = [(path, headers.get("x-apikey")) for _, path, headers in self.vt.requests[len(tried) :]]
         assert asked and all(key == self.key for _, key in asked), asked
         assert {path for path, _ in asked} == {f"/api/v3/urls/{url_id}"}, f"the IOC value changed the path: {asked}"
         # The secret search reads what IRIS keeps: the IOC's value is in its tasks' data and the logs.
@@ -191,7 +198,9 @@ class ExternalSync(Scenario):
     OpenCTI keeps one observable per value: a new value moves the IRIS object to the observable of
     that value (the old one is never renamed), and a deletion takes it out of its incident case
     (the observable stays). Each IRIS object shows its observable's internal id in its OpenCTI tab.
-    IRIS 2.4's IOCs have no case (IocLink): IOCs are not listed in the case, assets are.
+    An IOC is listed in its case's incident case, in IRIS 2.4 in that of each case its IocLink rows tie it
+    to (the value added to a second case). Case #1 existed before the module was enabled: its first IOC
+    mirrors it first.
     """
 
     def settings(self):
@@ -200,24 +209,41 @@ class ExternalSync(Scenario):
         return {"opencti_url": self.opencti.url, "api_token": self.token, "retries": 0, "delete_remote": True}
 
     def run(self):
-        self.api.update_case(case_description=f"mirrored {unique()}")
-        self.succeeded("on_postload_case_update")
-        assert self.incident()["name"] == self.api.case()["case_name"]
-
         address, moved_to = (f"203.0.113.{number}" for number in random.sample(range(1, 255), 2))
+        # make try ran on its samples in a case of its own, then deleted it: its incident went with it.
+        assert not self.cases(), f"incidents before the scenario: {[case['name'] for case in self.cases()]}"
         ioc = self.api.add_ioc(address, "ip-dst")["data"]
         self.succeeded("on_postload_ioc_create")
         observable = self.observable(address)
         assert observable["entity_type"] == "IPv4-Addr"
         assert self.remote_id(self.api.ioc(ioc["ioc_id"])) == observable["id"], "not OpenCTI's internal id"
         (alias,) = observable["x_opencti_stix_ids"]  # the IOC's STIX id, kept by OpenCTI as an alias
+        case = self.api.case()
+        assert self.incident()["name"] == case["case_name"], "the case, opened before the module, was not mirrored"
+        assert observable["id"] in self.incident()["objects"], "the IOC is not listed in its case's incident"
+
+        self.api.update_case(case_description=f"mirrored {unique()}")
+        self.succeeded("on_postload_case_update")
+        assert self.incident()["description"] == self.api.case()["case_description"]  # the same incident, updated
+
+        # The value in a second case: in IRIS 2.4 the same IOC, linked to both (IocLink); later, one IOC per case.
+        other = self.api.add_case(unique("second"), "a second case of the IOC")["case_id"]
+        self.succeeded("on_postload_case_create")
+        self.api.add_ioc(address, "ip-dst", case=other)
+        self.succeeded("on_postload_ioc_create", count=2)
+        self.listed_as_iris_shows((CASE, other), {address})
 
         self.api.update_ioc(ioc["ioc_id"], ioc_value=moved_to, ioc_type_id=self.api.ioc_type_id("ip-dst"),
                             ioc_tlp_id=self.api.tlp_id("amber"))  # fmt: skip
         self.succeeded("on_postload_ioc_update")
-        old, new = self.observable(address), self.observable(moved_to)
+        old, new, listed = self.observable(address), self.observable(moved_to), self.incident()["objects"]
         assert old["id"] == observable["id"] and alias not in old["x_opencti_stix_ids"], "the old one was not left"
         assert alias in new["x_opencti_stix_ids"] and self.remote_id(self.api.ioc(ioc["ioc_id"])) == new["id"]
+        assert new["id"] in listed and old["id"] not in listed, f"the IOC's listing did not move: {listed}"
+        self.listed_as_iris_shows((CASE, other), {address, moved_to})  # in 2.4 the second case's moved too
+        self.api.delete_case(other)
+        self.succeeded("on_postload_case_delete")
+        assert [case["name"] for case in self.cases()] == [self.api.case()["case_name"]], "the case was not deleted"
 
         host, renamed = unique("host"), unique("host")
         asset = self.api.add_asset(host)
@@ -236,14 +262,29 @@ class ExternalSync(Scenario):
         self.succeeded("on_postload_ioc_delete")
         kept = self.observable(moved_to)
         assert alias not in kept["x_opencti_stix_ids"], "the deleted IOC is still known to OpenCTI"
+        assert kept["id"] not in self.incident()["objects"], "the deleted IOC is still listed in the case"
         self.api.post(f"/case/assets/delete/{asset['asset_id']}?cid={CASE}")
         self.succeeded("on_postload_asset_delete")
         kept = self.observable(renamed)
         assert kept["id"] not in self.incident()["objects"], "the deleted asset is still listed in the case"
 
-    def incident(self):
-        (case,) = [obj for obj in self.opencti.state() if obj["entity_type"] == "Case-Incident"]
-        return case
+    def cases(self):
+        return [obj for obj in self.opencti.state() if obj["entity_type"] == "Case-Incident"]
+
+    def incident(self, case=CASE):
+        """The incident case mirroring IRIS case ``case``, found by its name."""
+        name = self.api.case(case)["case_name"]
+        (found,) = [obj for obj in self.cases() if obj["name"] == name]
+        return found
+
+    def listed_as_iris_shows(self, cases, values):
+        """Of the observables of ``values``, each case's incident lists those of the IOC values IRIS shows in the
+        case (case #1 holds the IOCs of the suite's other scenarios too)."""
+        ours = {value: self.observable(value)["id"] for value in values}
+        for case in cases:
+            shown = {ioc["ioc_value"] for ioc in self.api.iocs(case)} & set(ours)
+            listed = set(self.incident(case)["objects"]) & set(ours.values())
+            assert listed == {ours[value] for value in shown}, f"case {case} shows {shown}, its incident lists {listed}"
 
     def observable(self, value):
         """The one observable of ``value``: OpenCTI keeps one per value."""
@@ -256,7 +297,8 @@ class ExternalSync(Scenario):
 
 
 class AlertTriage(Scenario):
-    """New alerts classified by the rules: severity set by name, tags and a note line once each."""
+    """New alerts classified by the rules: severity set by name, tags and a note line once each; triggered again
+    after the rules changed, the new verdict replaces the last one's tags and note line."""
 
     def run(self):
         prefix = self.module.keyword
@@ -273,6 +315,14 @@ class AlertTriage(Scenario):
         assert urgent["alert_tags"].split(",") == [f"{prefix}:watched"], urgent["alert_tags"]
         assert routine["alert_tags"].split(",") == [f"{prefix}:routine"], routine["alert_tags"]
         assert urgent["alert_note"].splitlines().count("Triage: mentions 'mimikatz'") == 1, urgent["alert_note"]
+
+        self.api.set_parameter(self.module.id, "watched_words", "ransomware")  # the rules change: a new verdict
+        self.fire("on_manual_trigger_alert", "alert", urgent["alert_id"])
+        self.succeeded("on_manual_trigger_alert", count=2)
+        urgent = self.api.alert(urgent["alert_id"])
+        assert urgent["alert_tags"].split(",") == [f"{prefix}:routine"], urgent["alert_tags"]
+        verdicts = [line for line in urgent["alert_note"].splitlines() if line.startswith("Triage:")]
+        assert verdicts == ["Triage: no rule matched"], urgent["alert_note"]
 
 
 class EvidenceIngest(Pipeline):
@@ -350,7 +400,7 @@ class Hunt(Scenario):
     """New hash IOCs hunted on every client of Velociraptor (the baked fake, gRPC over mutual TLS).
 
     An md5 IOC whose file a client has: the task succeeds, the IOC's report tab names the hunt
-    and the host, its tags say it was hunted and seen. Run again from the IOC's menu, the module
+    and the host and the glob it searched, its tags say it was hunted and seen. Run again from the IOC's menu, the module
     reuses that running hunt. The API config's private key is never kept.
     """
 
@@ -373,6 +423,7 @@ class Hunt(Scenario):
         html = stored["custom_attributes"]["Report"]["Report"]["value"]
         hunt_id = re.search(r"H\.[0-9A-Z]+", html)
         assert hunt_id and self.host in html, f"no hunt id or host in the report: {html}"
+        assert "C:/Users/**/*" in html, f"the report does not name the glob its hunt used: {html}"
         assert any(f"Hunt {hunt_id.group()} started" in line for line in task["logs"]), task["logs"]
         self.fire("on_manual_trigger_ioc", "ioc", ioc["ioc_id"])
         (again,) = self.succeeded("on_manual_trigger_ioc")

@@ -65,9 +65,26 @@ def test_make_installs_resolve_step_reads_back_what_pip_wrote_in_the_first_conta
     assert listed.stdout.strip() == str(["list", "--format=json"])
 
 
-def test_exec_returns_the_commands_exit_status_and_restart_is_recorded(engine):
+def test_exec_returns_the_commands_exit_status(engine):
     assert engine("exec", "iriswebapp_app", "sh", "-c", "exit 3").returncode == 3
-    assert engine("restart", "iriswebapp_app", "iriswebapp_worker").returncode == 0
-    assert (engine.state / "restarts").read_text() == "iriswebapp_app iriswebapp_worker\n"
     refused = engine("exec", "somebody_else", "true")
     assert refused.returncode != 0 and "No such container: somebody_else" in refused.stderr
+
+
+def test_restart_returns_once_the_suite_restarted_iris_and_fails_when_it_could_not(engine):
+    engine.state.mkdir(exist_ok=True)
+    (engine.state / "restarted").write_text("ok\nthe worker exited with 1\n")  # the suite's answers, ahead
+    assert engine("restart", "iriswebapp_app", "iriswebapp_worker").returncode == 0
+    assert (engine.state / "restarts").read_text() == "iriswebapp_app iriswebapp_worker\n"
+    failed = engine("restart", "iriswebapp_app", "iriswebapp_worker")
+    assert failed.returncode != 0 and "the worker exited with 1" in failed.stderr
+
+
+def test_logs_are_the_web_apps_for_the_first_container_and_the_workers_for_the_others(engine, tmp_path):
+    web, worker = tmp_path / "web.log", tmp_path / "worker.log"
+    web.write_text("Listening at: http://127.0.0.1\n")
+    worker.write_text("celery@host ready.\n")
+    engine.state.mkdir(exist_ok=True)
+    (engine.state / "logs").write_text(f"{web}\n{worker}\n")
+    assert engine("logs", "iriswebapp_app").stdout == web.read_text()
+    assert engine("logs", "iriswebapp_worker").stdout == worker.read_text()

@@ -1,8 +1,9 @@
 """Every type x preset, baked and installed with its own `make install`, driven in a real IRIS like an analyst.
 
-For each variant: IRIS's venv keeps its pins and IRIS restarts; the module is added, configured and
-enabled through the API; what its hooks answer is created, its manual hooks are fired; each DIM task
-succeeds and its effect is read back from IRIS; no secret setting is kept in task results or logs.
+For each variant: the baked project's own `make try` installs it (IRIS's venv keeps its pins and IRIS
+restarts), adds, configures and enables it through the API and runs it on its samples in a throwaway
+case, every task a success; then what its hooks answer is created, its manual hooks are fired; each DIM
+task succeeds and its effect is read back from IRIS; no secret setting is kept in task results or logs.
 A new preset joins the matrix by itself (``code_variants``) and fails until it has a scenario below.
 """
 
@@ -10,7 +11,7 @@ import pytest
 from conftest import code_variants, variant_id
 
 from . import scenarios
-from .deploy import add, assert_iris_unharmed, assert_no_secret_kept, bake_and_install
+from .deploy import assert_iris_unharmed, assert_no_secret_kept, bake_and_try
 from .iris_line import LINE
 
 # Defects still open, each named by its issue: xfail(strict=True) until fixed. {(module_type, preset): reason}; none today.
@@ -30,14 +31,13 @@ def variants():
 @pytest.mark.parametrize("answers", sorted(variants(), key=lambda param: param.values[0]["preset"] == "hunt"))
 def test_variant_works_in_a_real_iris(rig, bake, answers, stand_ins):
     scenario = scenarios.SCENARIOS.get((answers["module_type"], answers["preset"]))
-    module = bake_and_install(rig, bake, answers)
-    rig.figures[f"install and restart {variant_id(answers)}"] = round(module.install.seconds, 2)
+    if scenario is None:
+        pytest.fail(f"No e2e scenario for {variant_id(answers)}: add one to tests/e2e/scenarios.py")
+    module, driver = bake_and_try(rig, bake, answers, scenario, stand_ins)
+    rig.figures[f"make try {variant_id(answers)}"] = round(module.install.seconds, 2)
     try:
         assert_iris_unharmed(module)
-        driver = scenario(module, stand_ins) if scenario else None
-        add(module, driver.settings() if driver else None)
-        if driver is None:
-            pytest.fail(f"No e2e scenario for {variant_id(answers)}: add one to tests/e2e/scenarios.py")
+        assert module.install.returncode == 0 and "\nOK: " in module.install.output, module.install.output
         driver.run()
         assert_no_secret_kept(module)
     finally:

@@ -64,6 +64,7 @@ class FakeIris:
         self.iocs = []  # every IOC, shared by the cases that link to it
         self.ioc_links = set()  # (ioc_id, case_id)
 {%- endif %}
+        self.cases = {}  # case id -> the case as IRIS's database holds it (add_case)
         self.evidences = []  # registered evidence files, as dicts
         # IOC type name -> (regex, expected), as an admin sets it under Manage > Advanced > Case Objects. A fresh
         # database has none: post_init.py's are dropped by create_safe_limited (models/models.py:90-94).
@@ -265,6 +266,36 @@ class FakeIris:
 
     def case_iocs(self, case_id=1):
         return [ioc for ioc in self.iocs if (ioc.ioc_id, case_id) in self.ioc_links]
+{%- endif %}
+
+    def add_case(self, case):
+        """A case IRIS's database holds, as get_case finds it; returned."""
+        self.cases[case.case_id] = case
+        return case
+
+    def get_case(self, caseid):
+        """case_db.py:50-51: the case of that id, or None."""
+        return self.cases.get(caseid)
+
+{%- if iris().iocs_belong_to_one_case %}
+
+    def link(self, ioc, *case_ids):
+        """Put the IOC in its case as {{ iris().name }} does: an IOC has one case, its ``case_id``."""
+        (ioc.case_id,) = case_ids
+        return ioc
+{%- else %}
+
+    def link(self, ioc, *case_ids):
+        """Link the IOC to each case as IRIS 2.4 does: an IocLink row (ioc_id, case_id) per case
+        (models/models.py:485-493), the IOC itself saved once and shared (case_iocs_db.py:184-227)."""
+        for case_id in case_ids:
+            self.add_ioc_link(ioc.ioc_id, case_id)
+        return ioc
+
+    def unlink(self, ioc_id, case_id):
+        """case_iocs_db.py:89-95: the IOC's IocLink to the case deleted; IRIS fires no hook for it
+        while another case still links the IOC (business/iocs.py:131-133)."""
+        self.ioc_links.discard((ioc_id, case_id))
 {%- endif %}
 
     def _save_ioc(self, ioc):
@@ -502,6 +533,40 @@ class _FakeSession:
 
 class _Row(SimpleNamespace):
     """An IRIS model row (``Ioc(...)``): keyword arguments become attributes."""
+{%- if not iris().iocs_belong_to_one_case %}
+
+
+class _Query:
+    """Flask-SQLAlchemy's ``Model.query`` over rows the fake host holds: ``filter_by(column=value)``, then
+    ``all()`` or ``first()``."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def filter_by(self, **columns):
+        return _Query(lambda: [row for row in self.rows() if all(getattr(row, k) == v for k, v in columns.items())])
+
+    def all(self):
+        return list(self.rows())
+
+    def first(self):
+        return next(iter(self.rows()), None)
+
+
+class _IocLink:
+    """IRIS 2.4's IocLink (models/models.py:485-493): one row per (ioc_id, case_id) that ties an IOC to a case;
+    ``IocLink.query`` reads the fake host's ``ioc_links``."""
+
+    def __init__(self, ioc_id, case_id):
+        self.ioc_id, self.case_id = ioc_id, case_id
+
+    @classmethod
+    def _rows(cls):
+        return [cls(ioc_id, case_id) for ioc_id, case_id in sorted(host.ioc_links)]
+
+
+_IocLink.query = _Query(_IocLink._rows)
+{%- endif %}
 
 
 class _Schema:
@@ -603,6 +668,7 @@ def install():
         ),
 {%- endif %}
         "app.datamgmt.states": _calls("update_ioc_state"),
+        "app.datamgmt.case.case_db": _calls("get_case"),
         "app.datamgmt.manage.manage_srv_settings_db": _calls("get_server_settings_as_dict"),
         "app.datamgmt.manage.manage_common": _calls("search_severity_by_name"),
         "app.datamgmt.manage.manage_attribute_db": {
@@ -612,7 +678,11 @@ def install():
         "app.iris_engine.module_handler.module_handler": _calls(
             "register_hook", "deregister_from_hook", "get_mod_config_by_name"
         ),
+{%- if iris().iocs_belong_to_one_case %}
         {{ iris().models_module | tojson }}: {"Ioc": _Row},
+{%- else %}
+        {{ iris().models_module | tojson }}: {"Ioc": _Row, "IocLink": _IocLink},
+{%- endif %}
         "app.schema.marshables": {"IocSchema": IocSchema, "CaseAssetsSchema": CaseAssetsSchema},
     }
     for dotted, names in stand_ins.items():

@@ -82,3 +82,12 @@ def test_secret_settings_never_reach_logs_or_statuses(iris, module_class, monkey
     assert secret not in status.get_message()
     assert not any(secret in line for line in status.get_logs())
     assert any("********" in line for line in status.get_logs())
+
+
+def test_the_secret_fields_declared_are_keys_of_json_settings(module_class):
+    # config.SECRET_FIELDS: a name that is not a textfield_json setting would mask nothing, silently.
+    types = {entry["param_name"]: entry["type"] for entry in module_class._module_configuration}
+
+    for name, keys in module_class.secret_fields.items():
+        assert types.get(name) == "textfield_json", f"SECRET_FIELDS names {name!r}, not a textfield_json setting"
+        assert keys and not isinstance(keys, str), f"SECRET_FIELDS[{name!r}]: a tuple of keys, e.g. ('key',)"

@@ -162,3 +162,49 @@ def test_no_form_of_a_secret_reaches_a_status_or_a_log(with_settings, module_cla
         assert leaked not in published  # ... in no form that holds the secret
     for part in (SECRET[:10], base64.b64encode(SECRET.encode()).decode()[:12]):
         assert part not in published
+
+
+MISP_KEY = "misp-key-0123456789abcdef"
+HOOK_TOKEN = "hook-token-fedcba9876"
+WEBHOOK = f"https://hooks.example/services/in?token={HOOK_TOKEN}&channel=soc"
+
+
+def test_secrets_inside_a_json_setting_are_masked_wherever_they_show(with_settings, module_class, monkeypatch,
+                                                                     folder, caplog):  # fmt: skip
+    # Several instances (a URL and a key each) and a webhook whose URL holds a token, in one JSON setting.
+    caplog.set_level(logging.INFO)
+    instances = json.dumps([{"url": "https://misp.example", "key": MISP_KEY}, {"name": "chat", "webhook": WEBHOOK}])
+    monkeypatch.setattr(module_class, "secret_fields", {"instances": ("key", "webhook")})
+    module = with_settings([entry("instances", "textfield_json", default="[]")], instances=instances)
+
+    def leaky(data, context):
+        first, second = json.loads(context.settings.instances)
+        context.log.info(f"instance {first}")  # a dict's repr
+        # urllib3 names the request's path and query alone, without the host.
+        logging.getLogger("urllib3.connectionpool").warning(
+            f"Retrying after connection broken: /services/in?token={HOOK_TOKEN}"
+        )
+        raise ConnectionError(f"refused: {quote(MISP_KEY)} and {second['webhook']}")
+
+    fake_iris.stand_in_handler(module_class, monkeypatch, leaky)
+    status = fake_iris.call_once(module, folder)
+    published = status.get_message() + "\n".join(status.get_logs()) + caplog.text
+
+    assert "refused" in published and "https://misp.example" in published  # what is not secret is shown
+    for leaked in (MISP_KEY, HOOK_TOKEN, WEBHOOK):
+        assert leaked not in published
+    assert MISP_KEY not in repr(module.settings()) and json.loads(module.settings().instances)[0]["key"] == MISP_KEY
+
+
+def test_a_json_setting_holding_secrets_that_does_not_read_is_named_not_shown(with_settings, module_class,
+                                                                              monkeypatch, handled, folder):  # fmt: skip
+    monkeypatch.setattr(module_class, "secret_fields", {"instances": ("key",)})
+    module = with_settings(
+        [entry("instances", "textfield_json", default="[]")], instances='[{"key": "' + MISP_KEY + '"'
+    )
+
+    status = fake_iris.call_once(module, folder)
+
+    assert handled == []
+    assert "instances holds ********, which does not read as textfield_json" in status.get_message()
+    assert MISP_KEY not in status.get_message() + "\n".join(status.get_logs())

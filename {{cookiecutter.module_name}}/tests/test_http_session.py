@@ -1,12 +1,15 @@
 """The HTTP session follows IRIS's proxy settings, the module's timeout, TLS, retry, rate and time settings."""
 
+import logging
 import multiprocessing
+import socket
 import time
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from types import SimpleNamespace
 
 import pytest
+import requests
 from fake_clock import WALL_CLOCK_START, FakeClock
 from fake_service import FakeService, SlowService
 
@@ -330,3 +333,20 @@ def test_a_429_that_outlasts_the_retries_stops_the_rest_of_the_call(service, clo
         session.get(f"{service.url}/b")
 
     assert [path for _, path, _ in service.requests] == ["/a"] * 3 and clock.waits == [1, 1]
+
+
+def test_urllib3_retry_warnings_never_show_a_urls_query_values_or_userinfo(caplog):
+    caplog.set_level(logging.WARNING)
+    with socket.socket() as probe:  # a port nothing listens on: the connection fails, and urllib3 retries it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    session = new_session(settings(retries=1), {})
+
+    with pytest.raises(requests.ConnectionError):
+        session.get(f"http://127.0.0.1:{port}/hook?token=t0ken-abcdef123&channel=soc")
+    logging.getLogger("urllib3.connectionpool").warning("Retrying: https://analyst:pa55-w0rd@proxy.example/a?k=v")
+
+    warned = [record.getMessage() for record in caplog.records if record.name.startswith("urllib3")]
+    assert any("/hook?token=********&channel=********" in line for line in warned), warned
+    assert "https://********@proxy.example/a?k=********" in warned[-1]
+    assert "t0ken-abcdef123" not in caplog.text and "pa55-w0rd" not in caplog.text

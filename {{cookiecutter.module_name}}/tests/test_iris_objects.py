@@ -1,4 +1,4 @@
-"""Tabs are replaced, tags are added once or replaced, note lines added once; in IRIS, over the latest state."""
+"""Tabs are replaced, tags are added once or replaced, note lines replaced; in IRIS, over the latest state."""
 
 import fake_iris
 
@@ -32,13 +32,16 @@ def test_a_new_verdict_replaces_the_family_and_keeps_other_tags():
     assert ioc.ioc_tags == "phishing,vtx:kept,campaign-7,vt:harmless"
 
 
-def test_a_note_line_is_added_once():
-    alert = fake_iris.alert(alert_note="From the EDR")
+def test_a_note_line_replaces_the_last_of_its_kind_and_keeps_the_other_lines():
+    alert = fake_iris.alert(alert_note="From the EDR\nTriage: watched\nAnalyst: Triage: see ticket")
 
-    iris_objects.add_line(alert, "alert_note", "Triage: routine")
-    iris_objects.add_line(alert, "alert_note", "Triage: routine")
+    iris_objects.replace_line(alert, "alert_note", "Triage:", "Triage: routine")
+    iris_objects.replace_line(alert, "alert_note", "Triage:", "Triage: routine")
 
-    assert alert.alert_note == "From the EDR\nTriage: routine"
+    assert alert.alert_note == "From the EDR\nAnalyst: Triage: see ticket\nTriage: routine"
+    empty = fake_iris.alert(alert_note=None)  # a note never written is None in IRIS's database
+    iris_objects.replace_line(empty, "alert_note", "Triage:", "Triage: routine")
+    assert empty.alert_note == "Triage: routine"
 
 
 # Inside IRIS the module gets the objects as the worker's database session holds them
@@ -71,6 +74,6 @@ def test_a_line_is_added_to_the_text_as_saved_now(iris):
     alert = iris.attach(row)
     row.alert_note = "From the EDR\nAn analyst's line"
 
-    iris_objects.add_line(alert, "alert_note", "Triage: routine")
+    iris_objects.replace_line(alert, "alert_note", "Triage:", "Triage: routine")
 
     assert row.alert_note == "From the EDR\nAn analyst's line\nTriage: routine"

@@ -54,15 +54,19 @@ def test_an_upload_of_a_kind_the_pipeline_does_not_read_is_refused(make_module, 
     assert sorted(path.name for path in tmp_path.iterdir()) == ["Auth.LOG"]
 
 
-@pytest.mark.parametrize("name", ["../escape.txt", "/etc/passwd", "a/../../escape.txt"])
+# An absolute name points into tmp_path too: were the check broken (a mutation test breaks it on
+# purpose), the upload must land where the test sees it, never on the machine's own files.
+@pytest.mark.parametrize("name", ["../escape.txt", "{tmp}/elsewhere/escape.txt", "a/../../escape.txt"])
 def test_an_upload_named_outside_the_folder_is_refused(make_module, tmp_path, name):
     folder = tmp_path / "case"
     folder.mkdir()
+    (tmp_path / "elsewhere").mkdir()
 
-    status = make_module().pipeline_files_upload(str(folder), Upload(name), "Customer", "#1", "true")
+    upload = Upload(name.format(tmp=tmp_path))
+    status = make_module().pipeline_files_upload(str(folder), upload, "Customer", "#1", "true")
 
     assert status.is_failure()
-    assert list(tmp_path.rglob("*.txt")) == [] and not (tmp_path / "passwd").exists()
+    assert list(tmp_path.rglob("*.txt")) == []
 
 
 def test_each_file_gets_its_own_result_and_is_moved_aside(make_module, tmp_path):

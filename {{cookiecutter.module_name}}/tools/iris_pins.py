@@ -6,8 +6,9 @@ Two lists of IRIS's packages: iris-constraints.txt, the pins of the release the 
 for (``make check``, no IRIS needed), and what the user's IRIS has installed, read from its
 containers (``make install``: a later patch release has other versions).
 
-    python tools/iris_pins.py check [REQUIREMENT...] [--no-deps REQUIREMENT...]
-        pip's resolver in dry-run, for IRIS's Python, on an empty target (make check)
+    python tools/iris_pins.py check --module DISTRIBUTION [REQUIREMENT...] [--no-deps REQUIREMENT...]
+        the module's own name against IRIS's pins, then pip's resolver in dry-run, for IRIS's Python, on
+        an empty target (make check)
     python tools/iris_pins.py installed --except DISTRIBUTION LISTING...
         IRIS's installed packages as constraints, from each container's `pip list --format=json`;
         refuses, with the difference, when the containers do not hold the same (make install)
@@ -133,11 +134,34 @@ def block_after(heading, lines):
     return block
 
 
-def check(requirements, no_deps, python_version, constraints=CONSTRAINTS, keep_report=None):
+def own_name(distribution, constraints=CONSTRAINTS):
+    """FAIL lines when IRIS pins a package of the module's own name (it ships a module so named), else none.
+
+    pip, asked for the wheel under IRIS's pins, refuses it when the versions differ and replaces IRIS's
+    own module when they agree: either way the name is taken. No resolver is needed to say so, and
+    the answer holds with no package index.
+    """
+    pin = read_pins(constraints).get(canonical(distribution))
+    if pin is None:
+        return []
+    return [
+        f"FAIL  IRIS pins {pin} ({Path(constraints).name}): it ships a package named as this module,",
+        f"      {distribution}. pip refuses the wheel beside it, or would replace IRIS's own.",
+        "      Way out: rename the module (pyproject.toml's name, the package folder, the Makefile's",
+        "      PACKAGE and DISTRIBUTION), or bake again with another keyword or module_name.",
+    ]
+
+
+def check(requirements, no_deps, python_version, constraints=CONSTRAINTS, keep_report=None, module=None):
     """Resolve what `make install` adds, for IRIS's Python, as if nothing were installed: 0 when it fits.
 
-    ``keep_report``: where to write what was resolved (pip's report entries).
+    ``keep_report``: where to write what was resolved (pip's report entries); ``module``: the module's
+    own distribution, which must not be one IRIS pins.
     """
+    taken = own_name(module, constraints) if module else []
+    if taken:
+        print("\n".join(taken))
+        return 1
     if not requirements and not no_deps:
         print("OK    make install adds nothing beside IRIS (EXTRA_PACKAGES and EXTRA_NO_DEPS are empty)")
         return 0
@@ -238,6 +262,7 @@ def main(argv=None):
     checking.add_argument("--no-deps", nargs="*", default=[], help="requirements installed without dependencies")
     checking.add_argument("--python-version", required=True, help="the Python IRIS runs modules on, e.g. 3.9")
     checking.add_argument("--report", help="where to keep what was resolved, as JSON")
+    checking.add_argument("--module", help="the module's own distribution name, checked against the pins")
     explaining = commands.add_parser("explain", help="say why pip refused, from its output")
     explaining.add_argument("log")
     listing = commands.add_parser("installed", help="IRIS's installed packages as constraints, alike in each container")
@@ -251,7 +276,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     if args.command == "check":
-        return check(args.requirements, args.no_deps, args.python_version, args.constraints, args.report)
+        return check(args.requirements, args.no_deps, args.python_version, args.constraints, args.report, args.module)
     if args.command == "explain":
         print("\n".join(explain(Path(args.log).read_text(encoding="utf-8"), args.constraints, args.pins_installed)))
         return 0

@@ -23,13 +23,21 @@ class ModuleBase(IrisModuleInterface):
     _interface_version = INTERFACE_VERSION
     # Bool settings that guard security: a stored word that is neither true nor false reads as on.
     security_switches = ("verify_tls",)
+    # Secrets inside textfield_json settings: setting name -> the keys holding them (config.SECRET_FIELDS).
+    secret_fields = {}
 
     def __init__(self):
         super().__init__()
         _forget_logger(self.log)
-        self.mask = Masker(reading.secrets(self.settings()))
+        settings = self.settings()
+        self.mask = Masker([*reading.secrets(settings), *self.derived_secrets(settings)])
         if self.mask:
             self.log.addFilter(MaskSecrets(self.mask))
+
+    def derived_secrets(self, settings):
+        """Secrets the module makes from its settings (a token signed with a key, say), masked as the settings'
+        own are. A secret URL's parts (its query's values, its userinfo) need nothing here: masking.py knows them."""
+        return ()
 
     def settings(self):
         """The module's settings as the admin saved them, each read on its own; the defaults for those IRIS does not have.
@@ -41,7 +49,8 @@ class ModuleBase(IrisModuleInterface):
         # through get_configuration(), whose answer is a status object shared by every call);
         # None before the module is added.
         stored = self._mod_web_config
-        return Settings(self._module_configuration, stored if isinstance(stored, list) else [], self.security_switches)
+        stored = stored if isinstance(stored, list) else []
+        return Settings(self._module_configuration, stored, self.security_switches, self.secret_fields)
 
     def context(self, args=None, case_id=None, user_id=None, **hook):
         """What a handler gets; SettingsError, before anything is done, when a setting does not read.

@@ -36,6 +36,12 @@ PIPELINE_INFO = {
 }
 {%- endif %}
 
+# Secrets inside textfield_json settings, masked like a sensitive_string's value in statuses, logs and
+# problems: setting name -> the keys whose values, at any depth of its JSON, are secret. E.g. several
+# instances, [{"url": "...", "key": "..."}], in a setting "instances": {"instances": ("key",)}; a URL there
+# (a webhook's, "url") is masked with its parts: query values, userinfo, a token in its path.
+SECRET_FIELDS = {}
+
 {% if cookiecutter.module_type == "processor" -%}
 # A bool setting per hook, named after it: the hook is registered only while it is on.
 {% endif -%}

@@ -22,6 +22,8 @@
   the request carries a credential header (``Authorization``, ``x-apikey``, a token...).
 - A header holding a line break (a key pasted with one) is refused before anything is sent,
   naming the setting it came from.
+- urllib3's records (a retry's warning names the request's path and query) lose every URL's
+  query values and userinfo: a token in a URL never reaches IRIS's logs that way.
 """
 
 import functools
@@ -37,6 +39,7 @@ from time import monotonic, sleep, time
 from urllib.parse import urlsplit
 
 from . import settings as reading
+from .masking import redacting_library_urls
 from .request_slots import Slots
 from .settings import Settings
 
@@ -70,6 +73,7 @@ def new_session(settings, server_settings, user_agent="iris-module", log=None):
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
+    redacting_library_urls()
     pace = Pace(settings, log or logging.getLogger(__name__))
     deadline = Deadline(pace.deadline)
     secrets = _secrets(settings)

@@ -44,12 +44,12 @@ def replace_tags(obj, attribute, prefix, tags):
         setattr(obj, attribute, _with_tags(kept, tags))
 
 
-def add_line(obj, attribute, line):
-    """Append ``line`` to the object's text field ``attribute`` (a note, a description) unless it is there."""
+def replace_line(obj, attribute, prefix, line):
+    """Put ``line`` at the end of the object's text field ``attribute`` (a note, a description) in place of its
+    lines that start with ``prefix``: a new verdict replaces the last one. Other lines are kept as they are."""
     with _latest(obj, attribute):
-        text = getattr(obj, attribute) or ""
-        if line not in text.splitlines():
-            setattr(obj, attribute, f"{text}\n{line}" if text else line)
+        kept = [text for text in (getattr(obj, attribute) or "").splitlines() if not text.startswith(prefix)]
+        setattr(obj, attribute, "\n".join([*kept, line]))
 
 
 def _tags(text):

@@ -38,11 +38,14 @@ class Settings:
     ``stored`` is IRIS's list of stored entries (``param_name``, ``value``), as iris-interface's
     get_configuration() gives it. ``guards`` names the bool settings that guard security: a
     word that is neither true nor false reads as on for them, and ``notes`` says so.
+    ``secret_fields`` maps a textfield_json setting to the keys whose values, at any depth of its
+    JSON, are secrets (``{"instances": ("key",)}``): masked as a sensitive_string's value is.
     """
 
-    def __init__(self, configuration, stored=(), guards=()):
+    def __init__(self, configuration, stored=(), guards=(), secret_fields=None):
         stored_values = {entry.get("param_name"): entry.get("value") for entry in stored if isinstance(entry, dict)}
         values, unreadable, empty, notes, secrets, sensitive = {}, {}, {}, [], [], set()
+        secret_fields = dict(secret_fields or {})
         for entry in configuration:
             name, kind = entry["param_name"], entry["type"]
             raw = stored_values.get(name)
@@ -51,6 +54,9 @@ class Settings:
                 sensitive.add(name)
                 if isinstance(raw, str) and raw:
                     secrets.append(raw)
+            elif name in secret_fields:  # shown masked whole, as a sensitive_string: it holds secrets
+                sensitive.add(name)
+                secrets += json_secrets(raw, secret_fields[name])
             try:
                 values[name] = read(raw, kind)
             except Unreadable as why:
@@ -101,8 +107,33 @@ def notes(settings):
 
 
 def secrets(settings):
-    """The text of every sensitive_string setting, read or not: to mask it."""
+    """The text of every sensitive_string setting and of each secret field of a JSON setting, read or not: to mask it."""
     return settings._secrets
+
+
+def json_secrets(text, keys):
+    """The values under ``keys``, at any depth, of a JSON setting's text (every value inside one that holds a list
+    or an object). A text that is not JSON is secret whole: which part is a key cannot be told."""
+    if not isinstance(text, str) or not text.strip():
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return [text]
+    found = []
+
+    def walk(node, secret):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, secret or key in keys)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, secret)
+        elif secret and node not in (None, "") and not isinstance(node, bool):
+            found.append(str(node))
+
+    walk(data, False)
+    return found
 
 
 def check(settings):

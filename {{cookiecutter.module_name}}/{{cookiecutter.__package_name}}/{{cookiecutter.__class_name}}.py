@@ -10,6 +10,7 @@ class {{ cookiecutter.__class_name }}(ProcessorModule):
     _module_description = config.MODULE_DESCRIPTION
     _module_version = config.MODULE_VERSION
     _module_configuration = config.CONFIGURATION
+    secret_fields = config.SECRET_FIELDS
 
     # The hook table: one row per IRIS hook the module answers (the catalogue of IRIS's
     # hooks and what each one carries is tests/iris_hooks.json). Each hook is switched by
@@ -34,6 +35,7 @@ class {{ cookiecutter.__class_name }}(PipelineModule):
     _module_description = config.MODULE_DESCRIPTION
     _module_version = config.MODULE_VERSION
     _module_configuration = config.CONFIGURATION
+    secret_fields = config.SECRET_FIELDS
     _pipeline_info = config.PIPELINE_INFO
 
     process_file = staticmethod(handler.process_file)

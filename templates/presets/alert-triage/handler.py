@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from . import iris_objects
 from .context import Context
 
-TAG_PREFIX = "{{ cookiecutter.keyword }}"
+TAG_PREFIX = "{{ cookiecutter.keyword }}"  # the module's tags are TAG_PREFIX:<word>; a new verdict replaces them
+NOTE_PREFIX = "Triage:"  # the note line the module writes starts with it; a new verdict replaces it
 
 
 @dataclass
@@ -42,8 +43,9 @@ def handle_alerts(alerts: list, context: Context) -> list:
             severity_id = severity_row_id(verdict.severity) if verdict.severity else None
             if severity_id is not None:
                 alert.alert_severity_id = severity_id
-            iris_objects.add_tags(alert, "alert_tags", verdict.tags)
-            iris_objects.add_line(alert, "alert_note", f"Triage: {'; '.join(verdict.reasons)}")
+            # A new verdict replaces the last one: the module's tags and its note line, the alert's others kept.
+            iris_objects.replace_tags(alert, "alert_tags", TAG_PREFIX, verdict.tags)
+            iris_objects.replace_line(alert, "alert_note", NOTE_PREFIX, f"{NOTE_PREFIX} {'; '.join(verdict.reasons)}")
             context.log.info(f"Alert {alert.alert_id}: {verdict.severity or 'severity unchanged'}, {verdict.tags}")
     return alerts
 

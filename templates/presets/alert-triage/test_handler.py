@@ -77,6 +77,18 @@ def test_an_alert_that_cannot_be_triaged_is_reported_and_left_unchanged(make, mo
     assert other.alert_note == "Triage: no rule matched"
 
 
+def test_a_new_verdict_replaces_the_last_one_tags_and_note_line(make):
+    alert = fake_iris.alert("ransomware note found", alert_tags="edr", alert_note="From EDR")
+    triage(make(watched_words="ransomware"), alert)
+    assert alert.alert_tags == f"edr,{TAG}:watched"
+
+    make(watched_words="mimikatz").hooks_handler("on_manual_trigger_alert", None, [alert])  # the rules changed
+
+    # TODO: assert that your verdicts replace each other as these do.
+    assert alert.alert_tags == f"edr,{TAG}:routine"
+    assert alert.alert_note == "From EDR\nTriage: no rule matched"
+
+
 @pytest.mark.parametrize("hook", ["on_postload_alert_create", "on_manual_trigger_alert"])
 def test_alerts_carry_no_custom_attributes_and_get_no_tab(make, hook):
     alert = fake_iris.alert("Mimikatz run on DC01")

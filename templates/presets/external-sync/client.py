@@ -8,10 +8,12 @@ How OpenCTI keeps what the module sends:
 - An observable is one per value for the whole platform, shared by every case, source and
   connector: creating a value that exists returns the existing observable. So an observable is
   never renamed or deleted here. When an IOC's value changes, the IOC moves to the observable
-  of its new value; when it is deleted, it leaves its case's incident.
+  of its new value; when it is deleted, it leaves its cases' incidents.
 - OpenCTI keeps a STIX id a client gives as an alias of the object, and finds the object by it.
-  Each IRIS object gets one, derived from its IRIS id: on its observable, and on the incident
-  case that lists it. A delete hook, which gets only an id, finds both by it.
+  Each IRIS object gets one on its observable, derived from its IRIS id, and one on each
+  incident case that lists it, derived from its IRIS id and that case. A delete hook, which gets
+  only an id, finds the observable by its alias, and the cases that list it for that object
+  among the observable's incident cases.
 - The incident case mirroring an IRIS case belongs to IRIS alone: it follows the case's name
   and description, and is deleted with it.
 
@@ -64,13 +66,19 @@ PATCH_OBSERVABLE = """
 mutation PatchObservable($id: ID!, $input: [EditInput]!) {
   stixCyberObservableEdit(id: $id) { fieldPatch(input: $input) { id } }
 }"""
+OBSERVABLE_CASES = """
+query ObservableCases($id: String!, $first: Int, $types: [String!]) {
+  stixCyberObservable(id: $id) {
+    id containers(first: $first, entityTypes: $types) { edges { node { id x_opencti_stix_ids } } }
+  }
+}"""
 FIND_CASE = """
 query FindCase($id: String!) {
   caseIncident(id: $id) { id x_opencti_stix_ids }
 }"""
 ADD_CASE = """
 mutation AddCase($input: CaseIncidentAddInput!) {
-  caseIncidentAdd(input: $input) { id description }
+  caseIncidentAdd(input: $input) { id description x_opencti_stix_ids }
 }"""
 PATCH_CASE = """
 mutation PatchCase($id: ID!, $input: [EditInput]!) {
@@ -88,6 +96,9 @@ DELETE_CASE = """
 mutation DeleteCase($id: ID!) {
   stixDomainObjectEdit(id: $id) { delete }
 }"""
+# The most incident cases read of one observable: an observable listed in more (it is shared with every case of
+# every source) may keep a listing of a deleted IOC in those past the first ones.
+CASES_READ = 1000
 ROOT_FIELD = re.compile(r"[{]\s*(\w+)")  # a document's one root field: the first name after its first brace
 
 
@@ -113,9 +124,13 @@ def observable_stix_id(observable_type, kind, iris_id):
     return f"{stix_type(observable_type)}--{iris_uuid(kind, iris_id)}"
 
 
-def listing_stix_id(kind, iris_id):
-    """The alias of an IRIS IOC or asset on the incident case that lists it."""
-    return f"case-incident--{iris_uuid(kind, iris_id)}"
+def listing_stix_id(object_uuid, case_id):
+    """The alias, on the incident case of OpenCTI id ``case_id``, of the IRIS object of UUID ``object_uuid`` it lists.
+
+    One per object and case: an IOC of IRIS 2.4 is listed in every case it is linked to, and
+    OpenCTI finds an object by an alias only when no other object has it.
+    """
+    return f"case-incident--{uuid.uuid5(NAMESPACE, f'{object_uuid} in {case_id}')}"
 
 
 def is_alias_of(stix_id, kind, iris_id):
@@ -179,12 +194,12 @@ class OpenCTI:
 
     # Incident cases
     def upsert_case(self, case_id, name, description):
-        """Create or update the incident case that mirrors IRIS case ``case_id``; its OpenCTI id."""
+        """Create or update the incident case that mirrors IRIS case ``case_id``: its id and aliases."""
         case = {"stix_id": case_stix_id(case_id), "name": name, "description": description or None, "update": True}
         answer = self.answered_object(ADD_CASE, {"input": case})
         if not description and answer.get("description"):  # an upsert leaves out empty fields: clear it
             self.patch(PATCH_CASE, answer["id"], edit("description", [""]))
-        return answer["id"]
+        return answer
 
     def find_case(self, stix_id):
         """The incident case known by ``stix_id`` (its id and aliases), or None."""
@@ -199,52 +214,54 @@ class OpenCTI:
         return True
 
     # Observables of IOCs and assets
-    def mirror_observable(self, kind, iris_id, wanted, description, previous_id=None, case_id=None,
-                          clear_description=False):  # fmt: skip
-        """Mirror IRIS object ``kind`` number ``iris_id`` as the observable ``wanted``; its OpenCTI id.
+    def mirror_observable(self, kind, iris_id, wanted, description, cases, previous_id=None, clear_description=False):
+        """Mirror IRIS object ``kind`` number ``iris_id`` as the observable ``wanted``, listed in ``cases``; its id.
 
-        The observable of the value is created, or found if the value exists. If the object was
-        mirrored to another observable before (``previous_id``, or its alias), it leaves that one:
-        its alias moves, and so does its place in the incident case of IRIS case ``case_id``.
+        ``cases`` are the incident cases (as ``find_case`` answers them) of the IRIS cases the
+        object belongs to now. The observable of the value is created, or found if the value
+        exists. If the object was mirrored to another observable before (``previous_id``, or its
+        alias), it leaves that one: its alias moves, and so do its listings. A case that listed
+        it and is no longer one of ``cases`` stops listing it.
         """
         observable_type, fields = wanted
-        case = None if case_id is None else self.case_of(case_id)
         alias = observable_stix_id(observable_type, kind, iris_id)
         previous = self.find_observable(previous_id or alias)
         current = self.add_observable(observable_type, fields, description)
         if clear_description and not description and current.get("x_opencti_description"):
             self.patch(PATCH_OBSERVABLE, current["id"], edit("x_opencti_description", [""]))
-        if previous is not None and previous["id"] != current["id"]:
-            if case is not None:
-                self.unlist(kind, iris_id, previous, case)
-            self.drop_aliases(kind, iris_id, previous)
+        wanted_cases = {case["id"] for case in cases}
+        if previous is not None:
+            moved = previous["id"] != current["id"]
+            for case in self.listings(kind, iris_id, previous):
+                if moved or case["id"] not in wanted_cases:
+                    self.unlist(kind, iris_id, previous, case, keep_alias=case["id"] in wanted_cases)
+            if moved:
+                self.drop_aliases(kind, iris_id, previous)
         if alias not in (current.get("x_opencti_stix_ids") or []):
             self.patch(PATCH_OBSERVABLE, current["id"], edit("x_opencti_stix_ids", [alias], "add"))
-        if case is not None:
+        for case in cases:
             self.list_in_case(kind, iris_id, current["id"], case)
         return current["id"]
 
     def forget_observable(self, kind, iris_id, observable_types):
         """Take deleted IRIS object ``kind`` number ``iris_id`` out of OpenCTI; the observable itself stays.
 
-        It leaves the incident case that lists it, and its aliases go. A delete hook does not say
-        what type the object was: the alias of each of ``observable_types`` is looked up.
-        Returns (observable, case) as found, each None when there was none.
+        It leaves every incident case that lists it, and its aliases go. A delete hook does not
+        say what type the object was: the alias of each of ``observable_types`` is looked up.
+        Returns (observable, cases) as found: None and [] when it was never mirrored.
         """
         observable = None
         for observable_type in observable_types:
             observable = self.find_observable(observable_stix_id(observable_type, kind, iris_id))
             if observable is not None:
                 break
-        listing = listing_stix_id(kind, iris_id)
-        case = self.find_case(listing)
-        if case is not None:
-            if observable is not None:
-                self.unlist(kind, iris_id, observable, case)
-            self.patch(PATCH_CASE, case["id"], edit("x_opencti_stix_ids", [listing], "remove"))
-        if observable is not None:
-            self.drop_aliases(kind, iris_id, observable)
-        return observable, case
+        if observable is None:
+            return None, []
+        cases = self.listings(kind, iris_id, observable)
+        for case in cases:
+            self.unlist(kind, iris_id, observable, case)
+        self.drop_aliases(kind, iris_id, observable)
+        return observable, cases
 
     def find_observable(self, some_id):
         """The observable known by ``some_id`` (its id or an alias): its id and aliases, or None."""
@@ -259,30 +276,41 @@ class OpenCTI:
         }
         return self.answered_object(ADD_OBSERVABLE, variables)
 
-    def case_of(self, case_id):
-        case = self.find_case(case_stix_id(case_id))
-        if case is None:
-            raise LookupError(
-                f"IRIS case {case_id} has no incident case in OpenCTI: it was never mirrored (its case hooks"
-                " were off, or failed). Update the case in IRIS to mirror it, then this object again."
-            )
-        return case
+    def listings(self, kind, iris_id, observable):
+        """The incident cases (id and aliases) that list ``observable`` for IRIS object ``kind`` number ``iris_id``."""
+        variables = {"id": observable["id"], "first": CASES_READ, "types": ["Case-Incident"]}
+        answer = self.answered_object(OBSERVABLE_CASES, variables, lookup=True)
+        edges = ((answer or {}).get("containers") or {}).get("edges")
+        if answer is not None and not (isinstance(edges, list) and all(valid_node(edge) for edge in edges)):
+            raise OpenCTIError(
+                f"OpenCTI answered stixCyberObservable.containers with {shown(answer.get('containers'))},"
+                " not a list of edges of objects with an id"
+            )  # fmt: skip
+        cases = [edge["node"] for edge in edges or []]
+        mine = str(iris_uuid(kind, iris_id))
+        return [case for case in cases if listing_stix_id(mine, case["id"]) in (case.get("x_opencti_stix_ids") or [])]
 
     def list_in_case(self, kind, iris_id, observable_id, case):
         relation = {"toId": observable_id, "relationship_type": "object"}
         self.call(ADD_TO_CASE, {"id": case["id"], "input": relation})
-        listing = listing_stix_id(kind, iris_id)
+        listing = listing_stix_id(iris_uuid(kind, iris_id), case["id"])
         if listing not in (case.get("x_opencti_stix_ids") or []):
             self.patch(PATCH_CASE, case["id"], edit("x_opencti_stix_ids", [listing], "add"))
 
-    def unlist(self, kind, iris_id, observable, case):
-        """Take ``observable`` out of ``case``, unless another IRIS object of the case is mirrored to it."""
-        others = {stix_id.partition("--")[2] for stix_id in observable.get("x_opencti_stix_ids") or []}
-        others.discard(str(iris_uuid(kind, iris_id)))
+    def unlist(self, kind, iris_id, observable, case, keep_alias=False):
+        """Take ``observable`` out of ``case`` for this object, unless another IRIS object of the case is mirrored to it.
+
+        The case's alias for the object goes too, unless ``keep_alias`` (it goes on listing the object's new observable).
+        """
+        mine = str(iris_uuid(kind, iris_id))
+        others = {stix_id.partition("--")[2] for stix_id in observable.get("x_opencti_stix_ids") or []} - {mine}
         listed = case.get("x_opencti_stix_ids") or []
-        if not any(f"case-incident--{other}" in listed for other in others):
+        if not any(listing_stix_id(other, case["id"]) in listed for other in others):
             variables = {"id": case["id"], "toId": observable["id"], "relationship_type": "object"}
             self.call(REMOVE_FROM_CASE, variables)
+        if not keep_alias:
+            listing = listing_stix_id(mine, case["id"])
+            self.patch(PATCH_CASE, case["id"], edit("x_opencti_stix_ids", [listing], "remove"))
 
     def drop_aliases(self, kind, iris_id, observable):
         aliases = [alias for alias in observable.get("x_opencti_stix_ids") or [] if is_alias_of(alias, kind, iris_id)]
@@ -296,6 +324,16 @@ class OpenCTI:
 def edit(key, values, operation="replace"):
     """A fieldPatch input: set, add to or remove from the object's field ``key``."""
     return [{"key": key, "value": values, "operation": operation}]
+
+
+def valid_node(edge):
+    """An edge of a connection as OpenCTI answers it: a node with an id and, if any, a list of aliases."""
+    node = edge.get("node") if isinstance(edge, dict) else None
+    aliases = node.get("x_opencti_stix_ids") if isinstance(node, dict) else None
+    return (
+        isinstance(node, dict) and isinstance(node.get("id"), str) and bool(node["id"])
+        and (aliases is None or (isinstance(aliases, list) and all(isinstance(alias, str) for alias in aliases)))
+    )  # fmt: skip
 
 
 def describe(error):

@@ -80,6 +80,9 @@ OPERATION = re.compile(
     r"\s*(query|mutation)\s+\w+\s*(?:\([^)]*\))?\s*[{]\s*(\w+)\s*(?:\(([^)]*)\))?\s*[{](.*)[}]\s*[}]\s*$", re.S
 )
 CALL = re.compile(r"\s*(\w+)\s*(?:\(([^)]*)\))?\s*(?:[{]([^{}]*)[}])?\s*$", re.S)
+CONTAINERS = re.compile(
+    r"\s*([\w\s]*?)\s*containers\s*\(([^)]*)\)\s*[{]\s*edges\s*[{]\s*node\s*[{]([^{}]*)[}]\s*[}]\s*[}]\s*", re.S
+)
 ARGUMENT = re.compile(r"(\w+)\s*:\s*(\S+?)\s*(?:,|$)")
 
 
@@ -148,9 +151,29 @@ class FakeOpenCTI:
         }.get(root)
         if handler is None:
             raise GraphQLError(f"The fake does not know {root}", "FAKE")
+        if root == "stixCyberObservable" and "containers" in rest:
+            return root, self.observable_containers(args, rest, variables)
         if "{" in rest:
             raise GraphQLError(f"The fake answers flat selections of {root} only", "FAKE")
         return root, project(handler(**args), rest)
+
+    def observable_containers(self, args, selection, variables):
+        """``stixCyberObservable(id) { fields containers(first, entityTypes) { edges { node { fields } } } }``: the
+        containers that list the observable (its ``object`` refs), of the types asked, the first ``first`` of them."""
+        match = CONTAINERS.fullmatch(selection)
+        if match is None:
+            raise GraphQLError("The fake answers `containers(...) { edges { node { fields } } }` only", "FAKE")
+        fields, container_args, node_fields = match.groups()
+        observable = self.find_observable(**args)
+        if observable is None:
+            return None
+        bound = bind(container_args, variables)
+        types = bound.get("entityTypes")
+        found = [self.objects[some_id] for some_id in sorted(observable["containers"])]
+        found = [obj for obj in found if types is None or obj["entity_type"] in types][: bound.get("first")]
+        answer = project(observable, fields)
+        answer["containers"] = {"edges": [{"node": project(obj, node_fields)} for obj in found]}
+        return answer
 
     def check_capability(self, field):
         needed = CAPABILITIES.get(field)

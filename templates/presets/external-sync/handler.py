@@ -7,7 +7,8 @@ others go on. Each mirrored object shows its OpenCTI id in its "OpenCTI" tab in 
 
 OpenCTI keeps one observable per value for the whole platform, shared with every other case
 and source: an IOC whose value changes moves to the observable of its new value, and a deleted
-IOC leaves its case; no observable is renamed or deleted. IOCs become observables, never
+IOC leaves its cases; no observable is renamed or deleted. An object of a case that has no
+incident case yet (the module was enabled after the case was opened) mirrors its case first. IOCs become observables, never
 Indicators (detection rules with a validity of their own, which analysts promote in OpenCTI).
 """
 
@@ -63,12 +64,59 @@ def handle_cases(cases: list, context: Context) -> list:
     opencti = connect(context)
     for case in cases:
         with context.isolate(f"case {case.name!r}"):
-            remember(case, opencti.upsert_case(case.case_id, case.name, case.description))
+            remember(case, opencti.upsert_case(case.case_id, case.name, case.description)["id"])
     return cases
 
 
+def incidents(opencti, case_ids, context):
+    """The incident cases of IRIS cases ``case_ids``; a case never mirrored yet (the module was enabled after it was
+    opened, or its hook failed) is mirrored now, from what IRIS holds."""
+    found = []
+    for case_id in case_ids:
+        incident = opencti.find_case(client.case_stix_id(case_id))
+        if incident is None:
+            case = iris_case(case_id)
+            incident = opencti.upsert_case(case_id, case.name, case.description)
+            remember(case, incident["id"])
+            context.log.info(f"case {case.name!r} mirrored to OpenCTI first: it had no incident case yet")
+        found.append(incident)
+    return found
+
+
+def iris_case(case_id):
+    """IRIS case ``case_id`` as IRIS's database holds it."""
+    # IRIS's own lookup (datamgmt/case/case_db.py:50-51), imported here because it exists only inside IRIS.
+    from app.datamgmt.case.case_db import get_case
+
+    case = get_case(case_id)
+    if case is None:
+        raise LookupError(f"IRIS has no case {case_id}")
+    return case
+{%- if iris().iocs_belong_to_one_case %}
+
+
+def ioc_case_ids(ioc):
+    """The IRIS cases the IOC belongs to: its one case (``case_id``)."""
+    return [ioc.case_id]
+{%- else %}
+
+
+def ioc_case_ids(ioc):
+    """The IRIS cases the IOC is linked to.
+
+    In IRIS 2.4 one IOC row serves every case that has its value and type: IocLink rows
+    (ioc_id, case_id) tie it to them (models/models.py:485-493), added when an analyst adds the
+    value to a case (business/iocs.py:62-64). A case unlinked since stops listing it at the IOC's
+    next update: IRIS fires no hook for an unlink (business/iocs.py:131-133).
+    """
+    from app.models import IocLink
+
+    return sorted({link.case_id for link in IocLink.query.filter_by(ioc_id=ioc.ioc_id).all()})
+{%- endif %}
+
+
 def handle_iocs(iocs: list, context: Context) -> list:
-    """Mirror each IOC of a type in OBSERVABLES as the observable of its value."""
+    """Mirror each IOC of a type in OBSERVABLES as the observable of its value, listed in its cases' incident cases."""
     opencti = connect(context)
     for ioc in iocs:
         with context.isolate(f"IOC {ioc.ioc_value!r}"):
@@ -76,20 +124,11 @@ def handle_iocs(iocs: list, context: Context) -> list:
             if observable_type is None:
                 continue
             wanted = client.observable(observable_type, ioc_types.type_name(ioc), ioc.ioc_value)
-{%- if iris().iocs_belong_to_one_case %}
-            # An IOC belongs to one case (case_id): it is listed in that case's incident too.
+            cases = incidents(opencti, ioc_case_ids(ioc), context)
             remote_id = opencti.mirror_observable(
-                "ioc", ioc.ioc_id, wanted, ioc.ioc_description, previous_id=remembered(ioc),
-                case_id=ioc.case_id, clear_description=is_update(context),
+                "ioc", ioc.ioc_id, wanted, ioc.ioc_description, cases, previous_id=remembered(ioc),
+                clear_description=is_update(context),
             )  # fmt: skip
-{%- else %}
-            # IRIS 2.4's IOCs do not say which case they belong to (they are shared through
-            # IocLink); from IRIS 2.5 on they have case_id and are listed in the case too.
-            remote_id = opencti.mirror_observable(
-                "ioc", ioc.ioc_id, wanted, ioc.ioc_description, previous_id=remembered(ioc),
-                case_id=getattr(ioc, "case_id", None), clear_description=is_update(context),
-            )  # fmt: skip
-{%- endif %}
             remember(ioc, remote_id)
     return iocs
 
@@ -100,9 +139,10 @@ def handle_assets(assets: list, context: Context) -> list:
     for asset in assets:
         with context.isolate(f"asset {asset.asset_name!r}"):
             wanted = client.observable(ASSET_OBSERVABLE, "hostname", asset.asset_name)
+            cases = incidents(opencti, [asset.case_id], context)
             remote_id = opencti.mirror_observable(
-                "asset", asset.asset_id, wanted, asset.asset_description, previous_id=remembered(asset),
-                case_id=asset.case_id, clear_description=is_update(context),
+                "asset", asset.asset_id, wanted, asset.asset_description, cases, previous_id=remembered(asset),
+                clear_description=is_update(context),
             )  # fmt: skip
             remember(asset, remote_id)
     return assets
@@ -136,11 +176,12 @@ def forget(kind, ids, observable_types, context):
     opencti = connect(context)
     for iris_id in ids:
         with context.isolate(f"{kind} {iris_id}"):
-            observable, case = opencti.forget_observable(kind, iris_id, observable_types)
-            if observable is None and case is None:
+            observable, cases = opencti.forget_observable(kind, iris_id, observable_types)
+            if observable is None:
                 context.log.info(f"{kind} {iris_id}: never mirrored to OpenCTI, nothing to remove")
-            elif case is None:
+            elif not cases:
                 context.log.info(f"{kind} {iris_id}: was in no incident case; its observable {observable['id']} stays")
             else:
-                context.log.info(f"{kind} {iris_id}: taken out of incident case {case['id']}; the observable stays")
+                taken = ", ".join(case["id"] for case in cases)
+                context.log.info(f"{kind} {iris_id}: taken out of incident case(s) {taken}; the observable stays")
     return ids

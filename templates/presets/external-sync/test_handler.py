@@ -33,7 +33,17 @@ def make(make_module, opencti):
 @pytest.fixture
 def mirrored_case(make):
     """Case 1, mirrored first: where an IOC carries its case (ioc.case_id), it is listed in that case's incident."""
-    return call(make(), "on_postload_case_create", fake_iris.case())
+    return call(make(), "on_postload_case_create", held())
+
+
+def held(name="#1 - Example case", **attributes):
+    """A case as hooks carry it, held in the fake IRIS's database too (where the module reads a case it mirrors late)."""
+    return fake_iris.host.add_case(fake_iris.case(name, **attributes))
+
+
+def linked(ioc, *case_ids):
+    """The IOC in IRIS cases ``case_ids``, as the IRIS line ties them: IocLink rows in 2.4, ``case_id`` after."""
+    return fake_iris.host.link(ioc, *case_ids)
 
 
 def run(module, hook, *data):
@@ -74,7 +84,7 @@ def tab_id(obj):
 
 
 def test_a_case_is_mirrored_once_and_follows_its_updates_cleared_description_included(make, opencti):
-    case = fake_iris.case("#7 - Phishing wave", description="first")
+    case = held("#7 - Phishing wave", description="first")
 
     call(make(), "on_postload_case_create", case)
     case.description = "second"
@@ -92,10 +102,10 @@ def test_a_case_is_mirrored_once_and_follows_its_updates_cleared_description_inc
 
 
 def test_each_request_carries_the_token_and_a_wrong_token_is_an_error(make, make_module, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case())
+    call(make(), "on_postload_case_create", held())
 
     wrong = make_module(opencti_url=opencti.url, api_token="not-the-token", retries=0)
-    context = run(wrong, "on_postload_case_create", fake_iris.case(case_id=2))
+    context = run(wrong, "on_postload_case_create", held(case_id=2))
 
     ((label, message),) = context.failures
     assert "You must be logged in" in message and "not-the-token" not in message
@@ -176,9 +186,9 @@ def test_a_value_the_client_lets_through_is_one_opencti_takes(package, observabl
 
 
 def test_a_changed_value_moves_the_ioc_and_the_shared_observable_keeps_its_value(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3), fake_iris.case("#4", case_id=4))
-    mine = fake_iris.ioc("evil.example", "domain", ioc_id=1, case_id=3)
-    theirs = fake_iris.ioc("evil.example", "domain", ioc_id=2, case_id=4)
+    call(make(), "on_postload_case_create", held("#3", case_id=3), held("#4", case_id=4))
+    mine = linked(fake_iris.ioc("evil.example", "domain", ioc_id=1), 3)
+    theirs = linked(fake_iris.ioc("evil.example", "domain", ioc_id=2), 4)
     call(make(), "on_postload_ioc_create", mine, theirs)
     shared = observable(opencti, "evil.example")
 
@@ -193,8 +203,8 @@ def test_a_changed_value_moves_the_ioc_and_the_shared_observable_keeps_its_value
 
 
 def test_a_value_changed_to_one_that_exists_joins_it_and_merges_nothing(make, opencti, mirrored_case):
-    first = fake_iris.ioc("a.example", "domain", ioc_id=1, case_id=1)
-    second = fake_iris.ioc("b.example", "domain", ioc_id=2, case_id=1)
+    first = linked(fake_iris.ioc("a.example", "domain", ioc_id=1), 1)
+    second = linked(fake_iris.ioc("b.example", "domain", ioc_id=2), 1)
     call(make(), "on_postload_ioc_create", first, second)
 
     first.ioc_value = "b.example"
@@ -208,8 +218,8 @@ def test_a_value_changed_to_one_that_exists_joins_it_and_merges_nothing(make, op
 
 
 def test_a_changed_type_leaves_no_orphan(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3))
-    ioc = fake_iris.ioc("198.51.100.1", "ip-dst", ioc_id=1, case_id=3)
+    call(make(), "on_postload_case_create", held("#3", case_id=3))
+    ioc = linked(fake_iris.ioc("198.51.100.1", "ip-dst", ioc_id=1), 3)
     call(make(), "on_postload_ioc_create", ioc)
 
     ioc.ioc_value, ioc.ioc_type.type_name = "evil.example", "domain"
@@ -226,9 +236,9 @@ def test_a_changed_type_leaves_no_orphan(make, opencti):
 
 
 def test_a_deleted_ioc_leaves_its_case_and_its_shared_observable_stays(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3), fake_iris.case("#4", case_id=4))
-    call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=5, case_id=3),
-         fake_iris.ioc("evil.example", "domain", ioc_id=6, case_id=4))  # fmt: skip
+    call(make(), "on_postload_case_create", held("#3", case_id=3), held("#4", case_id=4))
+    call(make(), "on_postload_ioc_create", linked(fake_iris.ioc("evil.example", "domain", ioc_id=5), 3),
+         linked(fake_iris.ioc("evil.example", "domain", ioc_id=6), 4))  # fmt: skip
 
     call(make(), "on_postload_ioc_delete", 5)
     assert listed(opencti, case_of(opencti, "#3")) == ["evil.example"]  # delete_remote is off
@@ -241,9 +251,9 @@ def test_a_deleted_ioc_leaves_its_case_and_its_shared_observable_stays(make, ope
 
 
 def test_a_deleted_ioc_leaves_the_observable_in_its_case_while_an_asset_of_the_case_is_it(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case("#3", case_id=3))
+    call(make(), "on_postload_case_create", held("#3", case_id=3))
     call(make(), "on_postload_asset_create", fake_iris.asset("wks-9", asset_id=1, case_id=3, asset_description=""))
-    call(make(), "on_postload_ioc_create", fake_iris.ioc("wks-9", "hostname", ioc_id=7, case_id=3))
+    call(make(), "on_postload_ioc_create", linked(fake_iris.ioc("wks-9", "hostname", ioc_id=7), 3))
 
     call(make(delete_remote=True), "on_postload_ioc_delete", 7)
     assert listed(opencti, case_of(opencti, "#3")) == ["wks-9"]
@@ -263,7 +273,7 @@ def test_deleting_what_was_never_mirrored_succeeds_and_says_so(make, opencti, ca
 
 
 def test_a_deleted_case_is_deleted_in_opencti_and_its_observables_stay(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case(case_id=9))
+    call(make(), "on_postload_case_create", held(case_id=9))
     call(make(), "on_postload_asset_create", fake_iris.asset("wks-1", case_id=9, asset_description=""))
 
     call(make(), "on_postload_case_delete", 9)
@@ -322,15 +332,15 @@ def test_an_answer_of_another_shape_is_named_with_what_came(make, opencti, case)
 def test_a_token_echoed_back_is_masked_before_the_answer_is_cut_short(make, opencti):
     opencti.scripted.append((502, "x" * 80 + f"Authorization: Bearer {TOKEN}"))  # the cut falls in the token
 
-    context = run(make(), "on_postload_case_create", fake_iris.case())
+    context = run(make(), "on_postload_case_create", held())
 
     ((_, message),) = context.failures
     assert "HTTP 502" in message and TOKEN[:8] not in message
 
 
 def test_a_permission_error_is_reported_not_taken_for_a_missing_object(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case(case_id=9))
-    call(make(), "on_postload_ioc_create", fake_iris.ioc("evil.example", "domain", ioc_id=5, case_id=9))
+    call(make(), "on_postload_case_create", held(case_id=9))
+    call(make(), "on_postload_ioc_create", linked(fake_iris.ioc("evil.example", "domain", ioc_id=5), 9))
     opencti.capabilities -= {"KNOWLEDGE", "KNOWLEDGE_KNUPDATE_KNDELETE"}
 
     ioc_delete = run(make(delete_remote=True), "on_postload_ioc_delete", 5)
@@ -343,16 +353,59 @@ def test_a_permission_error_is_reported_not_taken_for_a_missing_object(make, ope
     assert len(opencti.cases()) == 1 and listed(opencti, opencti.cases()[0]) == ["evil.example"]
 
 
-def test_an_asset_of_a_case_never_mirrored_is_reported_and_the_others_go_on(make, opencti):
-    call(make(), "on_postload_case_create", fake_iris.case("#1", case_id=1))
+def test_an_object_of_a_case_never_mirrored_mirrors_the_case_first_from_iris(make, opencti, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
+    late = held("#5 - Opened before the module", case_id=5, description="Seen on the mail gateway")
+    ioc = linked(fake_iris.ioc("evil.example", "domain", ioc_id=3), 5)
+
+    call(make(), "on_postload_asset_create", fake_iris.asset("wks-2", asset_id=2, case_id=5, asset_description=""))
+    call(make(), "on_postload_ioc_create", ioc)
+
+    (incident,) = opencti.cases()  # mirrored once, by the first object
+    assert (incident["name"], incident["description"]) == ("#5 - Opened before the module", "Seen on the mail gateway")
+    assert listed(opencti, incident) == ["evil.example", "wks-2"]
+    assert tab_id(late) == incident["id"]
+    assert sum("mirrored to OpenCTI first" in message for message in caplog.messages) == 1
+
+
+def test_an_object_of_a_case_iris_does_not_hold_is_reported_and_the_others_go_on(make, opencti):
+    call(make(), "on_postload_case_create", held("#1", case_id=1))
     orphan = fake_iris.asset("wks-2", asset_id=2, case_id=5, asset_description="")
     mirrored = fake_iris.asset("wks-3", asset_id=3, case_id=1, asset_description="")
 
     context = run(make(), "on_postload_asset_create", orphan, mirrored)
 
     ((label, message),) = context.failures
-    assert label == "asset 'wks-2'" and "IRIS case 5 has no incident case in OpenCTI" in message
+    assert label == "asset 'wks-2'" and "IRIS has no case 5" in message
+    assert [case["name"] for case in opencti.cases()] == ["#1"]
     assert listed(opencti, case_of(opencti, "#1")) == ["wks-3"]
+{%- if not iris().iocs_belong_to_one_case %}
+
+
+def test_an_ioc_is_listed_in_every_case_iris_links_it_to_and_its_listings_follow_it(make, opencti, iris):
+    # IRIS 2.4 keeps one IOC row per value and type, linked to each case that has it (IocLink).
+    held("#3", case_id=3), held("#4", case_id=4), held("#5", case_id=5)
+    ioc = linked(fake_iris.ioc("evil.example", "domain", ioc_id=7), 3, 4)
+    call(make(), "on_postload_ioc_create", ioc)
+    assert [listed(opencti, case_of(opencti, name)) for name in ("#3", "#4")] == [["evil.example"]] * 2
+
+    ioc.ioc_value = "other.example"
+    iris.unlink(7, 4)  # IRIS fires no hook for it: the next update takes the IOC out of #4
+    linked(ioc, 5)
+    call(make(), "on_postload_ioc_update", ioc)
+
+    assert [listed(opencti, case_of(opencti, name)) for name in ("#3", "#4", "#5")] == [
+        ["other.example"], [], ["other.example"]
+    ]  # fmt: skip
+    assert observable(opencti, "evil.example")["x_opencti_stix_ids"] == []
+
+    iris.unlink(7, 3), iris.unlink(7, 5)  # the last link gone, IRIS deletes the IOC and fires the hook
+    call(make(delete_remote=True), "on_postload_ioc_delete", 7)
+
+    assert all(listed(opencti, case) == [] for case in opencti.cases())
+    assert all(len(case["x_opencti_stix_ids"]) == 1 for case in opencti.cases())  # each its own alias only
+    assert observable(opencti, "other.example")["x_opencti_stix_ids"] == []
+{%- endif %}
 
 
 def test_a_description_emptied_by_an_update_is_emptied_but_a_new_ioc_keeps_a_shared_one(make, opencti, mirrored_case):

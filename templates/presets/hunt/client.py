@@ -27,12 +27,17 @@ class Artifact:
     matched: str  # VQL of the hash(es) a result row matched: one value, or a dict of them
     header: str = ""  # a line before the list: the header of a CSV parameter
     parameters: dict = field(default_factory=dict)  # other parameters, the same for every hunt
+    settings: dict = field(default_factory=dict)  # module setting -> the parameter it fills (where it searches)
 
 
-# Looks for the hashes among the files under TargetGlob (C:/Users/**/* unless you set it in
-# parameters) on every client, hashing them as it goes.
+# Looks for the hashes among the files under TargetGlob on every client, read through Accessor,
+# hashing them as it goes: both are settings (target_glob, accessor), whose defaults are the
+# artifact's own (C:/Users/**/*, auto).
 HASH_HUNTER = Artifact(
-    "Generic.Detection.HashHunter", {"md5": "MD5List", "sha1": "SHA1List", "sha256": "SHA256List"}, matched="Hash"
+    "Generic.Detection.HashHunter",
+    {"md5": "MD5List", "sha1": "SHA1List", "sha256": "SHA256List"},
+    matched="Hash",
+    settings={"target_glob": "TargetGlob", "accessor": "Accessor"},
 )
 # Looks MD5s up in each client's hash database, which Generic.Forensic.LocalHashes.Glob fills.
 LOCAL_HASHES = Artifact("Generic.Forensic.LocalHashes.Query", {"md5": "Hashes"}, matched="MD5", header="Hash\n")
@@ -105,12 +110,13 @@ class Velociraptor:
     made: each may take ``timeout`` seconds, or what is left of the budget when that is less.
     """
 
-    def __init__(self, query, timeout, budget, artifact=None):
+    def __init__(self, query, timeout, budget, artifact=None, scope=None):
         self.query = query
         self.timeout = timeout
         self.budget = budget
         self.deadline = monotonic() + budget
         self.artifact = artifact or ARTIFACT
+        self.scope = scope or {}  # where the hunts search: the artifact's parameters the settings fill (scope())
 
     def ask(self, vql, env):
         seconds = min(self.timeout, self.deadline - monotonic())
@@ -163,7 +169,7 @@ class Velociraptor:
         """Start one hunt on every client for ``hashes`` ({hash type: [hash, ...]}); its hunt id."""
         artifact = self.artifact
         lists = {artifact.lists[kind]: artifact.header + "\n".join(values) for kind, values in hashes.items()}
-        values = {**artifact.parameters, **lists}
+        values = {**artifact.parameters, **self.scope, **lists}
         env = {"Description": description, "ArtifactName": artifact.name, **values}
         names = ", ".join(f"{name}={name}" for name in values)  # parameter names are code, never IRIS data
         answer = self.ask(START_HUNT.format(seconds=int(expires_in), artifact=artifact.name, parameters=names), env)
@@ -185,6 +191,16 @@ class Velociraptor:
         if not answer.rows and answer.reasons():
             raise VelociraptorError(answer.reasons())
         return [host(row) for row in answer.rows]
+
+
+def scope(artifact, settings):
+    """{parameter: value} of the artifact's parameters that settings fill: where its hunts search."""
+    return {parameter: getattr(settings, name) for name, parameter in artifact.settings.items()}
+
+
+def hunt_owner(owner, scope):
+    """How the hunts of ``owner`` searching ``scope`` are described: a hunt is reused only where it searches."""
+    return f"{owner} ({', '.join(f'{name}={value}' for name, value in scope.items())})" if scope else owner
 
 
 def hunt_description(owner, hashes):

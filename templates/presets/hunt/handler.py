@@ -41,12 +41,14 @@ def handle_iocs(iocs: list, context: Context) -> list:
     check_settings(settings)
     # The README's budget: up to Timeout to find or start the hunts, the wait, up to Timeout for the last poll.
     budget = settings.timeout + settings.wait_seconds + settings.timeout
-    velociraptor = client.Velociraptor(client.connect(settings), settings.timeout, budget)
+    scope = client.scope(client.ARTIFACT, settings)  # where the hunt searches: named in each IOC's report
+    velociraptor = client.Velociraptor(client.connect(settings), settings.timeout, budget, scope=scope)
+    owner = client.hunt_owner(OWNER, scope)  # a running hunt is reused only where it searches the same files
     hashes = {}
     for _, hash_type, digest in hunted:
         hashes.setdefault(hash_type, {})[digest] = None  # each hash once, in order
     hunt_of, started = velociraptor.hunt_each(
-        {kind: list(digests) for kind, digests in hashes.items()}, OWNER, settings.hunt_hours * 3600, Claims(settings)
+        {kind: list(digests) for kind, digests in hashes.items()}, owner, settings.hunt_hours * 3600, Claims(settings)
     )
     for hunt_id in dict.fromkeys(hunt_of.values()):
         done = "started" if hunt_id in started else "already running, reused"
@@ -54,7 +56,7 @@ def handle_iocs(iocs: list, context: Context) -> list:
         context.log.info(f"Hunt {hunt_id} {done} for {count} IOC(s)")
     for ioc, _, digest in hunted:  # recorded now: waiting may fail, the hunt runs on anyway
         iris_objects.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:hunted"])
-        write_report(ioc, settings, report_fields(hunt_of[digest], None, None))
+        write_report(ioc, settings, report_fields(hunt_of[digest], scope, None, None))
     hosts, problem = client.wait_for_hits(
         lambda: [host for hunt_id in dict.fromkeys(hunt_of.values()) for host in velociraptor.hosts_with_hits(hunt_id)],
         set(hunt_of),
@@ -65,7 +67,7 @@ def handle_iocs(iocs: list, context: Context) -> list:
         seen = sorted({host.name for host in hosts if digest in host.hashes})
         if seen:
             iris_objects.add_tags(ioc, "ioc_tags", [f"{TAG_PREFIX}:seen"])
-        write_report(ioc, settings, report_fields(hunt_of[digest], seen, problem))
+        write_report(ioc, settings, report_fields(hunt_of[digest], scope, seen, problem))
     return iocs
 
 
@@ -113,14 +115,18 @@ def check_settings(settings):
         value = getattr(settings, name)
         if value is None or value < minimum:
             raise client.ConfigError(f"{human} ({name}) is {value}: set {minimum} or more. {why}")
+    for name, parameter in client.ARTIFACT.settings.items():
+        if not (getattr(settings, name) or "").strip():
+            raise client.ConfigError(f"{name} is empty: it is {client.ARTIFACT.name}'s {parameter}; set one")
 
 
-def report_fields(hunt_id, hosts, problem):
-    """The rows of the report tab: the hunt, and the hosts that had the hash by the end of the wait."""
+def report_fields(hunt_id, scope, hosts, problem):
+    """The rows of the report tab: the hunt, where it searches (``scope``: the glob, the accessor), and the hosts that
+    had the hash by the end of the wait."""
     # TODO: more of what your artifact's rows hold, if analysts need it (select it in client.HOSTS_WITH_HITS).
     if hosts is None:
-        return {"Hunt": hunt_id, "Hosts": "hunt started, no rows yet"}
-    fields = {"Hunt": hunt_id, "Hosts with the hash": len(hosts), "Hosts": ", ".join(hosts) or "none yet"}
+        return {"Hunt": hunt_id, **scope, "Hosts": "hunt started, no rows yet"}
+    fields = {"Hunt": hunt_id, **scope, "Hosts with the hash": len(hosts), "Hosts": ", ".join(hosts) or "none yet"}
     if problem:
         fields["Last poll"] = f"failed ({problem}); the hunt goes on: follow it in Velociraptor"
     return fields

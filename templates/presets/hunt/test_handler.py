@@ -120,6 +120,7 @@ def test_one_hunt_covers_every_hash_type_and_each_ioc_names_its_hosts(configure,
     (started,) = velociraptor.hunts.values()
     assert started.parameters["Generic.Detection.HashHunter"] == {
         "MD5List": md5(EVIL), "SHA1List": sha1(OTHER), "SHA256List": f"{sha256(EVIL)}\n{sha256(NOWHERE)}",
+        "TargetGlob": "C:/Users/**/*", "Accessor": "auto",  # the settings' defaults, the artifact's own
     }  # fmt: skip
     assert "WKS-001" in report(by_md5) and "WKS-002" not in report(by_md5)
     assert "WKS-002" in report(by_sha1) and "WKS-001" not in report(by_sha1)
@@ -146,7 +147,7 @@ def test_a_hash_with_a_running_hunt_of_the_module_reuses_it(configure, velocirap
 
     assert len(hunts_started(velociraptor)) == 2  # the second call started one for OTHER only
     (second,) = set(velociraptor.hunts) - {first}
-    assert velociraptor.hunts[second].parameters["Generic.Detection.HashHunter"] == {"MD5List": md5(OTHER)}
+    assert velociraptor.hunts[second].parameters["Generic.Detection.HashHunter"]["MD5List"] == md5(OTHER)
     assert first in report(again) and "WKS-001" in report(again)
 
 
@@ -224,7 +225,9 @@ def test_a_bad_hash_fails_its_own_ioc_and_the_others_are_hunted(configure, veloc
     assert list(failures) == [f"IOC {ioc.ioc_value!r}" for ioc in (smuggled, quoted, short)]
     assert "not a valid md5 hash: 32 hexadecimal digits expected" in failures[f"IOC {smuggled.ioc_value!r}"]
     (started,) = velociraptor.hunts.values()
-    assert started.parameters["Generic.Detection.HashHunter"] == {"MD5List": md5(EVIL)}
+    given = started.parameters["Generic.Detection.HashHunter"]
+    lists = {name: value for name, value in given.items() if name.endswith("List")}
+    assert lists == {"MD5List": md5(EVIL)}
     assert "WKS-001" in report(good)
     assert report(smuggled) == "" and smuggled.ioc_tags == ""
 
@@ -243,15 +246,37 @@ def test_a_hash_type_the_artifact_does_not_take_fails_its_ioc(configure, velocir
 
 
 def test_the_artifacts_own_parameters_go_with_every_hunt(configure, velociraptor, monkeypatch):
-    linux = client.Artifact(**{**vars(client.HASH_HUNTER), "parameters": {"TargetGlob": "/home/**/*"}})
-    monkeypatch.setattr(client, "ARTIFACT", linux)
-    ioc = fake_iris.ioc(md5(EVIL), "md5")
+    small = client.Artifact(**{**vars(client.HASH_HUNTER), "parameters": {"SizeMax": "1048576"}})
+    monkeypatch.setattr(client, "ARTIFACT", small)
 
-    hunt(configure(), ioc)
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"))
 
     (started,) = velociraptor.hunts.values()
-    assert started.parameters["Generic.Detection.HashHunter"]["TargetGlob"] == "/home/**/*"
-    assert "WKS-001" not in report(ioc)  # its file is under C:/Users
+    assert started.parameters["Generic.Detection.HashHunter"]["SizeMax"] == "1048576"
+
+
+def test_the_glob_and_accessor_are_settings_and_the_report_names_the_glob_its_hunt_used(configure, velociraptor):
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+    hunt(configure(), ioc)
+    assert "C:/Users/**/*" in report(ioc) and "WKS-001" in report(ioc)  # its file is under C:/Users
+
+    hunt(configure(target_glob="/{home,Users}/**/*", accessor="file"), ioc)
+
+    first, second = velociraptor.hunts.values()  # the running hunt searches elsewhere: not reused
+    assert second.parameters["Generic.Detection.HashHunter"]["TargetGlob"] == "/{home,Users}/**/*"
+    assert second.parameters["Generic.Detection.HashHunter"]["Accessor"] == "file"
+    assert second.hunt_id in report(ioc) and "/{home,Users}/**/*" in report(ioc) and "C:/Users" not in report(ioc)
+    assert "WKS-001" not in report(ioc)
+
+    hunt(configure(), ioc)  # back to the default: the first hunt, still running, is reused
+    assert len(velociraptor.hunts) == 2 and first.hunt_id in report(ioc)
+
+
+def test_an_empty_glob_is_refused_before_anything_is_sent(configure, velociraptor):
+    status = run(configure(target_glob=" "), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure() and "target_glob is empty" in status.get_message()
+    assert velociraptor.hunts == {}
 
 
 def test_a_refused_hunt_reports_the_reason_the_server_logged(configure, velociraptor):

@@ -1,0 +1,70 @@
+"""`make try` as a module's author runs it again and again: after a change of code and of the settings it
+declares, and with nothing changed."""
+
+import json
+
+from .deploy import assert_iris_unharmed, bake_and_try, run_try
+
+
+def test_make_try_reinstalls_on_a_change_keeps_stored_settings_and_installs_nothing_when_unchanged(rig, bake):
+    answers = {"module_type": "processor", "preset": "blank", "keyword": "e2etry"}
+    module, _ = bake_and_try(rig, bake, answers)
+    try:
+        assert_iris_unharmed(module)
+        assert module.install.returncode == 0, module.install.output
+        first = module.id
+
+        # The author switches the manual hook off through the settings file, then adds a setting.
+        (module.folder / "try-settings.json").write_text(json.dumps({"on_manual_trigger_ioc": False}))
+        config = module.folder / module.package / "config.py"
+        config.write_text(config.read_text() + NEW_SETTING)
+        changed = run_try(module, {"on_manual_trigger_ioc": False})
+        assert changed.returncode == 0, changed.output
+        assert changed.restarts, f"the changed code was not installed:\n{changed.output}"
+        assert "removing the module from IRIS and adding it again" in changed.output
+
+        # Nothing changed: no install, the stored settings kept, the new setting's value too.
+        again = run_try(module, {})
+        assert again.returncode == 0, again.output
+        assert not again.restarts and "is what IRIS's containers hold" in again.output, again.output
+        (row,) = [row for row in rig.api.modules() if row["module_human_name"] == module.human_name]
+        module.id = row["id"]
+        stored = {entry["param_name"]: entry.get("value") for entry in rig.api.module_config(module.id)}
+        assert module.id != first
+        assert stored["on_manual_trigger_ioc"] is False, stored
+        assert stored["e2e_new"] == "kept", stored
+        assert {hook for _, hook, _ in rig.api.registered_hooks(module.package)} == {"on_postload_ioc_create"}
+        assert "on_manual_trigger_ioc" not in again.output.split("hooks:")[1].splitlines()[0]
+    finally:
+        rig.forget(module)
+
+
+NEW_SETTING = """
+CONFIGURATION.append(
+    {
+        "param_name": "e2e_new",
+        "param_human_name": "New",
+        "param_description": "A setting added after the module was in IRIS.",
+        "default": "kept",
+        "mandatory": True,
+        "type": "string",
+        "section": "Main",
+    }
+)
+"""
+
+
+def test_make_try_drives_one_sample_of_every_kind_a_module_hooks(rig, bake):
+    """A blank module on every post-load hook (``_hooks=all``'s defaults): make try makes, changes and deletes
+    an object of each kind through IRIS's own routes, and every task comes and succeeds."""
+    answers = {"module_type": "processor", "preset": "blank", "keyword": "e2etryall", "_hooks": "all"}
+    module, _ = bake_and_try(rig, bake, answers)
+    try:
+        output = module.install.output
+        assert module.install.returncode == 0, output
+        for kind in ("case", "ioc", "asset", "note", "event", "task", "evidence", "alert"):
+            for change in ("create", "update", "delete"):
+                assert f"OK    {module.package}::on_postload_{kind}_{change} " in output, (kind, change, output)
+        assert "FAIL" not in output
+    finally:
+        rig.forget(module)
