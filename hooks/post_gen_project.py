@@ -14,6 +14,8 @@ INIT_GIT = {{ cookiecutter._init_git | python_literal }}
 AUTHOR = {{ cookiecutter.author | python_literal }}
 EMAIL = {{ cookiecutter.email | python_literal }}
 CONTEXT = json.loads({{ cookiecutter | tojson | python_literal }})
+# The answers' order in the context (tojson sorts them): cruft writes them in this order.
+CONTEXT_ORDER = json.loads({{ cookiecutter.keys() | list | tojson | python_literal }})
 TEMPLATE_DIR = Path({{ template_dir | python_literal }})
 # The template as cruft and the README name it: a URL or gh:... as given, a local path as the
 # absolute path cookiecutter read (a relative one was relative to wherever it ran).
@@ -27,7 +29,7 @@ UNUSED_FILES = [
 {%- endfor %}
 ]
 FILES_OF_TYPE = {
-    "processor": [Path(PACKAGE, "processor.py"), Path("tests/test_hooks.py")],
+    "processor": [Path(PACKAGE, "processor.py"), Path(PACKAGE, "iris_hooks.py"), Path("tests/test_hooks.py")],
     "pipeline": [Path(PACKAGE, "pipeline.py"), Path("tests/test_pipeline.py")],
 }
 
@@ -46,7 +48,16 @@ def record_answers():
     cruft passes a re-bake only the answers whose name does not start with ``_``; the private
     answers (``_hooks``, ``_license``...) reach it as cookiecutter's ``default_context`` when
     it runs as ``COOKIECUTTER_CONFIG=.cruft.json cruft ...``.
+
+    cruft writes ``.cruft.json`` itself when it bakes, so there is one writer of each version:
+    ``cruft create`` writes it after this hook, so the file committed here is the one cruft
+    writes, byte for byte, and the new project's tree is clean; the bakes ``cruft update``
+    compares get none, so an update changes only its commit, without a conflict.
     """
+    if "_commit" in CONTEXT:  # only cruft gives the template's commit to a bake
+        if not regenerated_by_cruft():
+            Path(".cruft.json").write_text(cruft_record(), encoding="utf-8")
+        return
     context = {key: value for key, value in CONTEXT.items() if key not in ("_output_dir", "_repo_dir")}
     context["_template"] = RECORDED_TEMPLATE
     record = {
@@ -59,6 +70,14 @@ def record_answers():
         "default_context": {key: CONTEXT[key] for key in PRIVATE_ANSWERS},
     }
     Path(".cruft.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def cruft_record():
+    """What ``cruft create`` writes (cruft's create.py and json_dumps), its checkout and directory as without options."""
+    context = {key: CONTEXT[key] for key in CONTEXT_ORDER}
+    record = {"template": context["_template"], "commit": context["_commit"], "checkout": None,
+              "context": {"cookiecutter": context}, "directory": None}  # fmt: skip
+    return json.dumps(record, ensure_ascii=False, indent=2, separators=(",", ": ")) + "\n"
 
 
 def template_commit():

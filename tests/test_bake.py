@@ -43,8 +43,9 @@ def test_no_template_debris_in_any_file(project):
 def test_todo_marks_only_where_the_user_logic_goes(project):
     answers, folder = project
     marked = sorted(path.name for path in folder.rglob("*") if path.is_file() and "# TODO" in path.read_text("utf-8"))
-    # The handler and its test, and the client where a preset has one.
-    assert {"handler.py", "test_handler.py"} <= set(marked) <= {"handler.py", "test_handler.py", "client.py"}
+    # The handler and its test, and where a preset has a service: its client and its fake, where a port starts.
+    assert {"handler.py", "test_handler.py"} <= set(marked)
+    assert all(name in ("handler.py", "test_handler.py", "client.py") or name.startswith("fake_") for name in marked)
 
 
 def test_only_the_files_of_the_chosen_type_are_left(project):

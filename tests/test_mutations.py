@@ -22,7 +22,13 @@ MUTATIONS = {
     "hook IRIS does not have": [("{class}.py", '"on_postload_ioc_create"', '"on_postload_ioc_created"')],
     "setting renamed, code not": [("config.py", '"param_name": "move_processed"', '"param_name": "move_files"')],
     "evidence read whole": [("handler.py", "for _record in evidence:", "for _record in evidence.read().splitlines():")],
-    "hook switched off still run": [("processor.py", "if not getattr(context.settings, hook_name):", "if False:")],
+    "hook switched off still run": [
+        (
+            "processor.py",
+            "if not answered(self.checked_registrations(context.settings), hook_name, hook_ui_name):",
+            "if False:",
+        )
+    ],
     "hook switched off left registered": [("processor.py", "        db.session.commit()", "        pass")],
     "preload hook answering nothing": [("processor.py", "if PRELOAD in hook_name and not result:", "if False:")],
     "failed objects not reported": [("processor.py", "        if not failures:", "        if True:")],

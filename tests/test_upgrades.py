@@ -134,3 +134,36 @@ def test_the_readmes_rebake_command_works_as_printed(tmp_path):
     )
 
     assert done.returncode == 0, done.stdout + done.stderr  # diff -ru: the same tree
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="cruft needs git")
+def test_a_project_cruft_creates_starts_clean_and_takes_the_next_commit_without_a_conflict(tmp_path):
+    template = tmp_path / "template"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(template)], check=True)
+    create = [sys.executable, "-m", "cruft", "create", "-y", "--extra-context", '{"keyword": "created"}', str(template)]
+    # In a process of its own, away from this checkout (see bake_from_a_clone).
+    created = subprocess.run(create, cwd=tmp_path, capture_output=True, text=True)
+    project = tmp_path / "iris-created-module"
+    assert created.returncode == 0, created.stdout + created.stderr
+
+    def status():
+        return subprocess.run(["git", "status", "--porcelain"], cwd=project, capture_output=True, text=True).stdout
+
+    # cruft writes .cruft.json after the bake's first commit: the same bytes, so nothing to commit.
+    assert status() == ""
+    readme = template / "{{cookiecutter.module_name}}" / "README.md"
+    readme.write_text(
+        readme.read_text("utf-8").replace("## Develop\n", "## Develop\n\nA fix of the template.\n"), "utf-8"
+    )
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "commit", "-qam", "A fix"], cwd=template, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=template, capture_output=True, text=True).stdout.strip()
+
+    update = cruft(project, "update", "-y")
+
+    assert update.returncode == 0, update.stdout + update.stderr
+    assert sorted(status().splitlines()) == [" M .cruft.json", "M  README.md"]  # no conflict, no .rej
+    assert "A fix of the template." in (project / "README.md").read_text("utf-8")
+    record = (project / ".cruft.json").read_text("utf-8")
+    assert json.loads(record)["commit"] == head and "<<<<<<<" not in record
+    assert cruft(project, "diff", "--exit-code").returncode == 0

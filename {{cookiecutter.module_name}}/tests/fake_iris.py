@@ -6,7 +6,8 @@ talk to: the module's stored settings, the server settings, the hooks it registe
 ``load_like_iris()`` loads the module class as IRIS's loader does and ``health_problems()``
 lists what IRIS's health check and settings page would refuse. Hooks go through a fake of
 IRIS's database session: what is not committed is not saved, and a queued hook writes its
-objects back as they were when it was queued, as IRIS's worker does. The factories at the end
+objects back as they were when it was queued, as IRIS's worker does. IRIS's ``IocSchema`` and
+``CaseAssetsSchema`` (``app.schema.marshables``) dump objects as IRIS's do. The factories at the end
 build the objects hooks carry, with the attributes {{ iris().name }}'s models have: add the ones
 your handler reads.
 
@@ -51,8 +52,10 @@ class FakeIris:
     def __init__(self):
         self.stored_settings = {}  # module name -> its settings, as IRIS stores them
         self.server_settings = {"http_proxy": "", "https_proxy": ""}  # lowercase, as IRIS names them
-        self.hooks = {}  # hook name -> menu label (None for automatic hooks), as saved in IRIS's database
-        self.unsaved_removals = set()  # hooks deleted in the session (deregistered), saved by the next commit
+        # (hook name, label) rows, as saved in IRIS's database: one per hook and label (module_handler.py:366-370)
+        self.registrations = set()
+        self.unsaved_removals = set()  # rows deleted in the session (deregistered), gone at the next commit
+        self.package = None  # the module's package, IRIS's name for it (module_name in its tables)
         self.active = True  # the module's switch on IRIS's modules page
         self.added_attributes = []  # (object, tab, field, type, value) added to objects
 {%- if iris().iocs_belong_to_one_case %}
@@ -84,25 +87,39 @@ class FakeIris:
             if setting["param_name"] in values:
                 setting["value"] = values[setting["param_name"]]
         self.stored_settings[module_class._module_name] = settings
+        self.package = module_class.__module__.partition(".")[0]
+
+    @property
+    def hooks(self):
+        """Hook name -> the labels it is registered under (None for an automatic hook), as saved."""
+        saved = {}
+        for name, label in sorted(self.registrations, key=lambda row: (row[0], row[1] or "")):
+            saved.setdefault(name, []).append(label)
+        return saved
 
     # What iris-interface calls, with IRIS's signatures and return values.
     def register_hook(self, module_id, iris_hook_name, manual_hook_name=None, run_asynchronously=True):
+        """module_handler.py:325-390: one row per hook and label; a manual hook without a label gets one made up."""
+        if "on_manual_trigger_" in iris_hook_name and not manual_hook_name:
+            manual_hook_name = f"{self.package}::{iris_hook_name}"  # module_handler.py:350-354
         if iris_hook_name not in IRIS_HOOKS:
             return False, [f"Hook {iris_hook_name} is unknown to IRIS {CATALOGUE['iris_version']}"]
-        if iris_hook_name in self.hooks and iris_hook_name not in self.unsaved_removals:
+        row = (iris_hook_name, manual_hook_name)
+        # The look-up runs after the session's pending deletions are flushed: a row deregistered in
+        # this request is not found, so a new one is added (module_handler.py:366-371).
+        if row in self.registrations and row not in self.unsaved_removals:
             return True, [f"Hook {iris_hook_name} already registered"]
         # A new registration is committed at once, and with it whatever the session had pending,
         # such as an earlier deregistration (module_handler.py:380-383).
-        self.unsaved_removals.discard(iris_hook_name)
-        self.hooks[iris_hook_name] = manual_hook_name
+        self.unsaved_removals.discard(row)
+        self.registrations.add(row)
         self.session_commit()
         return True, [f"Hook {iris_hook_name} registered"]
 
     def deregister_from_hook(self, module_id, iris_hook_name):
-        # Deleted in the session, never committed (module_handler.py:393-413): saved only by a
-        # later commit in the same request, IRIS's or the module's.
-        if iris_hook_name in self.hooks:
-            self.unsaved_removals.add(iris_hook_name)
+        # Every row of the hook, whatever its label, deleted in the session and never committed
+        # (module_handler.py:393-413): saved only by a later commit in the same request, IRIS's or the module's.
+        self.unsaved_removals.update(row for row in self.registrations if row[0] == iris_hook_name)
         return True, ["Hook deregistered"]
 
     def end_request(self, saved):
@@ -148,38 +165,45 @@ class FakeIris:
     def call_hook(self, module_class, hook_name, data, hook_ui_name=None):
         """Fire ``hook_name`` as IRIS's call_modules_hook does (module_handler.py:495-583).
 
-        Only an active module registered to the hook is called. An ``on_preload_`` hook runs in
-        the request: for a single object, element [0] of a successful status's data replaces
-        it, outside IRIS's error handling, so an empty list raises IndexError (HTTP 500 for
-        the analyst); IRIS returns the request data. Other hooks are queued for the worker and
-        run at once here (``queue_hook``, ``run_task``); they return the status, or None when
-        the module was not called.
+        IRIS calls an active module once for each of its registrations of the hook, or only for
+        the one labelled ``hook_ui_name`` (the menu entry clicked), passing that registration's
+        label (module_handler.py:512-547). An ``on_preload_`` hook runs in the request: for a
+        single object, element [0] of a successful status's data replaces it, outside IRIS's
+        error handling, so an empty list raises IndexError (HTTP 500 for the analyst); IRIS
+        returns the request data. Other hooks are queued for the worker and run at once here
+        (``queue_hooks``, ``run_task``): the status, None when the module was not called, or
+        the statuses in a list when several registrations answered.
         """
         if "on_preload_" not in hook_name:
-            task = self.queue_hook(module_class, hook_name, data, hook_ui_name)
-            return None if task is None else self.run_task(task)
-        if not self._answers(hook_name, hook_ui_name):
-            return data
+            statuses = [self.run_task(task) for task in self.queue_hooks(module_class, hook_name, data, hook_ui_name)]
+            return statuses[0] if len(statuses) == 1 else statuses or None
         was_list = isinstance(data, list)
-        status = module_class().hooks_handler(hook_name, self.hooks[hook_name], data if was_list else [data])
-        if status.is_success():
-            return status.get_data() if was_list else status.get_data()[0]
+        for label in self._answering(hook_name, hook_ui_name):
+            status = module_class().hooks_handler(hook_name, label, data if was_list else [data])
+            if status.is_success():
+                data = status.get_data() if was_list else status.get_data()[0]
         return data
 
-    def _answers(self, hook_name, hook_ui_name):
-        """Whether IRIS calls the module for the hook: active, registered, and the menu entry's if one is named."""
-        if not self.active or hook_name not in self.hooks:
-            return False
-        return hook_ui_name is None or self.hooks[hook_name] == hook_ui_name
+    def _answering(self, hook_name, hook_ui_name):
+        """The labels of the module's registrations IRIS calls for the hook: none while the module is off."""
+        if not self.active:
+            return []
+        return [label for label in self.hooks.get(hook_name, []) if hook_ui_name is None or label == hook_ui_name]
+
+    def queue_hooks(self, module_class, hook_name, data, hook_ui_name=None):
+        """Queue a post-load or manual hook for the worker as IRIS does, a task per registration that
+        answers, the data pickled now (module_handler.py:538-547); ``run_task`` runs one."""
+        rows = data if isinstance(data, list) else [data]
+        return [
+            QueuedHook(module_class, hook_name, label, [(row, copy.deepcopy(row)) for row in rows])
+            for label in self._answering(hook_name, hook_ui_name)
+        ]
 
     def queue_hook(self, module_class, hook_name, data, hook_ui_name=None):
-        """Queue a post-load or manual hook for the worker, as IRIS does: the data is pickled now
-        (module_handler.py:538-547). None when IRIS would not call the module; ``run_task`` runs it.
-        """
-        if not self._answers(hook_name, hook_ui_name):
-            return None
-        rows = data if isinstance(data, list) else [data]
-        return QueuedHook(module_class, hook_name, self.hooks[hook_name], [(row, copy.deepcopy(row)) for row in rows])
+        """The one task ``queue_hooks`` queues; None when IRIS would not call the module."""
+        tasks = self.queue_hooks(module_class, hook_name, data, hook_ui_name)
+        assert len(tasks) <= 1, f"{len(tasks)} registrations of {hook_name} answer: use queue_hooks"
+        return tasks[0] if tasks else None
 
     def run_task(self, task):
         """Run a queued hook as IRIS's worker does (task_hook_wrapper, module_handler.py:416-492).
@@ -343,8 +367,7 @@ class FakeIris:
         for row in self.pending:
             self._save_ioc(row)
         self.pending.clear()
-        for name in self.unsaved_removals:
-            self.hooks.pop(name, None)
+        self.registrations -= self.unsaved_removals
         self.unsaved_removals.clear()
         for attached in self.attached:
             attached.flush()
@@ -546,6 +569,90 @@ _IocLink.query = _Query(_IocLink._rows)
 {%- endif %}
 
 
+class _Schema:
+    """A stand-in for one of IRIS's marshmallow schemas (app.schema.marshables), for ``dump`` only.
+
+    IRIS's are marshmallow-sqlalchemy auto schemas with ``include_fk``: a dump holds every column of
+    the model (None where the row has none), foreign keys included, and the nested fields the schema
+    declares, not the other relationships; UUIDs and dates as text. The columns are 2.4.20's models'.
+    """
+
+    columns = ()  # the model's columns
+    nested = {}  # declared field -> the schema of what it holds (None: the object's attributes as they are)
+
+    def __init__(self, many=False, only=None, exclude=()):
+        self.many, self.only, self.exclude = many, only, set(exclude)
+
+    def dump(self, obj, many=None):
+        if self.many if many is None else many:
+            return [self.dump(one, many=False) for one in obj]
+        shown = {name: _dumped(getattr(obj, name, None)) for name in self.columns}
+        for name, schema in self.nested.items():
+            if not hasattr(obj, name):  # marshmallow leaves out a declared field the object lacks
+                continue
+            value = getattr(obj, name)
+            if value is None:
+                shown[name] = None
+            elif schema is None:
+                shown[name] = _dumped(value)
+            else:
+                shown[name] = schema().dump(value)
+        return {
+            name: value
+            for name, value in shown.items()
+            if name not in self.exclude and (self.only is None or name in self.only)
+        }
+
+
+def _dumped(value):
+    """A value as marshmallow dumps it: UUIDs and dates as text, a nested object as its attributes."""
+    if isinstance(value, SimpleNamespace):
+        return {name: _dumped(item) for name, item in vars(value).items()}
+    if isinstance(value, (list, tuple)):
+        return [_dumped(item) for item in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if type(value).__name__ == "UUID":
+        return str(value)
+    return value
+
+
+class IocTypeSchema(_Schema):
+    """marshables.py:902-917; models.py:474-482."""
+
+    columns = ("type_id", "type_name", "type_description", "type_taxonomy", "type_validation_regex",
+               "type_validation_expect")  # fmt: skip
+
+
+class IocSchema(_Schema):
+    """marshables.py:951-967 (ioc_type nested); models.py:406-423."""
+
+    columns = ("ioc_id", "ioc_uuid", "ioc_value", "ioc_type_id", "ioc_description", "ioc_tags", "user_id", "ioc_misp",
+               "ioc_tlp_id", "custom_attributes", "ioc_enrichment", "modification_history"{% if iris().iocs_belong_to_one_case %}, "case_id"{% endif %})  # fmt: skip
+    nested = {"ioc_type": IocTypeSchema}
+
+
+class AssetTypeSchema(_Schema):
+    """marshables.py:565-581; models.py:145-152."""
+
+    columns = ("asset_id", "asset_name", "asset_description", "asset_icon_not_compromised", "asset_icon_compromised")
+
+
+class AnalysisStatusSchema(_Schema):
+    """models.py:202-206."""
+
+    columns = ("id", "name")
+
+
+class CaseAssetsSchema(_Schema):
+    """marshables.py:657-675 (ioc_links, asset_type, alerts, analysis_status declared); models.py:174-199."""
+
+    columns = ("asset_id", "asset_uuid", "asset_name", "asset_description", "asset_domain", "asset_ip", "asset_info",
+               "asset_compromise_status_id", "asset_type_id", "asset_tags", "case_id", "date_added", "date_update",
+               "user_id", "analysis_status_id", "custom_attributes", "asset_enrichment", "modification_history")  # fmt: skip
+    nested = {"ioc_links": None, "asset_type": AssetTypeSchema, "alerts": None, "analysis_status": AnalysisStatusSchema}
+
+
 def install():
     """Put the ``app.*`` stand-ins in ``sys.modules`` and return a fresh FakeIris behind them."""
     global host
@@ -576,6 +683,7 @@ def install():
 {%- else %}
         {{ iris().models_module | tojson }}: {"Ioc": _Row, "IocLink": _IocLink},
 {%- endif %}
+        "app.schema.marshables": {"IocSchema": IocSchema, "CaseAssetsSchema": CaseAssetsSchema},
     }
     for dotted, names in stand_ins.items():
         parts = dotted.split(".")
@@ -780,8 +888,14 @@ def call_once(module, folder):
     """Call the module as IRIS does: its first hook (a processor) or its pipeline on ``folder``; the status."""
     if module.get_module_type() == "module_processor":
         hook = type(module).hooks[0]
-        return module.hooks_handler(hook.name, hook.menu_label, hook_data(hook.name))
+        return module.hooks_handler(hook.name, menu_label(module, hook.name), hook_data(hook.name))
     return run_pipeline(module, folder)
+
+
+def menu_label(module, hook_name):
+    """The label IRIS calls a processor's hook under: that of its first registration of the hook
+    (registrations(), which a module may decide from its settings); None when it has none."""
+    return next((row.menu_label for row in module.registrations(module.settings()) if row.hook == hook_name), None)
 
 
 def stand_in_handler(module_class, monkeypatch, handler):

@@ -4,25 +4,44 @@
         service.answer("/files/abc", (200, {"verdict": "malicious"}))
         ...  # point the module's api_url at service.url
 
-Each path answers its scripted responses in turn, the last one again and again; unknown
-paths answer 404. ``service.quota(per_minute, answer)`` makes it refuse, as a rate-limited
-service does, each request that comes when ``per_minute`` came in the last minute. A POST path can instead be answered by a function of the JSON body sent
+Each path answers its scripted responses in turn, the last one again and again, to a GET or
+a POST; unknown paths answer 404. ``service.quota(per_minute, answer)`` makes it refuse, as a
+rate-limited service does, each request that comes when ``per_minute`` came in the last minute.
+A POST path can instead be answered by a function of the JSON body sent
 (``service.answer_posts(path, function)``), to fake an API with state. ``service.requests``
-records what the module sent.
+records what the module sent: each unpacks as (method, path, headers), and has its ``body``.
+
+TODO (porting to another service): script its answers here as the service gives them (status,
+body, the headers a client reads, such as Retry-After), or write a fake of its own beside this
+one for an API with state; the module's tests point its URL setting at ``service.url``.
 """
 
 import json
 import socket
 import threading
 import time
+from collections import namedtuple
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Request(namedtuple("Request", "method path headers")):
+    """A request as received: (method, path, headers), and its ``body`` as sent (bytes; b"" for none)."""
+
+    def __new__(cls, method, path, headers, body=b""):
+        request = super().__new__(cls, method, path, headers)
+        request.body = body
+        return request
+
+    def json(self):
+        """The body read as JSON: what a POST sent."""
+        return json.loads(self.body)
 
 
 class FakeService:
     def __init__(self):
         self.scripts = {}  # path -> [(status, JSON body, headers), ...]
-        self.requests = []  # (method, path, headers) as received
-        self.post_functions = {}  # path -> function(JSON body) -> (status, JSON body)
+        self.requests = []  # Request(method, path, headers) with its .body, as received
+        self.post_functions = {}  # path -> function(JSON body) -> (status, JSON body[, headers])
         self.arrivals = []  # when each request came (time.monotonic())
         self.refused = []  # the paths refused past the quota
         self.per_minute, self.over_quota = None, None
@@ -34,7 +53,7 @@ class FakeService:
         self.scripts[path] = [(*response, {})[:3] for response in responses]
 
     def answer_posts(self, path, function):
-        """Answer each POST to ``path`` with ``function(JSON body sent)``, which returns (status, body)."""
+        """Answer each POST to ``path`` with ``function(JSON body sent)``: (status, body) or (status, body, headers)."""
         self.post_functions[path] = function
 
     def quota(self, per_minute, answer):
@@ -64,23 +83,27 @@ class FakeService:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                service.requests.append(("GET", self.path, dict(self.headers)))
-                if service._over_quota(self.path):
-                    self._send(*service.over_quota, {})
-                    return
-                script = service.scripts.get(self.path, [(404, {"error": "not found"}, {})])
-                status, body, headers = script.pop(0) if len(script) > 1 else script[0]
-                self._send(status, body, headers)
+                self._answer(self._received("GET"), None)
 
             def do_POST(self):
-                service.requests.append(("POST", self.path, dict(self.headers)))
+                received = self._received("POST")
+                self._answer(received, service.post_functions.get(self.path))
+
+            def _received(self, method):
+                # Read the body before answering, even a refusal: what the module sent is recorded whole.
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                received = Request(method, self.path, dict(self.headers), body)
+                service.requests.append(received)
+                return received
+
+            def _answer(self, received, function):
                 if service._over_quota(self.path):
                     self._send(*service.over_quota, {})
-                    return
-                sent = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
-                function = service.post_functions.get(self.path)
-                status, body = function(sent) if function else (404, {"error": "not found"})
-                self._send(status, body, {})
+                elif function is not None:
+                    self._send(*(*function(json.loads(received.body or b"null")), {})[:3])
+                else:
+                    script = service.scripts.get(self.path, [(404, {"error": "not found"}, {})])
+                    self._send(*(script.pop(0) if len(script) > 1 else script[0]))
 
             def _send(self, status, body, headers):
                 payload = json.dumps(body).encode()

@@ -12,6 +12,8 @@ Each function gives a ``(status, body[, headers])`` answer:
 - an error: ``{"error": {"code", "message"}}`` with the HTTP status the code has in
   https://docs.virustotal.com/reference/errors. VT documents no Retry-After on a 429.
 """
+# TODO: porting to another service (AGENTS.md, "Porting to another service"): its answers in the same
+# (status, body[, headers]) form in a file of its own, then delete this one.
 
 API_ROOT = "https://www.virustotal.com/api/v3"
 KINDS = {"domain": "domains", "ip_address": "ip_addresses", "file": "files", "url": "urls"}

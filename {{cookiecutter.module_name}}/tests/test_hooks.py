@@ -12,11 +12,23 @@ def test_every_hook_is_one_iris_has_and_is_switched_by_a_bool_setting(module_cla
 
 
 def test_each_hook_registers_while_its_switch_is_on(iris, module_class):
-    iris.add_module(module_class, **fake_iris.switches(module_class))
+    module = iris.add_module(module_class, **fake_iris.switches(module_class))
 
     assert set(iris.hooks) == {hook.name for hook in module_class.hooks}
-    for hook in module_class.hooks:
-        assert iris.hooks[hook.name] == hook.menu_label
+    registered = {}
+    for row in module.registrations(module.settings()):
+        registered.setdefault(row.hook, set()).add(row.menu_label)
+    assert {name: set(labels) for name, labels in iris.hooks.items()} == registered
+
+
+def test_by_default_a_hook_registers_under_its_rows_menu_label(make_module, module_class):
+    module = make_module(**fake_iris.switches(module_class))
+    processor = _package_module(module_class, "processor")
+
+    # The base class's choice, whatever the module class overrides.
+    rows = processor.ProcessorModule.registrations(module, module.settings())
+
+    assert rows == [processor.Registration(hook.name, hook.menu_label) for hook in module_class.hooks]
 
 
 def test_a_hook_switched_off_when_added_is_not_registered(iris, module_class):
@@ -47,7 +59,7 @@ def test_a_hook_left_registered_though_switched_off_goes_at_the_next_save_whatev
     stale, switched_on = "on_postload_ioc_create", "on_postload_ioc_update"
     _only_hooks(module_class, monkeypatch, {f"on_postload_ioc_{change}": _unchanged for change in table})
     iris.add_module(module_class, **{stale: False, switched_on: False})
-    iris.hooks[stale] = None
+    iris.registrations.add((stale, None))
 
     iris.save_setting(module_class, switched_on, True)
 
@@ -124,11 +136,15 @@ def _unchanged(data, context):
     return data
 
 
-def test_manual_hooks_have_a_menu_label_naming_the_module(module_class):
+def test_manual_hooks_have_a_menu_label_naming_the_module(make_module, module_class):
+    # IRIS lists every module's entries side by side; older IRIS fired the wrong module when two shared one.
     for hook in module_class.hooks:
         assert (hook.menu_label is not None) == hook.name.startswith("on_manual_trigger_"), hook.name
         if hook.menu_label:
             assert module_class._module_name in hook.menu_label
+    module = make_module(**fake_iris.switches(module_class))
+    for row in module.registrations(module.settings()):
+        assert row.menu_label is None or module_class._module_name in row.menu_label, row
 
 
 def _with_handler(module_class, monkeypatch, replacement):
@@ -142,17 +158,24 @@ def test_every_hook_reaches_its_handler_with_the_data_and_its_name(make_module, 
     calls = []
 
     def recorder(hook):
-        return lambda data, context: calls.append((hook.handler.__name__, data, context.hook)) or data
+        return lambda data, context: calls.append((data, context)) or data
 
     _with_handler(module_class, monkeypatch, recorder)
     for hook in module_class.hooks:
         data = fake_iris.hook_data(hook.name)
 
-        status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+        module = make_module(**fake_iris.switches(module_class))
+        label = fake_iris.menu_label(module, hook.name)
+
+        status = module.hooks_handler(hook.name, label, data)
 
         assert status.is_success(), status.get_message()
         assert status.get_data() is data
-        assert calls[-1][1:] == (data, hook.name)
+        seen, context = calls[-1]
+        facts = fake_iris.IRIS_HOOKS[hook.name]
+        assert seen is data
+        assert (context.hook, context.menu_label) == (hook.name, label)
+        assert (context.kind, context.phase, context.shape) == (facts["kind"], facts["phase"], facts["data"])
     assert len(calls) == len(module_class.hooks)
 
 
@@ -163,7 +186,9 @@ def test_a_handler_that_raises_gives_an_error_status(make_module, module_class, 
     hook = _with_handler(module_class, monkeypatch, lambda hook: broken)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+    module = make_module(**fake_iris.switches(module_class))
+
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), data)
 
     assert status.is_failure()
     assert "service unreachable" in status.get_message()
@@ -176,7 +201,9 @@ def test_a_handler_that_returns_no_list_gives_an_error_status(make_module, modul
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: returned)
     data = fake_iris.hook_data(hook.name)
 
-    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, data)
+    module = make_module(**fake_iris.switches(module_class))
+
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), data)
 
     assert status.is_failure()
     assert status.get_data() is data
@@ -202,8 +229,10 @@ def test_two_calls_share_no_data_or_logs(make_module, module_class, monkeypatch)
     hook = _with_handler(module_class, monkeypatch, lambda hook: lambda data, context: context.log.info(data) or data)
     first_data, second_data = fake_iris.hook_data(hook.name), fake_iris.hook_data(hook.name)
 
-    first = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, first_data)
-    second = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, second_data)
+    label = fake_iris.menu_label(make_module(**fake_iris.switches(module_class)), hook.name)
+
+    first = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, label, first_data)
+    second = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, label, second_data)
 
     assert first is not second
     assert first.get_data() is first_data and second.get_data() is second_data
@@ -223,7 +252,7 @@ def test_one_object_that_fails_is_reported_and_the_others_are_processed(make_mod
     hook = _with_handler(module_class, monkeypatch, lambda hook: one_fails)
     module = make_module(**fake_iris.switches(module_class))
 
-    status = module.hooks_handler(hook.name, hook.menu_label, ["a", "bad", "c"])
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), ["a", "bad", "c"])
 
     assert done == ["a", "c"]
     assert status.is_failure()
@@ -237,3 +266,164 @@ def test_a_preload_handler_that_returns_nothing_leaves_the_request_as_it_was(iri
 
     # IRIS takes element [0] of what a preload hook returns: [] would fail the analyst's request.
     assert iris.call_hook(module_class, "on_preload_ioc_create", request) == request
+
+
+def test_the_package_knows_each_hooks_kind_phase_and_shape_as_the_catalogue_says(module_class):
+    # The package cannot read tests/iris_hooks.json once installed: its own table must not drift from it.
+    iris_hooks = _package_module(module_class, "iris_hooks")
+
+    catalogue = {name: (hook["kind"], hook["phase"], hook["data"]) for name, hook in fake_iris.IRIS_HOOKS.items()}
+    assert {name: tuple(facts) for name, facts in iris_hooks.HOOKS.items()} == catalogue
+    assert iris_hooks.PHASES == fake_iris.CATALOGUE["phases"] and iris_hooks.SHAPES == fake_iris.CATALOGUE["data"]
+    assert iris_hooks.facts("on_postload_nothing_create") == {}
+
+
+# A module whose hooks come from its own settings: a menu entry per target a JSON setting lists.
+TARGETS = {"param_name": "targets", "param_human_name": "Targets", "param_description": "", "default": '["A", "B"]',
+           "mandatory": False, "type": "textfield_json"}  # fmt: skip
+MANUAL_HOOK = "on_manual_trigger_ioc"
+
+
+@pytest.fixture
+def by_targets(module_class, monkeypatch):
+    """The module with one manual hook, registered once per target named in its ``targets`` setting."""
+    import json
+
+    registration = _package_module(module_class, "processor").Registration
+    clicked = []
+
+    def send(data, context):
+        clicked.append(context.menu_label)
+        return data
+
+    def registrations(self, settings):
+        if not settings.on_manual_trigger_ioc:  # the admin's switch still rules
+            return []
+        return [registration(MANUAL_HOOK, f"Send to {name}") for name in json.loads(settings.targets)]
+
+    _only_hooks(module_class, monkeypatch, {MANUAL_HOOK: send})
+    monkeypatch.setattr(module_class, "_module_configuration", [*module_class._module_configuration, TARGETS])
+    monkeypatch.setattr(module_class, "registrations", registrations)
+    return clicked
+
+
+def test_registrations_from_the_settings_give_a_menu_entry_each_and_the_clicked_one_reaches_the_handler(
+    iris, module_class, by_targets
+):
+    iris.add_module(module_class)
+
+    assert iris.hooks == {MANUAL_HOOK: ["Send to A", "Send to B"]}
+    status = iris.call_hook(module_class, MANUAL_HOOK, [fake_iris.ioc()], hook_ui_name="Send to B")
+    assert status.is_success(), status.get_message()
+    assert by_targets == ["Send to B"]
+
+
+def test_a_menu_entry_the_settings_no_longer_name_is_deregistered_and_its_queued_task_does_nothing(
+    iris, module_class, by_targets
+):
+    iris.add_module(module_class)
+    queued = iris.queue_hook(module_class, MANUAL_HOOK, [fake_iris.ioc()], hook_ui_name="Send to B")
+
+    iris.save_setting(module_class, "targets", '["A"]')
+
+    # Nothing else commits in this request: the module's own commit saves the removal.
+    assert iris.hooks == {MANUAL_HOOK: ["Send to A"]}
+    status = iris.run_task(queued)
+    assert status.is_success() and "menu entry 'Send to B' is switched off" in status.get_message()
+    assert by_targets == []
+
+
+def test_settings_that_do_not_say_which_hooks_leave_the_registrations_as_they_were(iris, module_class, by_targets):
+    iris.add_module(module_class)
+
+    iris.save_setting(module_class, "targets", "[not json")
+
+    assert iris.hooks == {MANUAL_HOOK: ["Send to A", "Send to B"]}
+    status = iris.call_hook(module_class, MANUAL_HOOK, [fake_iris.ioc()], hook_ui_name="Send to A")
+    assert status.is_failure() and "targets" in status.get_message()
+    assert by_targets == []
+
+
+def test_a_registration_iris_could_not_call_back_is_left_out(iris, module_class, monkeypatch):
+    registration = _package_module(module_class, "processor").Registration
+    _only_hooks(module_class, monkeypatch, {MANUAL_HOOK: _unchanged, "on_postload_ioc_create": _unchanged})
+    wanted = [
+        registration(MANUAL_HOOK),  # IRIS would make up a label dispatch does not know
+        registration("on_postload_note_create"),  # no row, so no handler
+        registration("on_postload_ioc_create"),
+        registration("on_postload_ioc_create"),
+    ]
+    monkeypatch.setattr(module_class, "registrations", lambda self, settings: wanted)
+
+    iris.add_module(module_class)
+
+    assert iris.hooks == {"on_postload_ioc_create": [None]}
+
+
+def test_the_fake_iris_keeps_one_registration_per_hook_and_label(iris, module_class):
+    # module_handler.py:366-390 looks a registration up by hook and label; :350-354 labels a manual
+    # hook registered without one; :403-411 deletes every label of a hook at once.
+    iris.add_module(module_class, **fake_iris.switches(module_class, on=False))
+    for label in ("Send to A", "Send to A", "Send to B", None):
+        iris.register_hook(1, MANUAL_HOOK, label)
+    iris.register_hook(1, "on_postload_note_create")
+    iris.register_hook(1, "on_postload_note_create")
+
+    package = module_class.__module__.partition(".")[0]
+    assert iris.hooks == {
+        MANUAL_HOOK: sorted(["Send to A", "Send to B", f"{package}::{MANUAL_HOOK}"]),
+        "on_postload_note_create": [None],
+    }
+
+    iris.deregister_from_hook(1, MANUAL_HOOK)
+    iris.session_commit()
+    assert iris.hooks == {"on_postload_note_create": [None]}
+
+
+def test_the_status_counts_what_the_handler_isolated_when_it_splits_the_work_otherwise(
+    make_module, module_class, monkeypatch
+):
+    def to_each_webhook(data, context):
+        for name in ("ok", "down"):
+            with context.isolate(f"webhook {name!r}", unit="webhook"):
+                if name == "down":
+                    raise ConnectionError("refused")
+        return data
+
+    hook = _with_handler(module_class, monkeypatch, lambda hook: to_each_webhook)
+    module = make_module(**fake_iris.switches(module_class))
+
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), fake_iris.hook_data(hook.name))
+
+    assert status.is_failure()
+    assert "1 of 2 webhook(s) processed, 1 failed: webhook 'down': ConnectionError: refused" in status.get_message()
+
+
+def _package_module(module_class, name):
+    import importlib
+
+    return importlib.import_module(f"{module_class.__module__.partition('.')[0]}.{name}")
+
+
+def test_the_fake_iris_dumps_an_ioc_and_an_asset_as_iris_schemas_do(iris):
+    # A module that sends IRIS's objects elsewhere dumps them with IRIS's own schemas, imported inside
+    # the handler (app.* exists only in IRIS): every column, the foreign keys, the declared nested fields.
+    import uuid
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from app.schema.marshables import CaseAssetsSchema, IocSchema
+
+    ioc = fake_iris.ioc("evil.example", "domain", ioc_uuid=uuid.UUID(int=7), user=object())
+    asset = fake_iris.asset(asset_type=SimpleNamespace(asset_name="Windows - Computer"),
+                            date_added=datetime(2024, 5, 1, 12, 0))  # fmt: skip
+
+    dumped = IocSchema().dump(ioc)
+    assert dumped["ioc_value"] == "evil.example" and dumped["ioc_uuid"] == str(uuid.UUID(int=7))
+    assert dumped["ioc_type"]["type_name"] == "domain" and dumped["ioc_type"]["type_id"] is None
+    assert dumped["ioc_enrichment"] is None and "user" not in dumped  # a column unset; a relationship left out
+    assert IocSchema(many=True).dump([ioc, ioc]) == [dumped, dumped]
+    assets = CaseAssetsSchema(only=["asset_name", "asset_type", "date_added", "alerts"]).dump(asset)
+    assert assets == {"asset_name": "WKS-001", "asset_type": {"asset_id": None, "asset_name": "Windows - Computer",
+                      "asset_description": None, "asset_icon_not_compromised": None, "asset_icon_compromised": None},
+                      "date_added": "2024-05-01T12:00:00"}  # fmt: skip

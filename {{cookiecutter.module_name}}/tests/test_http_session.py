@@ -149,6 +149,28 @@ def test_a_post_is_repeated_after_a_429_but_not_after_a_5xx(service, clock):
     assert session.post(f"{service.url}/broken", json={}).status_code == 500  # it may have done the work
 
 
+def test_a_post_the_caller_says_is_safe_to_repeat_is_retried_after_a_5xx_as_its_retry_after_asks(service, clock):
+    # A search sent as a POST (MISP's restSearch, say) changes nothing: repeating it is as safe as a GET.
+    script = [(503, {}, {"Retry-After": "3"}), (200, {"hits": 1})]
+    service.answer_posts("/search", lambda body: script.pop(0))
+    session = new_session(SETTINGS, {})
+
+    response = session.post(f"{service.url}/search", json={"value": "evil.example"}, safe_to_repeat=True)
+
+    assert response.json() == {"hits": 1} and clock.waits == [3]
+    assert [request.json() for request in service.requests] == [{"value": "evil.example"}] * 2
+
+
+def test_the_fake_service_answers_a_scripted_post_with_its_headers_and_records_what_was_sent(service, clock):
+    service.answer("/events", (201, {"id": 7}, {"Location": "/events/7"}))
+
+    response = new_session(SETTINGS, {}).post(f"{service.url}/events", data=b"raw \x00 bytes")
+
+    assert (response.status_code, response.headers["Location"], response.json()) == (201, "/events/7", {"id": 7})
+    [(method, path, headers)] = service.requests
+    assert (method, path, service.requests[0].body) == ("POST", "/events", b"raw \x00 bytes")
+
+
 def test_a_wait_past_the_time_budget_fails_at_once_and_says_why(service, clock):
     service.answer("/busy", (429, {}, {"Retry-After": "600"}), (200, {}))
 

@@ -54,3 +54,27 @@ def test_no_links_or_raw_answer_no_empty_blocks():
     html = report.render_report("", title="t", fields={"a": 1})
 
     assert "<ul>" not in html and "<details>" not in html
+
+
+def test_a_list_of_records_is_a_table_of_every_key_escaped():
+    records = [{"host": HOSTILE, "hits": 3}, {"host": "WKS-002", "paths": ["C:\\a", "b"], "hits": None}]
+
+    html = report.render_report("", title="t", fields={}, tables={"Matches": records})
+
+    table = html[html.index("<h5>Matches</h5>") : html.index("</table>")]
+    assert "<th>host</th><th>hits</th><th>paths</th>" in table  # every key, in the order first seen
+    assert "<td>WKS-002</td><td></td><td>[&#34;C:\\\\a&#34;, &#34;b&#34;]</td>" in table  # None empty, lists as JSON
+    assert "<td></td></tr>" in table.split("<tr>")[2]  # the first record has no paths: an empty cell
+    assert "<script>" not in html and "<td>&lt;script&gt;" in table
+
+
+def test_a_table_can_choose_and_name_its_columns():
+    records = [{"host": "WKS-001", "secret": "not shown", "hits": 3}]
+
+    html = report.render_report("", title="t", fields={}, tables={"Hosts": report.table(records, {"hits": "Hits"})})
+
+    assert "<th>Hits</th></tr>" in html and "<td>3</td></tr>" in html and "not shown" not in html
+
+
+def test_no_tables_no_table():
+    assert "<table" not in report.render_report("", title="t", fields={"a": 1}, tables={})

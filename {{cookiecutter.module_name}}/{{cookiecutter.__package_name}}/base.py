@@ -52,8 +52,11 @@ class ModuleBase(IrisModuleInterface):
         stored = stored if isinstance(stored, list) else []
         return Settings(self._module_configuration, stored, self.security_switches, self.secret_fields)
 
-    def context(self, args=None, hook="", case_id=None, user_id=None):
-        """What a handler gets; SettingsError, before anything is done, when a setting does not read."""
+    def context(self, args=None, case_id=None, user_id=None, **hook):
+        """What a handler gets; SettingsError, before anything is done, when a setting does not read.
+
+        ``hook``: what a processor's glue knows of the call (hook, menu_label, kind, phase, shape: context.py).
+        """
         settings = self.settings()
         reading.check(settings)
         for note in reading.notes(settings):
@@ -62,10 +65,10 @@ class ModuleBase(IrisModuleInterface):
             settings=settings,
             server_settings=self.server_dict_conf or {},
             log=self.log,
-            hook=hook,
             args=dict(args or {}),
             case_id=case_id,
             user_id=user_id,
+            **hook,
         )
 
     # iris-interface's I2Success / I2Error are shared objects that each call mutates, so

@@ -9,7 +9,9 @@
   outlasts the retries (a daily quota) stops the call's later requests, saying so.
 - A 429 is retried after the wait its Retry-After asks (a minute without one); a 5xx, for
   methods that may be repeated, after growing waits or its Retry-After; a failed
-  connection at once.
+  connection at once. A POST is not repeated after a 5xx (the service may have done the
+  work) unless the caller says it is safe: ``session.post(url, json=query,
+  safe_to_repeat=True)`` for a search or a lookup sent as a POST.
 - ``time_budget`` bounds the whole call, counted from the session's creation: every wait,
   and every answer, however slowly it comes (a socket timeout bounds one read, not an
   answer sent a byte at a time). {{ iris().name }} sets its worker no time limit, so a call could
@@ -77,10 +79,13 @@ def new_session(settings, server_settings, user_agent="iris-module", log=None):
     secrets = _secrets(settings)
 
     class Session(requests.Session):
-        def request(self, method, url, **kwargs):
+        def request(self, method, url, safe_to_repeat=False, **kwargs):
+            """requests' request; ``safe_to_repeat``: the request changes nothing, so a 5xx may be retried
+            whatever its method (a search sent as a POST)."""
             refuse_control_characters({**self.headers, **(kwargs.get("headers") or {})}, settings)
             kwargs["timeout"] = kwargs.get("timeout", settings.timeout)
-            return pace.send(method, functools.partial(self.within_budget, method, url, **kwargs))
+            repeatable = safe_to_repeat or method.upper() in REPEATABLE_METHODS
+            return pace.send(repeatable, functools.partial(self.within_budget, method, url, **kwargs))
 
         def within_budget(self, method, url, timeout, stream=False, **kwargs):
             left = pace.left(f"{method} {_origin(url)}")
@@ -258,15 +263,16 @@ class Pace:
     def spent(self, what):
         return f"{what}: this call has spent its time budget ({self.budget} s, the time_budget setting)"
 
-    def send(self, method, attempt):
-        """``attempt()``'s response, sent when the limit allows and repeated while the service asks."""
+    def send(self, repeatable, attempt):
+        """``attempt()``'s response, sent when the limit allows and repeated while the service asks
+        (after a 5xx only when ``repeatable``)."""
         retried = 0
         while True:
             if self.spent_quota:
                 raise QuotaSpent(self.spent_quota)
             self.take_slot()
             response = attempt()
-            seconds = retry_wait(method, response, retried)
+            seconds = retry_wait(repeatable, response, retried)
             if seconds is None:
                 return response
             if retried == self.retries:
@@ -309,12 +315,16 @@ class Pace:
         sleep(seconds)
 
 
-def retry_wait(method, response, retried):
-    """Seconds to wait before repeating a request answered ``response``; None when it is not repeated."""
+def retry_wait(repeatable, response, retried):
+    """Seconds to wait before repeating a request answered ``response``; None when it is not repeated.
+
+    ``repeatable``: sending the request twice does no more than once (its method is idempotent, or
+    the caller said so), so a 5xx, after which the work may have been done, may be retried.
+    """
     asked = retry_after(response)
-    if response.status_code == 429:  # refused before any work was done: any method may be repeated
+    if response.status_code == 429:  # refused before any work was done: any request may be repeated
         return QUOTA_WAIT if asked is None else asked
-    if response.status_code in SERVER_ERRORS and method.upper() in REPEATABLE_METHODS:
+    if response.status_code in SERVER_ERRORS and repeatable:
         return BACKOFF_SECONDS * 2**retried if asked is None else asked
     return None
 

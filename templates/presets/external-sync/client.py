@@ -21,6 +21,8 @@ Every value, IRIS's or OpenCTI's, travels as a GraphQL variable in the body of a
 ``<url>/graphql``: none can change the request's path or query. What OpenCTI answers is checked
 before use: an answer of another shape fails its object, naming the field and what came.
 """
+# TODO: a port to another platform starts here (AGENTS.md, "Porting to another service"): its operations in
+# place of OpenCTI's, each value still sent as data (never pasted into a query), each answer still checked.
 
 import ipaddress
 import re

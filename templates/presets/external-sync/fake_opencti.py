@@ -32,6 +32,8 @@ GET /fake/state answers the objects it holds (fake only). With FAKE_OPENCTI_RECO
 path, every request it gets over HTTP is appended to that file as a JSON line: the template's own
 tests check each against OpenCTI's schema.
 """
+# TODO: porting to another platform (AGENTS.md, "Porting to another service"): a fake of it in place of this
+# one, as strict as it where the client could go wrong; then delete this file.
 
 import argparse
 import ipaddress

@@ -6,6 +6,8 @@ server reports what goes wrong inside a query (a refused hunt, a missing permiss
 log lines of the query, not as gRPC errors: they are kept and shown. What it answers is
 checked before use: an answer of another shape says which field held what.
 """
+# TODO: a port to another EDR starts here (AGENTS.md, "Porting to another service"): its API in place of
+# pyvelociraptor's, IRIS's values still passed as parameters, never pasted into a query.
 
 import base64
 import binascii

@@ -25,6 +25,8 @@ Standalone, as the Velociraptor a real IRIS talks to:
 
     python tests/fake_velociraptor.py --port 8001 --config-out api.config.yaml --seen WKS-001=evil
 """
+# TODO: porting to another EDR (AGENTS.md, "Porting to another service"): a fake of its API in place of this
+# one, answering as it does; then delete this file and tests/test_fake_velociraptor.py.
 
 import argparse
 import csv

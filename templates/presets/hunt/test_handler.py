@@ -141,7 +141,7 @@ def test_a_hash_with_a_running_hunt_of_the_module_reuses_it(configure, velocirap
     (first,) = velociraptor.hunts
 
     # An analyst runs the module again on that IOC and another.
-    status = configure().hooks_handler("on_manual_trigger_ioc", "Hunt", [again, fake_iris.ioc(md5(OTHER), "md5")])
+    status = configure().hooks_handler("on_manual_trigger_ioc", None, [again, fake_iris.ioc(md5(OTHER), "md5")])
 
     assert status.is_success(), status.get_message()
 

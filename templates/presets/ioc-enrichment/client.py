@@ -12,6 +12,8 @@ As VT's public API reference documents it (docs.virustotal.com/reference):
 
 Another service: change the addresses, the key header and ``read`` here, keeping Report.
 """
+# TODO: a port to another service starts here (AGENTS.md, "Porting to another service"): its addresses,
+# key header and answers in read(), giving the same Report; a search it takes as a POST is sent safe_to_repeat=True.
 
 import base64
 from dataclasses import dataclass
