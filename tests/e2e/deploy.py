@@ -76,12 +76,15 @@ def bake_and_install(rig, bake, answers, edit=None):
     return Module(rig, folder, package, human_name, rig.install(folder), answers["keyword"])
 
 
-def bake_and_try(rig, bake, answers, scenario=None, stand_ins=None):
-    """Bake ``answers``, then run the project's own ``make try`` with ``scenario``'s settings: the module and
-    the scenario's driver, the module installed, added, configured, enabled and run once on its samples."""
+def bake_and_try(rig, bake, answers, scenario=None, stand_ins=None, edit=None):
+    """Bake ``answers``, let ``edit(package folder)`` change the project, then run its own ``make try`` with
+    ``scenario``'s settings: the module and the scenario's driver, the module installed, added,
+    configured, enabled and run once on its samples."""
     answers = {"keyword": keyword_for(answers), "iris_version": rig.target.iris_version, **answers}
     folder = bake(**answers)
     package = folder.name.replace("-", "_")
+    if edit is not None:
+        edit(folder / package)
     human_name = baked_constant(folder / package / "config.py", "MODULE_NAME")
     module = Module(rig, folder, package, human_name, None, answers["keyword"])
     driver = scenario(module, stand_ins) if scenario else None

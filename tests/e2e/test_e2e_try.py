@@ -68,3 +68,41 @@ def test_make_try_drives_one_sample_of_every_kind_a_module_hooks(rig, bake):
         assert "FAIL" not in output
     finally:
         rig.forget(module)
+
+
+def two_menu_entries(package):
+    """The registrations extension point (processor.py) offers the manual hook under two entries, and the
+    handler logs the entry the analyst clicked."""
+    (interface,) = package.glob("Iris*Interface.py")
+    interface.write_text(
+        interface.read_text().replace(
+            "from .processor import Hook, ProcessorModule", "from .processor import Hook, ProcessorModule, Registration"
+        )
+        + TWO_ENTRIES
+    )
+    handler = package / "handler.py"
+    anchor = '            context.log.info(f"{context.hook}: {label}")\n'
+    assert anchor in handler.read_text(), "the blank handler changed: update two_menu_entries"
+    handler.write_text(handler.read_text().replace(anchor, anchor + CLICKED, 1))
+
+
+TWO_ENTRIES = """
+    def registrations(self, settings):
+        return [*super().registrations(settings), Registration("on_manual_trigger_ioc", "Ask the second desk")]
+"""
+CLICKED = '            context.log.info(f"clicked: {context.menu_label}")\n'
+
+
+def test_a_manual_hook_offered_under_two_menu_entries_is_listed_twice_and_each_reaches_the_handler(rig, bake):
+    answers = {"module_type": "processor", "preset": "blank", "keyword": "e2etwoentries"}
+    module, _ = bake_and_try(rig, bake, answers, edit=two_menu_entries)
+    try:
+        output = module.install.output
+        assert module.install.returncode == 0, output
+        entries = {row["manual_hook_ui_name"] for row in rig.api.get("/dim/hooks/options/ioc/list")["data"]
+                   if row["module_name"] == module.package}  # fmt: skip
+        assert entries == {module.menu_label, "Ask the second desk"}, entries
+        assert output.count(f"OK    {module.package}::on_manual_trigger_ioc ") == 2, output
+        assert f"| clicked: {module.menu_label}" in output and "| clicked: Ask the second desk" in output, output
+    finally:
+        rig.forget(module)

@@ -8,7 +8,8 @@ sample objects in a throwaway case; what IRIS's DIM tasks say of each run, and w
 2. Settings: each ``param_name: value`` of the settings file; a ``sensitive_string`` only from the
    environment, as ``IRIS_TRY_<PARAM_NAME>`` (never in a file that could be committed).
 3. Enabled, then driven in a new case: for each kind of object the module has hooks for, a sample is
-   made, changed, offered in its menu (manual hooks) and deleted; a pipeline gets the sample files uploaded.
+   made, changed, run from each of the module's entries in its menu (manual hooks) and deleted; a pipeline
+   gets the sample files uploaded.
 4. Each DIM task of the module is printed (its hook, success, logs), with what changed on the samples.
    The case and the alerts it made are deleted. Exit status 1 when a task failed or never came.
 """
@@ -39,7 +40,7 @@ class TryError(Exception):
 
 
 def declared(package):
-    """The module's config.py, as this checkout has it: its name in IRIS, settings, menu entry, pipeline."""
+    """The module's config.py, as this checkout has it: its name in IRIS, settings, pipeline."""
     sys.path.insert(0, str(PROJECT))
     return importlib.import_module(f"{package}.config")
 
@@ -54,12 +55,18 @@ def module_row(iris, human_name):
 
 
 def registered_hooks(iris, package):
-    """``{hook name: manual}`` of what the module registered (module_list_hooks_view names rows by package)."""
-    return {
-        row["hook_name"]: bool(row.get("is_manual_hook"))
-        for row in iris.get("/manage/modules/hooks/list")
-        if row["module_name"] == package
-    }
+    """The hooks the module registered (module_list_hooks_view names rows by package)."""
+    return {row["hook_name"] for row in iris.get("/manage/modules/hooks/list") if row["module_name"] == package}
+
+
+def menu_entries(iris, package, hooks):
+    """``[(hook, label)]``: the module's entries in the objects' menus, as analysts see them."""
+    entries = []
+    for hook in sorted(hook for hook in hooks if hook.startswith("on_manual_trigger_")):
+        kind = hook.removeprefix("on_manual_trigger_")
+        rows = iris.get(f"/dim/hooks/options/{kind}/list")
+        entries += [(hook, row["manual_hook_ui_name"]) for row in rows if row["module_name"] == package]
+    return entries
 
 
 def add_or_update(iris, package, configuration, row):
@@ -172,7 +179,7 @@ class Run:
         self.expect("on_postload_case_create", hooks)
         print(f"Case #{self.case} made for the run")
 
-    def drive_processor(self, hooks, samples, menu):
+    def drive_processor(self, hooks, samples, entries):
         kinds = [kind for kind in KINDS if any(f"_{kind}_" in hook or hook.endswith(f"_{kind}") for hook in hooks)]
         for kind in kinds:
             for sample in samples.get(kind, [{}]):
@@ -187,7 +194,7 @@ class Run:
         if "on_postload_case_update" in hooks or "on_preload_case_update" in hooks:
             self.iris.post(f"/manage/cases/update/{self.case}", {"case_description": CHANGE})
             self.expect("on_postload_case_update", hooks)
-        for hook, label in menu.items():
+        for hook, label in entries:
             kind = hook.removeprefix("on_manual_trigger_")
             targets = [self.case] if kind == "case" else [made.id for made in self.samples if made.kind == kind]
             if targets:
@@ -341,9 +348,7 @@ def main(argv=None):
         configure(
             iris, module_id, configuration, wanted_settings(configuration, options.settings, carried), options.settings
         )
-        registered = registered_hooks(iris, options.package)
-        hooks = set(registered)
-        menu = {hook: getattr(config, "MENU_LABEL", None) for hook, manual in registered.items() if manual}
+        hooks = registered_hooks(iris, options.package)
         print(
             f"{options.package} is module #{module_id} in {iris.url}, enabled; hooks: {', '.join(sorted(hooks)) or 'none'}"
         )
@@ -353,7 +358,7 @@ def main(argv=None):
         if pipeline:
             run.drive_pipeline(pipeline, samples)
         else:
-            run.drive_processor(hooks, samples, menu)
+            run.drive_processor(hooks, samples, menu_entries(iris, options.package, hooks))
         rows, missing = wait_for_tasks(iris, options.package, seen, run.expected, WAIT)
         after = {id(made): run.read(made) for made in run.samples}
         run.delete_samples(hooks)
