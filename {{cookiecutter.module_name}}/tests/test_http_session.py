@@ -496,3 +496,20 @@ def test_a_refused_redirect_names_every_credential_header_and_what_to_do(service
         " (x-apikey, Authorization) to another host. If the service has moved, set its new address in the"
         " module's settings."
     )
+
+
+def test_a_line_break_held_by_two_settings_names_both_and_what_to_do():
+    entries = [*http_settings()] + [
+        {"param_name": name, "param_human_name": name, "param_description": "", "default": None, "mandatory": True,
+         "type": "sensitive_string"}
+        for name in ("api_key", "api_token")
+    ]  # fmt: skip
+    stored = [{"param_name": name, "value": "k-0123\n"} for name in ("api_key", "api_token")]
+
+    with pytest.raises(ValueError) as refused:
+        http_session.refuse_control_characters({"x-apikey": "k-0123\n"}, Settings(entries, stored))
+
+    assert str(refused.value) == (
+        "The x-apikey header cannot be sent: the api_key or api_token setting holds a control character (a line"
+        " break or a tab?). Type it again without one in IRIS."
+    )
