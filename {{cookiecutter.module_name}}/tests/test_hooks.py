@@ -361,3 +361,12 @@ def test_every_failed_object_is_named_and_the_objects_given_back(make_module, mo
         f"{hook.name}: 1 of 3 object(s) processed, 2 failed: item a: ValueError: a refused; item b: ValueError: b refused"
     )
     assert status.get_data() == ["changed"]
+
+
+def test_a_manual_hook_is_registered_with_its_menu_entry(iris, module_class, monkeypatch):
+    _only_hooks(module_class, monkeypatch, {"on_manual_trigger_ioc": _unchanged})
+    monkeypatch.setattr(module_class, "hooks", (dataclasses.replace(module_class.hooks[0], menu_label="Look it up"),))
+
+    iris.add_module(module_class, on_manual_trigger_ioc=True)
+
+    assert iris.hooks == {"on_manual_trigger_ioc": "Look it up"}

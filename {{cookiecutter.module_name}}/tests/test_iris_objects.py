@@ -93,3 +93,11 @@ def test_outside_iris_the_object_is_changed_as_it_is(monkeypatch):
     iris_objects.add_tags(ioc, "ioc_tags", ["vt:harmless"])
 
     assert ioc.ioc_tags == "phishing,vt:harmless"
+
+
+def test_tags_added_to_an_empty_tag_field_are_the_whole_field():
+    ioc = fake_iris.ioc(tags=None)
+
+    iris_objects.add_tags(ioc, "ioc_tags", ["vt:harmless"])
+
+    assert ioc.ioc_tags == "vt:harmless"
