@@ -159,13 +159,17 @@ def read_equivalent(path=EQUIVALENT):
 def is_equivalent(mutant, entries, variant_name):
     changed = changed_lines(mutant["diff"])
     function = function_of(mutant["name"])
-    return any(
-        entry["file"] == mutant["file"]
+    matched = [
+        entry
+        for entry in entries
+        if entry["file"] == mutant["file"]
         and entry["function"] == function
         and entry["changed"] == changed
         and (not entry["only"] or variant_name in entry["only"])
-        for entry in entries
-    )
+    ]
+    for entry in matched:
+        entry["matched"] = True  # an entry no mutant matches in a full run is stale: main() says so
+    return bool(matched)
 
 
 def tally(found, entries, variant_name):
@@ -191,7 +195,7 @@ def tally(found, entries, variant_name):
     return table, survivors
 
 
-def measure(variant, files=None, tests=None, keep=KEPT):
+def measure(variant, files=None, tests=None, keep=KEPT, entries=None):
     """Bake ``variant``, mutate it, return (per-file table, survivors, seconds)."""
     name = f"{variant['module_type']}-{variant['preset']}"
     keep.mkdir(parents=True, exist_ok=True)
@@ -202,7 +206,7 @@ def measure(variant, files=None, tests=None, keep=KEPT):
         run_mutmut(project, keep / f"{name}.log")
         found = mutants(project)
         seconds = time.perf_counter() - started
-    table, survivors = tally(found, read_equivalent(), name)
+    table, survivors = tally(found, read_equivalent() if entries is None else entries, name)
     kept = [f"# {name}: {len(survivors)} surviving mutants (mutmut {mutmut_version()})"]
     for mutant in survivors:
         kept += ["", f"{mutant['file']} {function_of(mutant['name'])}  ({mutant['status']}, {mutant['name']})"]
@@ -242,13 +246,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     chosen = [v for v in variants() if (args.type in (None, v["module_type"])) and (args.preset in (None, v["preset"]))]
     files = args.files.split(",") if args.files else None
-    failing = []
+    failing, entries = [], read_equivalent()
     print(f"mutmut {mutmut_version()}; score = (killed + timed out) / (all - equivalent); survivors in {KEPT}")
     for variant in chosen:
         name = f"{variant['module_type']}-{variant['preset']}"
-        table, _, seconds = measure(variant, files)
+        table, _, seconds = measure(variant, files, entries=entries)
         print_table(name, table, seconds)
         failing += [f"{name} {file}" for file in under_bar(table)]
+    stale = [f"{entry['file']} {entry['function']}" for entry in entries if not entry.get("matched")]
+    if stale and not (args.type or args.preset or args.files):
+        print(f"equivalent_mutants.txt: {len(stale)} entries no mutant matched (stale?): {', '.join(stale)}")
     if args.check and failing:
         print("under the bar: " + ", ".join(failing))
         return 1
