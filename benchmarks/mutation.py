@@ -80,6 +80,9 @@ def configure(project, files=None, tests=None):
     lines += [f"    {PACKAGE}/{name}" for name in files if (package / name).is_file()]
     lines += ["also_copy ="] + [f"    {name}" for name in ALSO_COPY if (project / name).exists()]
     lines += ["pytest_add_cli_args = -p no:cacheprovider -p no:randomly"]
+    # A mutant that loops (kept_name counting on for ever, say) is stopped after 5 times its tests'
+    # time, not mutmut's 15: under evidence-ingest's tests that is 2 minutes a mutant, not 5.
+    lines += ["timeout_multiplier = 5"]
     if tests:
         lines += ["pytest_add_cli_args_test_selection ="] + [f"    {test}" for test in tests]
     (project / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
