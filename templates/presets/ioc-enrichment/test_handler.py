@@ -423,3 +423,18 @@ def test_an_error_answer_is_told_as_vt_said_it(client, body, said):
         client.Client(session, "https://vt.example/api/v3", "k").lookup("ip_addresses", "203.0.113.7")
 
     assert str(error.value) == f"VirusTotal answered {said}"
+
+
+def test_the_admins_report_template_gets_the_ioc_its_fields_and_vts_link(make_module, module_class, service, caplog):
+    # Jinja's delimiters spelt otherwise here: this file is rendered by cookiecutter, and has no Jinja of its own.
+    template = (
+        "<< title >>|<< fields['Verdict'] >>|[% for name, address in links %]<< name >>=<< address >>[% endfor %]"
+    )
+    template = template.replace("<<", "{" * 2).replace(">>", "}" * 2).replace("[%", "{" + "%").replace("%]", "%" + "}")
+    service.answer("/domains/evil.example", vt.found("domain", "evil.example", malicious=40, undetected=30))
+    ioc = fake_iris.ioc("evil.example", "domain")
+
+    enrich(configured(make_module, module_class, service, report_template=template), ioc)
+
+    assert report_of(ioc) == "evil.example|malicious|VirusTotal=https://www.virustotal.com/gui/domain/evil.example"
+    assert "IOC 'evil.example': malicious" in caplog.messages
