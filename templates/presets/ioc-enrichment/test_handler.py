@@ -438,3 +438,24 @@ def test_the_admins_report_template_gets_the_ioc_its_fields_and_vts_link(make_mo
 
     assert report_of(ioc) == "evil.example|malicious|VirusTotal=https://www.virustotal.com/gui/domain/evil.example"
     assert "IOC 'evil.example': malicious" in caplog.messages
+
+
+def test_a_200_without_json_is_unreadable_showing_its_first_200_characters(client):
+    answer = Answer(200, None)
+    answer.text = "<html>" + "x" * 300
+    session = type("Session", (), {"headers": {}, "get": lambda self, url: answer})()
+
+    with pytest.raises(client.UnreadableAnswer) as error:
+        client.Client(session, "https://vt.example/api/v3", "k").lookup("ip_addresses", "203.0.113.7")
+
+    assert str(error.value) == f"VirusTotal answered 200 with no JSON: {answer.text[:200]!r}"
+
+
+def test_the_api_address_may_end_with_a_slash(client):
+    asked = []
+    answer = Answer(200, vt_body())
+    session = type("Session", (), {"headers": {}, "get": lambda self, url: asked.append(url) or answer})()
+
+    client.Client(session, "https://vt.example/api/v3/", "k").lookup("ip_addresses", "203.0.113.7")
+
+    assert asked == ["https://vt.example/api/v3/ip_addresses/203.0.113.7"]
