@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench.py            # prompts per type, bakes, per-module figures
     .venv/bin/python benchmarks/bench.py --suite    # and the template's test-suite wall time
     .venv/bin/python benchmarks/bench.py --e2e      # and the e2e suite's, in a real IRIS (IRIS_WEB_SOURCE)
+    .venv/bin/python benchmarks/bench.py --mutation # and the mutation scores of every type x preset (mutation.py)
 
 Figures, not assertions: compare them with the targets in the table.
 """
@@ -151,6 +152,10 @@ def main():
         hostile_figures()
     if "--e2e" in sys.argv:
         e2e_figures()
+    if "--mutation" in sys.argv:
+        import mutation  # beside this file
+
+        mutation.main([])
 
 
 if __name__ == "__main__":

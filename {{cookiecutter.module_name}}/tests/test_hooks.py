@@ -427,3 +427,140 @@ def test_the_fake_iris_dumps_an_ioc_and_an_asset_as_iris_schemas_do(iris):
     assert assets == {"asset_name": "WKS-001", "asset_type": {"asset_id": None, "asset_name": "Windows - Computer",
                       "asset_description": None, "asset_icon_not_compromised": None, "asset_icon_compromised": None},
                       "date_added": "2024-05-01T12:00:00"}  # fmt: skip
+
+
+def test_registration_goes_to_the_module_iris_names_and_says_what_it_did(iris, module_class, monkeypatch, caplog):
+    calls = []
+    monkeypatch.setattr(iris, "register_hook", lambda module_id, iris_hook_name, manual_hook_name=None,
+                        run_asynchronously=True: calls.append(("on", module_id, iris_hook_name)) or (True, ["ok"]))  # fmt: skip
+    monkeypatch.setattr(iris, "deregister_from_hook", lambda module_id, iris_hook_name:
+                        calls.append(("off", module_id, iris_hook_name)) or (True, ["ok"]))  # fmt: skip
+    _only_hooks(module_class, monkeypatch, {"on_postload_ioc_create": _unchanged, "on_postload_ioc_update": _unchanged})
+    iris.configure(module_class, on_postload_ioc_create=True, on_postload_ioc_update=False)
+    caplog.set_level("INFO")
+
+    module_class().register_hooks(module_id=7)
+
+    # Each hook's registrations are dropped, then those wanted made again (processor.register_hooks).
+    assert calls == [("off", 7, "on_postload_ioc_create"), ("on", 7, "on_postload_ioc_create"),
+                     ("off", 7, "on_postload_ioc_update")]  # fmt: skip
+    assert "Registered to on_postload_ioc_create" in caplog.messages
+    assert "Deregistered from on_postload_ioc_update: switched off" in caplog.messages
+
+
+def test_a_refused_registration_is_logged_with_iris_reason(iris, module_class, monkeypatch, caplog):
+    monkeypatch.setattr(iris, "register_hook", lambda *args, **kwargs: (False, ["the hook table is locked"]))
+    _only_hooks(module_class, monkeypatch, {"on_postload_ioc_create": _unchanged})
+    iris.configure(module_class, on_postload_ioc_create=True)
+
+    module_class().register_hooks(module_id=1)
+
+    assert any(message.startswith("Could not register to on_postload_ioc_create: ") and "locked" in message
+               for message in caplog.messages)  # fmt: skip
+
+
+def test_a_switch_that_does_not_read_leaves_the_registrations_as_they_were_and_says_why(
+    iris, module_class, monkeypatch, caplog
+):
+    _only_hooks(module_class, monkeypatch, {"on_postload_ioc_create": _unchanged})
+    iris.configure(module_class, on_postload_ioc_create="maybe")
+
+    module_class().register_hooks(module_id=1)
+    iris.end_request(saved=True)
+
+    assert iris.hooks == {}
+    expected = "Registrations left as they were: SettingsError: on_postload_ioc_create holds 'maybe'"
+    assert any(message.startswith(expected) for message in caplog.messages), caplog.messages
+
+
+def test_an_unknown_hook_is_named_and_its_data_given_back(make_module):
+    data = [fake_iris.ioc()]
+
+    status = make_module().hooks_handler("on_postload_nothing_create", None, data)
+
+    assert status.get_message() == "on_postload_nothing_create is not in this module's hook table"
+    assert status.get_data() is data
+
+
+def test_a_setting_that_does_not_read_gives_the_data_back(iris, module_class, monkeypatch):
+    hook = _with_handler(module_class, monkeypatch, lambda hook: _unchanged)
+    iris.configure(module_class, **{**fake_iris.filled_mandatory(module_class), hook.name: "maybe"})
+    data = fake_iris.hook_data(hook.name)
+
+    status = module_class().hooks_handler(hook.name, hook.menu_label, data)
+
+    assert status.is_failure() and status.get_message().startswith(f"{hook.name}: ")
+    assert f"({hook.name}) holds 'maybe', which does not read as bool" in status.get_message()
+    assert status.get_data() is data
+
+
+def test_a_handler_that_raises_is_named_with_the_error(make_module, module_class, monkeypatch, caplog):
+    def lookup(data, context):
+        raise TimeoutError("no answer")
+
+    hook = _with_handler(module_class, monkeypatch, lambda hook: lookup)
+
+    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, [1])
+
+    assert status.get_message() == f"{hook.name} failed: TimeoutError: no answer"
+    assert f"lookup failed on {hook.name}" in caplog.messages
+
+
+def test_a_handler_that_returns_no_list_is_named_with_what_it_returned(make_module, module_class, monkeypatch):
+    def lookup(data, context):
+        return "done"
+
+    hook = _with_handler(module_class, monkeypatch, lambda hook: lookup)
+
+    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, hook.menu_label, [1])
+
+    assert status.get_message() == "lookup returned str, not the list of objects"
+
+
+def test_a_postload_handler_may_return_no_object(make_module, module_class, monkeypatch):
+    _only_hooks(module_class, monkeypatch, {"on_postload_ioc_create": lambda data, context: []})
+
+    status = make_module().hooks_handler("on_postload_ioc_create", None, [fake_iris.ioc()])
+
+    assert status.is_success() and status.get_data() == []
+    assert status.get_message() == "on_postload_ioc_create: 1 object(s) processed"
+
+
+def test_a_preload_handler_that_returns_nothing_is_named_the_data_given_back(make_module, module_class, monkeypatch):
+    def lookup(data, context):
+        return []
+
+    _only_hooks(module_class, monkeypatch, {"on_preload_ioc_create": lookup})
+    data = [{"ioc_value": "203.0.113.7"}]
+
+    status = make_module().hooks_handler("on_preload_ioc_create", None, data)
+
+    assert status.get_message() == "lookup returned no object for on_preload_ioc_create; the request goes on unchanged"
+    assert status.get_data() is data
+
+
+def test_every_failed_object_is_named_and_the_objects_given_back(make_module, module_class, monkeypatch):
+    def two_fail(data, context):
+        for item in data:
+            with context.isolate(f"item {item}"):
+                if item != "good":
+                    raise ValueError(f"{item} refused")
+        return ["changed"]
+
+    hook = _with_handler(module_class, monkeypatch, lambda hook: two_fail)
+
+    status = make_module(**fake_iris.switches(module_class)).hooks_handler(hook.name, None, ["a", "good", "b"])
+
+    assert status.get_message() == (
+        f"{hook.name}: 1 of 3 object(s) processed, 2 failed: item a: ValueError: a refused; item b: ValueError: b refused"
+    )
+    assert status.get_data() == ["changed"]
+
+
+def test_a_manual_hook_is_registered_with_its_menu_entry(iris, module_class, monkeypatch):
+    _only_hooks(module_class, monkeypatch, {"on_manual_trigger_ioc": _unchanged})
+    monkeypatch.setattr(module_class, "hooks", (dataclasses.replace(module_class.hooks[0], menu_label="Look it up"),))
+
+    iris.add_module(module_class, on_manual_trigger_ioc=True)
+
+    assert iris.hooks == {"on_manual_trigger_ioc": ["Look it up"]}

@@ -1,5 +1,6 @@
 """The HTTP session follows IRIS's proxy settings, the module's timeout, TLS, retry, rate and time settings."""
 
+import json
 import logging
 import multiprocessing
 import socket
@@ -329,7 +330,8 @@ def test_a_429_that_outlasts_the_retries_stops_the_rest_of_the_call(service, clo
     session = new_session(settings(retries=2), {})
 
     assert session.get(f"{service.url}/a").status_code == 429
-    with pytest.raises(http_session.QuotaSpent, match="answered 429 again after 2 retries, so its quota looks spent"):
+    spent = r"429 again after 2 retries, so its quota looks spent \(a daily quota\?\); this call sends nothing more\. Try again later$"
+    with pytest.raises(http_session.QuotaSpent, match=spent):
         session.get(f"{service.url}/b")
 
     assert [path for _, path, _ in service.requests] == ["/a"] * 3 and clock.waits == [1, 1]
@@ -350,3 +352,206 @@ def test_urllib3_retry_warnings_never_show_a_urls_query_values_or_userinfo(caplo
     assert any("/hook?token=********&channel=********" in line for line in warned), warned
     assert "https://********@proxy.example/a?k=********" in warned[-1]
     assert "t0ken-abcdef123" not in caplog.text and "pa55-w0rd" not in caplog.text
+
+
+def test_connections_are_retried_at_once_as_often_as_the_retries_setting_says():
+    session = new_session(settings(retries=4), {})
+
+    for prefix in ("http://", "https://"):
+        retry = session.get_adapter(f"{prefix}vt.example").max_retries
+        assert retry.total == 4  # bounded by the setting: never None, which would retry for ever
+        assert retry.backoff_factor == 0  # waits are Pace's, inside the time budget
+        assert not retry.status_forcelist and not retry.respect_retry_after_header  # answers are Pace's too
+
+
+@pytest.mark.parametrize(
+    ("timeout", "left", "bounded"),
+    [(None, 10, 10), (30, 10, 10), (5, 10, 5), ((3, None), 10, (3, 10)), ((30, 60), 10, (10, 10))],
+)
+def test_no_timeout_is_longer_than_what_is_left_of_the_budget(timeout, left, bounded):
+    assert http_session._within(timeout, left) == bounded
+
+
+def test_a_place_is_named_by_scheme_host_and_port_without_credentials():
+    assert http_session._origin("https://user:pw@vt.example:8443/api/x?key=1") == "https://vt.example:8443"
+
+
+def pace(**changes):
+    return http_session.Pace(settings(**changes), http_session.logging.getLogger("test"))
+
+
+def test_a_request_may_go_while_any_of_the_budget_is_left(clock):
+    budget = pace(time_budget=10)
+    clock.elapsed = 9.5
+
+    assert budget.left("GET https://vt.example") == 0.5
+    clock.elapsed = 10
+    with pytest.raises(OutOfTime, match="^GET https://vt.example was not sent: this call has spent its time budget"):
+        budget.left("GET https://vt.example")
+
+
+def test_a_wait_of_exactly_what_is_left_is_waited(clock):
+    pace(time_budget=10).wait(10, "to test")
+
+    assert clock.waits == [10]
+
+
+def test_a_short_wait_is_waited_and_none_is_not(clock):
+    waits = pace()
+    waits.wait(0.5, "to test")
+    waits.wait(0, "to test")
+    waits.wait(-1, "to test")
+
+    assert clock.waits == [0.5]
+
+
+def test_a_wait_past_the_budget_says_what_is_left(clock):
+    waits = pace(time_budget=10)
+    clock.elapsed = 9.6
+
+    with pytest.raises(OutOfTime, match=r"would wait 5 s to test, and this call has 0\.4 s left of its time budget"):
+        waits.wait(5, "to test")
+
+
+def answer(status, **headers):
+    return SimpleNamespace(status_code=status, headers=headers)
+
+
+def test_a_5xx_waits_what_its_retry_after_asks_else_growing_waits():
+    assert http_session.retry_wait("GET", answer(503, **{"Retry-After": "9"}), retried=2) == 9
+    assert http_session.retry_wait("GET", answer(503), retried=2) == 8
+
+
+def test_a_retry_after_date_already_past_asks_no_wait(clock):
+    past = datetime.fromtimestamp(WALL_CLOCK_START - 30, tz=timezone.utc)
+
+    assert http_session.retry_after(answer(429, **{"Retry-After": format_datetime(past, usegmt=True)})) == 0.0
+
+
+def test_waits_are_shown_to_a_tenth_of_a_second():
+    assert [http_session._shown(seconds) for seconds in (0.44, 12.0, 59.96)] == ["0.4", "12", "60"]
+
+
+def test_a_line_break_not_from_a_setting_is_named_as_the_headers_own():
+    for held_by_none in (SETTINGS, Settings([], [])):
+        with pytest.raises(ValueError, match="^The X-Trace header cannot be sent: its value holds a control character"):
+            http_session.refuse_control_characters({"X-Trace": "a\nb"}, held_by_none)
+
+
+@pytest.fixture
+def local_time_not_utc(monkeypatch):
+    """A worker whose local time is UTC+5:45."""
+    monkeypatch.setenv("TZ", "Asia/Kathmandu")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_next_free_slot_is_told_in_utc_with_what_is_left_of_the_budget(clock, local_time_not_utc):
+    slots = pace(requests_per_minute=1, time_budget=10)
+    clock.elapsed = 9.5
+    slots.take_slot()
+
+    left = r"\(the next free slot, shared by every IRIS worker, is at 22:14:29 UTC\), and this call has 0\.5 s left"
+    with pytest.raises(OutOfTime, match=left):
+        slots.take_slot()
+
+
+def test_requests_name_the_module_unless_told_otherwise(service):
+    new_session(SETTINGS, {}).get(f"{service.url}/a")
+    new_session(SETTINGS, {}, user_agent="iris-vt-module/1.0").get(f"{service.url}/a")
+
+    assert [headers["User-Agent"] for _, _, headers in service.requests] == ["iris-module", "iris-vt-module/1.0"]
+
+
+def test_waits_are_logged_by_the_helper_when_no_log_is_given(service, clock, caplog):
+    caplog.set_level("INFO")
+    session = new_session(settings(requests_per_minute=30), {})
+
+    session.get(f"{service.url}/a")
+    session.get(f"{service.url}/b")
+
+    assert [record.name for record in caplog.records if record.message.startswith("Waiting")] == [http_session.__name__]
+
+
+def test_a_line_break_in_a_header_of_one_request_is_refused_before_sending(service):
+    with pytest.raises(ValueError, match="^The X-Trace header cannot be sent: its value holds a control character"):
+        new_session(SETTINGS, {}).get(f"{service.url}/a", headers={"X-Trace": "a\r\nX-Injected: 1"})
+
+    assert service.requests == []
+
+
+def test_what_a_request_gives_reaches_the_service(service):
+    new_session(SETTINGS, {}).get(f"{service.url}/a", params={"q": "evil.example"})
+
+    assert service.requests[-1][1] == "/a?q=evil.example"
+
+
+def test_a_streamed_answer_is_left_for_the_caller_to_read(service):
+    service.answer("/a", (200, {"ok": True}))
+
+    response = new_session(SETTINGS, {}).get(f"{service.url}/a", stream=True)
+
+    assert json.loads(response.raw.read()) == {"ok": True}
+
+
+def test_requests_go_through_the_proxy_iris_names(service):
+    service.answer("http://vt.example/x", (200, {"ok": True}))
+    session = new_session(SETTINGS, {"http_proxy": service.url})
+
+    assert session.get("http://vt.example/x").json() == {"ok": True}
+    assert session.get("http://vt.example/x").json() == {"ok": True}  # through the proxy's pool kept from the first
+    assert [path for _, path, _ in service.requests] == ["http://vt.example/x"] * 2
+
+
+def test_each_set_of_credentials_has_its_own_request_slots():
+    entries = [*http_settings(), {"param_name": "api_key", "param_human_name": "API key", "param_description": "",
+                                  "default": None, "mandatory": True, "type": "sensitive_string"}]  # fmt: skip
+
+    def key(secret):
+        reading = Settings(entries, [{"param_name": "api_key", "value": secret}])
+        assert http_session.Pace(reading, None).slot_key == http_session.slot_key(reading)
+        return http_session.slot_key(reading)
+
+    assert key("k-1") == key("k-1") != key("k-2")
+    assert "k-1" not in key("k-1")
+
+
+def test_the_least_budget_and_retries_the_settings_allow_are_taken():
+    waits = pace(time_budget=1, retries=0)
+
+    assert (waits.budget, waits.retries) == (1, 0)
+
+
+def test_a_refused_redirect_names_every_credential_header_and_what_to_do(service):
+    with FakeService() as elsewhere:
+        service.answer("/files/abc", (302, {}, {"Location": f"{elsewhere.url}/files/abc"}))
+        session = new_session(SETTINGS, {})
+        session.headers.update({"x-apikey": "k-0123456789", "Authorization": "Bearer t"})
+
+        with pytest.raises(RefusedRedirect) as refused:
+            session.get(f"{service.url}/files/abc")
+
+    assert str(refused.value) == (
+        f"{service.url} redirected to {elsewhere.url}: not followed, as it would carry the module's credentials"
+        " (x-apikey, Authorization) to another host. If the service has moved, set its new address in the"
+        " module's settings."
+    )
+
+
+def test_a_line_break_held_by_two_settings_names_both_and_what_to_do():
+    entries = [*http_settings()] + [
+        {"param_name": name, "param_human_name": name, "param_description": "", "default": None, "mandatory": True,
+         "type": "sensitive_string"}
+        for name in ("api_key", "api_token")
+    ]  # fmt: skip
+    stored = [{"param_name": name, "value": "k-0123\n"} for name in ("api_key", "api_token")]
+
+    with pytest.raises(ValueError) as refused:
+        http_session.refuse_control_characters({"x-apikey": "k-0123\n"}, Settings(entries, stored))
+
+    assert str(refused.value) == (
+        "The x-apikey header cannot be sent: the api_key or api_token setting holds a control character (a line"
+        " break or a tab?). Type it again without one in IRIS."
+    )

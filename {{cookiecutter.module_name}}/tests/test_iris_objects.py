@@ -1,6 +1,7 @@
 """Tabs are replaced, tags are added once or replaced, note lines replaced; in IRIS, over the latest state."""
 
 import fake_iris
+import pytest
 
 from {{ cookiecutter.__package_name }} import iris_objects
 
@@ -77,3 +78,29 @@ def test_a_line_is_added_to_the_text_as_saved_now(iris):
     iris_objects.replace_line(alert, "alert_note", "Triage:", "Triage: routine")
 
     assert row.alert_note == "From the EDR\nAn analyst's line\nTriage: routine"
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_a_line_put_in_an_empty_field_is_the_whole_field(empty):
+    alert = fake_iris.alert(alert_note=empty)
+
+    iris_objects.replace_line(alert, "alert_note", "Triage:", "Triage: routine")
+
+    assert alert.alert_note == "Triage: routine"
+
+
+def test_outside_iris_the_object_is_changed_as_it_is(monkeypatch):
+    monkeypatch.setattr(iris_objects, "iris_db", lambda: None)
+    ioc = fake_iris.ioc(tags="phishing")
+
+    iris_objects.add_tags(ioc, "ioc_tags", ["vt:harmless"])
+
+    assert ioc.ioc_tags == "phishing,vt:harmless"
+
+
+def test_tags_added_to_an_empty_tag_field_are_the_whole_field():
+    ioc = fake_iris.ioc(tags=None)
+
+    iris_objects.add_tags(ioc, "ioc_tags", ["vt:harmless"])
+
+    assert ioc.ioc_tags == "vt:harmless"

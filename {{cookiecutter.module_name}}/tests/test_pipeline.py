@@ -1,7 +1,9 @@
 """The pipeline saves uploads safely and processes each file with a result of its own."""
 
+import importlib
 import re
 import threading
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import fake_iris
@@ -221,3 +223,124 @@ def test_an_error_is_shown_in_a_bounded_message(make_module, module_class, tmp_p
 
     assert status.get_data()[0]["message"].startswith("ValueError: xxx")
     assert len(status.get_data()[0]["message"]) < 1200
+
+
+def test_an_upload_to_a_case_folder_iris_has_not_made_yet_is_saved(make_module, tmp_path):
+    folder = tmp_path / "customer" / "case-1"
+
+    status = make_module().pipeline_files_upload(str(folder), Upload("Security.evtx"), "Customer", "#1", "true")
+
+    assert status.get_message() == "Saved Security.evtx"
+    assert (folder / "Security.evtx").exists()
+
+
+def test_an_upload_that_cannot_be_saved_says_why(make_module, tmp_path, caplog):
+    class Full(Upload):
+        def save(self, destination):
+            raise OSError("no space left on device")
+
+    status = make_module().pipeline_files_upload(str(tmp_path), Full("a.log"), "Customer", "#1", "true")
+
+    assert status.is_failure()
+    assert status.get_message() == "Could not save 'a.log': no space left on device"
+    assert "Upload failed" in caplog.messages
+
+
+def test_the_handler_gets_the_arguments_case_and_user_of_the_run(make_module, module_class, tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(module_class, "process_file", staticmethod(lambda path, context: seen.append(context) or "ok"))
+    info = dict(module_class._pipeline_info, pipeline_args=[["index", "required"], ["note", "optional"]])
+    monkeypatch.setattr(module_class, "_pipeline_info", info)
+    (tmp_path / "a.log").write_text("x\n")
+    module = make_module()
+    data = {**fake_iris.pipeline_data(module, tmp_path, index="2026-q1", note="n"), "case_id": 4, "user_id": 2}
+
+    status = module.pipeline_handler("pipeline_update", data)
+
+    assert status.get_message() == "1 of 1 file(s) processed"
+    [context] = seen
+    assert (context.args, context.case_id, context.user_id) == ({"index": "2026-q1", "note": "n"}, 4, 2)
+
+
+def test_every_missing_required_argument_is_named(make_module, module_class, tmp_path, monkeypatch):
+    info = dict(module_class._pipeline_info, pipeline_args=[["index", "required"], ["case", "required"]])
+    monkeypatch.setattr(module_class, "_pipeline_info", info)
+
+    status = fake_iris.run_pipeline(make_module(), tmp_path, index="", case=None)
+
+    assert status.get_message() == "Missing required pipeline argument(s): index, case"
+
+
+def test_the_status_counts_the_files_processed_and_failed(make_module, module_class, tmp_path, monkeypatch, caplog):
+    def fails_on_b(path, context):
+        if path.name.startswith("b"):
+            raise ValueError("unparsable")
+        return "read"
+
+    monkeypatch.setattr(module_class, "process_file", staticmethod(fails_on_b))
+    for name in ("a.log", "b.log", "c.log"):
+        (tmp_path / name).write_text("x\n")
+    caplog.set_level("INFO")
+
+    status = fake_iris.run_pipeline(make_module(move_processed=False), tmp_path)
+
+    assert status.get_message() == "2 of 3 file(s) processed"
+    assert "b.log failed" in caplog.messages and "a.log: read" in caplog.messages
+
+
+def test_a_file_that_cannot_be_taken_is_reported_and_left(make_module, tmp_path):
+    (tmp_path / "a.log").write_text("x\n")
+    (tmp_path / "processing").write_text("a file where the folder should be\n")
+
+    status = fake_iris.run_pipeline(make_module(), tmp_path)
+
+    assert status.is_failure()
+    result = status.get_data()[0]
+    assert set(result) == {"file", "ok", "message"} and (result["file"], result["ok"]) == ("a.log", False)
+    assert result["message"].startswith("could not be taken: [Errno 17] File exists")
+    assert (tmp_path / "a.log").exists()
+
+
+def test_a_processed_file_that_cannot_be_moved_aside_says_so(make_module, module_class, tmp_path, monkeypatch):
+    def read_then_gone(path, context):
+        path.unlink()
+        return "read"
+
+    monkeypatch.setattr(module_class, "process_file", staticmethod(read_then_gone))
+    (tmp_path / "a.log").write_text("x\n")
+
+    [result] = fake_iris.run_pipeline(make_module(), tmp_path).get_data()
+
+    assert (result["ok"], result["kept"]) == (True, None)
+    assert result["message"].startswith("read (not moved to processed/: [Errno 2] No such file or directory")
+
+
+@pytest.fixture
+def pipeline(module_class):
+    return importlib.import_module("{{ cookiecutter.__package_name }}.pipeline")  # once the fake IRIS is in
+
+
+def test_a_kept_name_has_the_utc_time_then_a_number(pipeline, tmp_path, monkeypatch):
+    class ServerClock(datetime):
+        """A server whose local time is not UTC: an hour ahead."""
+
+        @classmethod
+        def now(cls, tz=None):
+            utc = datetime(2026, 3, 1, 23, 30, 5, tzinfo=timezone.utc)
+            return utc.astimezone(tz) if tz else (utc + timedelta(hours=1)).replace(tzinfo=None)
+
+    monkeypatch.setattr(pipeline, "datetime", ServerClock)
+    (tmp_path / "processed").mkdir()
+
+    first = pipeline.kept_name("iocs.log", tmp_path)
+    (tmp_path / "processed" / first).write_text("")
+    second = pipeline.kept_name("iocs.log", tmp_path)
+    (tmp_path / "processed" / second).write_text("")
+
+    assert (first, second) == ("iocs-20260301T233005Z.log", "iocs-20260301T233005Z-2.log")
+    assert pipeline.kept_name("iocs.log", tmp_path) == "iocs-20260301T233005Z-3.log"
+
+
+def test_an_error_is_cut_after_its_thousandth_character(pipeline):
+    assert pipeline.shorten("x" * 1000) == "x" * 1000
+    assert pipeline.shorten("x" * 1001) == "x" * 1000 + "..."

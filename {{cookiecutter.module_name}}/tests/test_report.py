@@ -1,7 +1,10 @@
 """Reports escape remote data, keep to the sandbox, and link only to web addresses."""
 
+from datetime import datetime, timezone
+
 import pytest
 from jinja2.exceptions import SecurityError
+from markupsafe import escape
 
 from {{ cookiecutter.__package_name }} import report
 
@@ -78,3 +81,41 @@ def test_a_table_can_choose_and_name_its_columns():
 
 def test_no_tables_no_table():
     assert "<table" not in report.render_report("", title="t", fields={"a": 1}, tables={})
+
+
+def test_the_default_template_reads_alike_in_any_locale():
+    assert report.DEFAULT_TEMPLATE.read_bytes().isascii()
+
+
+def test_block_tags_leave_no_blank_lines_or_indents_of_their_own():
+{%- raw %}
+    template = "<p>\n  {% if flagged %}\n  flagged\n  {% endif %}\n</p>"
+
+    assert report.render_report(template, flagged=True) == "<p>\n  flagged\n</p>"
+    assert report.render_report(template, flagged=False) == "<p>\n</p>"
+
+
+def test_the_raw_answer_is_sorted_json_in_its_own_characters():
+    raw = {"when": datetime(2026, 3, 1, tzinfo=timezone.utc), "name": "café", "b": 1}
+
+    shown = report.render_report("{{ raw }}", raw=raw)
+
+    expected = '{\n  "b": 1,\n  "name": "café",\n  "when": "2026-03-01 00:00:00+00:00"\n}'
+    assert shown == str(escape(expected))
+
+
+def test_text_as_raw_answer_is_shown_as_it_is():
+    assert report.render_report("{{ raw }}", raw="plain <text>") == "plain &lt;text&gt;"
+
+
+@pytest.mark.parametrize(
+    "address", [None, 42, "ftp://files.example/x", "https:no-host", "//evil.example/x", "javascript:alert(1)"]
+)
+def test_only_absolute_web_addresses_are_web_addresses(address):
+    assert report.is_web_address(address) is False
+
+
+@pytest.mark.parametrize("address", ["https://vt.example/gui", "HTTP://example.org"])
+def test_http_and_https_addresses_are_web_addresses(address):
+    assert report.is_web_address(address) is True
+{%- endraw %}

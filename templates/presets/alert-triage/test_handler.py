@@ -47,6 +47,7 @@ def test_a_routine_alert_keeps_its_severity(make):
 
     assert alert.alert_severity_id == fake_iris.SEVERITIES["Informational"]
     assert alert.alert_tags == f"{TAG}:routine"
+    assert alert.alert_note == "Triage: no rule matched"
 
 
 def test_triaging_twice_adds_nothing_twice(make):
@@ -97,3 +98,38 @@ def test_alerts_carry_no_custom_attributes_and_get_no_tab(make, hook):
 
     assert status.is_success(), status.get_message()
     assert not hasattr(alert, "custom_attributes")
+
+
+def test_every_watched_word_found_is_a_reason_in_the_note(make):
+    alert = fake_iris.alert("Mimikatz run", alert_description="then ransomware dropped")
+
+    triage(make(watched_words="mimikatz, ransomware, cobalt strike"), alert)
+
+    assert alert.alert_note == "Triage: mentions 'mimikatz'; mentions 'ransomware'"
+
+
+def test_a_missing_description_adds_no_text_to_match(make):
+    alert = fake_iris.alert("Password changed", alert_description=None)
+
+    triage(make(watched_words="none, xx"), alert)
+
+    assert alert.alert_tags == f"{TAG}:routine"
+
+
+def test_a_severity_is_found_by_its_exact_name_not_a_longer_one(make, monkeypatch):
+    monkeypatch.setattr(fake_iris, "SEVERITIES", {"Very High": 21, "High": 12, "Low": 13, "Medium": 14})
+    alert = fake_iris.alert("ransomware note found", alert_severity_id=13)
+
+    triage(make(watched_words="ransomware"), alert)
+
+    assert alert.alert_severity_id == 12
+
+
+def test_each_verdict_is_logged(make, caplog):
+    caplog.set_level("INFO")
+    watched, routine = fake_iris.alert("ransomware", alert_id=1), fake_iris.alert("Password changed", alert_id=2)
+
+    triage(make(watched_words="ransomware"), watched, routine)
+
+    assert f"Alert 1: High, ['{TAG}:watched']" in caplog.messages
+    assert f"Alert 2: severity unchanged, ['{TAG}:routine']" in caplog.messages

@@ -5,6 +5,10 @@ the module waits is a fake clock's (tests/fake_clock.py). Settings are the defau
 config.py but for the address and key, and every hook switched on.
 """
 
+import dataclasses
+import importlib
+from datetime import datetime, timezone
+
 import fake_iris
 import fake_virustotal as vt
 import pytest
@@ -308,3 +312,150 @@ def test_a_mistyped_setting_sends_nothing_anywhere(make_module, module_class, se
     (name,) = typo
     assert status.is_failure() and f"({name}) " in status.get_message() and "Nothing was done" in status.get_message()
     assert service.requests == []
+
+
+def test_the_report_fields_say_what_vt_found_and_what_it_never_did(module_class):
+    # TODO: the fields your report_fields() chooses.
+    handler = importlib.import_module("{{ cookiecutter.__package_name }}.handler")
+    client = importlib.import_module("{{ cookiecutter.__package_name }}.client")
+    report = client.Report(
+        id="203.0.113.7", stats={"malicious": 3, "suspicious": 1, "harmless": 60, "undetected": 6},
+        flagged_by={"EngineA": "malware", "EngineB": "phishing"}, reputation=-12,
+        last_analysis=datetime(2026, 3, 1, 9, 5, tzinfo=timezone.utc), link="https://vt.example/gui", attributes={},
+    )  # fmt: skip
+    never = dataclasses.replace(report, flagged_by={}, reputation=None, last_analysis=None)
+
+    assert handler.report_fields(report, "malicious") == {
+        "Verdict": "malicious",
+        "Detections (malicious / engines)": "3 / 70",
+        "Suspicious": 1,
+        "Reputation": -12,
+        "Last analysis": "2026-03-01 09:05 UTC",
+        "Flagged by": "EngineA (malware), EngineB (phishing)",
+    }
+    assert handler.report_fields(never, "harmless") == {
+        "Verdict": "harmless",
+        "Detections (malicious / engines)": "3 / 70",
+        "Suspicious": 1,
+        "Reputation": "none",
+        "Last analysis": "never",
+        "Flagged by": "no engine",
+    }
+
+
+@pytest.fixture
+def client(module_class):
+    return importlib.import_module("{{ cookiecutter.__package_name }}.client")
+
+
+def vt_body(**attributes):
+    stats = {"malicious": 2, "suspicious": 1, "harmless": 5, "undetected": 0}
+    return {"data": {"id": "203.0.113.7", "type": "ip_address", "attributes": {"last_analysis_stats": stats,
+                                                                               **attributes}}}  # fmt: skip
+
+
+def test_an_answer_is_read_into_its_report(client):
+    results = {"B": {"category": "malicious", "result": "malware"}, "A": {"category": "suspicious", "result": None},
+               "C": {"category": "harmless", "result": "clean"}, "D": "not an engine's answer"}  # fmt: skip
+
+    report = client.read("ip_addresses", vt_body(last_analysis_results=results, last_analysis_date=1772355900,
+                                                 reputation=-7))  # fmt: skip
+
+    assert (report.id, report.flagged_by, report.reputation) == ("203.0.113.7", {"A": "suspicious", "B": "malware"}, -7)
+    assert report.last_analysis == datetime(2026, 3, 1, 9, 5, tzinfo=timezone.utc)
+    assert report.link == "https://www.virustotal.com/gui/ip-address/203.0.113.7"
+
+
+@pytest.mark.parametrize("reputation", [True, "high", None])
+def test_a_reputation_that_is_no_whole_number_is_none(client, reputation):
+    assert client.read("ip_addresses", vt_body(reputation=reputation, last_analysis_results="x")).reputation is None
+
+
+def test_engine_results_that_are_no_mapping_flag_nothing(client):
+    assert client.read("ip_addresses", vt_body(last_analysis_results=["x"])).flagged_by == {}
+
+
+def test_an_id_from_the_answer_is_quoted_whole_in_the_link(client):
+    body = vt_body()
+    body["data"]["id"] = "a/../b"
+
+    assert client.read("domains", body).link == "https://www.virustotal.com/gui/domain/a%2F..%2Fb"
+
+
+@pytest.mark.parametrize("data", [{"id": "x"}, "not an object", ["x"]])
+def test_an_answer_without_attributes_names_what_it_lacks(client, data):
+    lacks = r"^VirusTotal's answer has no data\.attributes \(dict\): is api_url"
+    with pytest.raises(client.UnreadableAnswer, match=lacks):
+        client.read("ip_addresses", {"data": data} if isinstance(data, dict) else {"data": {"attributes": data}})
+
+
+def test_an_answer_that_is_no_object_is_unreadable(client):
+    with pytest.raises(client.UnreadableAnswer, match=r"^VirusTotal's answer has no data \(dict\)"):
+        client.read("ip_addresses", ["data"])
+
+
+def test_a_url_id_keeps_its_last_characters(client):
+    assert client.object_id("urls", "https://abc.example/W") == "aHR0cHM6Ly9hYmMuZXhhbXBsZS9X"
+
+
+class Answer:
+    def __init__(self, status, body):
+        self.status_code, self.body, self.text = status, body, str(body)
+
+    def json(self):
+        if self.body is None:
+            raise ValueError("no JSON")
+        return self.body
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (["not", "an object"], "418: no VirusTotal error in the answer"),
+        (None, "418: no VirusTotal error in the answer"),
+        ({"error": {"code": "TeapotError"}}, "418 TeapotError: "),
+    ],
+)
+def test_an_error_answer_is_told_as_vt_said_it(client, body, said):
+    session = type("Session", (), {"headers": {}, "get": lambda self, url: Answer(418, body)})()
+
+    with pytest.raises(client.ServiceError) as error:
+        client.Client(session, "https://vt.example/api/v3", "k").lookup("ip_addresses", "203.0.113.7")
+
+    assert str(error.value) == f"VirusTotal answered {said}"
+
+
+def test_the_admins_report_template_gets_the_ioc_its_fields_and_vts_link(make_module, module_class, service, caplog):
+    # Jinja's delimiters spelt otherwise here: this file is rendered by cookiecutter, and has no Jinja of its own.
+    template = (
+        "<< title >>|<< fields['Verdict'] >>|[% for name, address in links %]<< name >>=<< address >>[% endfor %]"
+    )
+    template = template.replace("<<", "{" * 2).replace(">>", "}" * 2).replace("[%", "{" + "%").replace("%]", "%" + "}")
+    service.answer("/domains/evil.example", vt.found("domain", "evil.example", malicious=40, undetected=30))
+    ioc = fake_iris.ioc("evil.example", "domain")
+
+    enrich(configured(make_module, module_class, service, report_template=template), ioc)
+
+    assert report_of(ioc) == "evil.example|malicious|VirusTotal=https://www.virustotal.com/gui/domain/evil.example"
+    assert "IOC 'evil.example': malicious" in caplog.messages
+
+
+def test_a_200_without_json_is_unreadable_showing_its_first_200_characters(client):
+    answer = Answer(200, None)
+    answer.text = "<html>" + "x" * 300
+    session = type("Session", (), {"headers": {}, "get": lambda self, url: answer})()
+
+    with pytest.raises(client.UnreadableAnswer) as error:
+        client.Client(session, "https://vt.example/api/v3", "k").lookup("ip_addresses", "203.0.113.7")
+
+    assert str(error.value) == f"VirusTotal answered 200 with no JSON: {answer.text[:200]!r}"
+
+
+def test_the_api_address_may_end_with_a_slash(client):
+    asked = []
+    answer = Answer(200, vt_body())
+    session = type("Session", (), {"headers": {}, "get": lambda self, url: asked.append(url) or answer})()
+
+    client.Client(session, "https://vt.example/api/v3/", "k").lookup("ip_addresses", "203.0.113.7")
+
+    assert asked == ["https://vt.example/api/v3/ip_addresses/203.0.113.7"]
