@@ -49,7 +49,7 @@ elif command == "cp":
     shutil.copy(source, inside(container, path))
 elif command == "restart":  # the worker says it consumes again
     with open(LOG + ".worker", "a") as worker:
-        worker.write("[INFO/MainProcess] celery@worker ready.\n")
+        worker.write("[INFO/MainProcess] celery@worker ready.\\n")
 elif command == "logs":
     if os.path.exists(LOG + ".worker"):
         print(open(LOG + ".worker").read(), end="")

@@ -344,7 +344,7 @@ def test_settings_that_do_not_say_which_hooks_leave_the_registrations_as_they_we
     assert by_targets == []
 
 
-def test_a_registration_iris_could_not_call_back_is_left_out(iris, module_class, monkeypatch):
+def test_a_registration_iris_could_not_call_back_is_left_out(iris, module_class, monkeypatch, caplog):
     registration = _package_module(module_class, "processor").Registration
     _only_hooks(module_class, monkeypatch, {MANUAL_HOOK: _unchanged, "on_postload_ioc_create": _unchanged})
     wanted = [
@@ -358,6 +358,8 @@ def test_a_registration_iris_could_not_call_back_is_left_out(iris, module_class,
     iris.add_module(module_class)
 
     assert iris.hooks == {"on_postload_ioc_create": [None]}
+    assert f"Not registered to {MANUAL_HOOK}: a manual hook needs a menu label" in caplog.messages
+    assert "Not registered to on_postload_note_create: the hook table has no row (no handler) for it" in caplog.messages
 
 
 def test_the_fake_iris_keeps_one_registration_per_hook_and_label(iris, module_class):
@@ -397,6 +399,42 @@ def test_the_status_counts_what_the_handler_isolated_when_it_splits_the_work_oth
 
     assert status.is_failure()
     assert "1 of 2 webhook(s) processed, 1 failed: webhook 'down': ConnectionError: refused" in status.get_message()
+
+
+def test_scopes_of_several_kinds_are_counted_as_units(make_module, module_class, monkeypatch):
+    def to_a_webhook_and_a_host(data, context):
+        for label, unit in (("webhook 'a'", "webhook"), ("host 'b'", "host")):
+            with context.isolate(label, unit=unit):
+                pass
+        return data
+
+    hook = _with_handler(module_class, monkeypatch, lambda hook: to_a_webhook_and_a_host)
+    module = make_module(**fake_iris.switches(module_class))
+
+    status = module.hooks_handler(hook.name, fake_iris.menu_label(module, hook.name), fake_iris.hook_data(hook.name))
+
+    assert status.get_message() == f"{hook.name}: 2 unit(s) processed"
+
+
+def test_a_manual_hook_is_registered_under_its_menu_entry_and_says_so(iris, module_class, monkeypatch, caplog):
+    processor = _package_module(module_class, "processor")
+    monkeypatch.setattr(module_class, "registrations", processor.ProcessorModule.registrations)
+    _only_hooks(module_class, monkeypatch, {MANUAL_HOOK: _unchanged})
+    monkeypatch.setattr(module_class, "hooks", (dataclasses.replace(module_class.hooks[0], menu_label="Look it up"),))
+    caplog.set_level("INFO")
+
+    iris.add_module(module_class, on_manual_trigger_ioc=True)
+
+    assert f"Registered to {MANUAL_HOOK} as 'Look it up'" in caplog.messages
+
+
+def test_a_switched_off_hook_called_without_a_menu_entry_says_only_that(make_module, module_class, monkeypatch):
+    _only_hooks(module_class, monkeypatch, {"on_postload_ioc_create": _unchanged})
+    module = make_module(on_postload_ioc_create=False)
+
+    status = module.hooks_handler("on_postload_ioc_create", None, [fake_iris.ioc()])
+
+    assert status.get_message() == "on_postload_ioc_create is switched off: nothing done"
 
 
 def _package_module(module_class, name):
@@ -558,6 +596,9 @@ def test_every_failed_object_is_named_and_the_objects_given_back(make_module, mo
 
 
 def test_a_manual_hook_is_registered_with_its_menu_entry(iris, module_class, monkeypatch):
+    # The default registrations (a module may decide its own from its settings: processor.registrations)
+    processor = _package_module(module_class, "processor")
+    monkeypatch.setattr(module_class, "registrations", processor.ProcessorModule.registrations)
     _only_hooks(module_class, monkeypatch, {"on_manual_trigger_ioc": _unchanged})
     monkeypatch.setattr(module_class, "hooks", (dataclasses.replace(module_class.hooks[0], menu_label="Look it up"),))
 
