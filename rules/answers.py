@@ -230,8 +230,7 @@ def module_description(answers):
 
 def hooks_answer(answers):
     """The hooks a processor answers: the ``_hooks`` answer, or the preset's when it is empty."""
-    preset = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK])
-    return answers["_hooks"].strip() or preset.hooks
+    return answers["_hooks"].strip() or presets.of(answers).hooks
 
 
 def pipeline_args_answer(answers):
@@ -263,6 +262,8 @@ def problems(answers):
     found += iris_target.problems(answers)
     if has("module_type", "preset", "_hooks", "_pipeline_args"):
         found += type_problems(answers)
+    if has(presets.HELPERS_ANSWER):
+        found += presets.helper_problems(answers)
     if has("module_type", "preset", "_hooks", "settings"):
         found += settings_problems(answers)
     if has("module_name"):
@@ -358,10 +359,11 @@ def builtin_settings(answers):
         known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not catalogue.problems(token)]
         for switch in catalogue.plan(", ".join(known))["switches"]:
             own[switch.param_name] = "the switch of the hook of that name"
-    preset_settings = presets.PRESETS.get(answers["preset"], presets.PRESETS[presets.BLANK]).settings
+    preset_settings = presets.of(answers).settings
     names = ", ".join(setting.param_name for setting in preset_settings)
+    added = " and the helpers it adds" if presets.added_helpers(answers) else ""
     for setting in preset_settings:
-        own[setting.param_name] = f"a setting of the {answers['preset']} preset ({names})"
+        own[setting.param_name] = f"a setting of the {answers['preset']} preset{added} ({names})"
     return own
 
 
@@ -388,7 +390,7 @@ MOVE_PROCESSED = Setting(
 def module_settings(answers):
     """Every IRIS configuration entry of the module: the pipeline's own, the preset's, the user's, then the hook
     switches, which an admin reads after what the module needs filled in (their section sorts last in IRIS too)."""
-    preset = presets.PRESETS[answers["preset"]]
+    preset = presets.of(answers)
     mine = [*preset.settings, *settings_spec.settings(answers["settings"])]
     if answers["module_type"] == "processor":
         return entries(
@@ -405,6 +407,7 @@ def undescribed_settings(answers):
 def unused_files(answers):
     """The optional files of the baked project that the chosen preset does not use."""
     package = package_name(answers["module_name"])
-    kept = presets.PRESETS[answers["preset"]].files
+    kept = presets.of(answers).files
     every = {path for preset in presets.PRESETS.values() for path in preset.files}
+    every |= {path for helper in presets.HELPERS.values() for path in helper["files"]}
     return sorted(path.replace("PACKAGE", package) for path in every - set(kept))

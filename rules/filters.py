@@ -159,7 +159,7 @@ class AnswerFilters(Extension):
         environment.globals["own_settings"] = lambda context: entries(settings_spec.settings(context["settings"]))
         environment.globals["human_name"] = answers.human_name
         environment.globals["settings_table"] = baked.readme_settings.table
-        environment.globals["preset"] = lambda context: presets.PRESETS[context["preset"]]
+        environment.globals["preset"] = presets.of
         environment.globals["in_iris"] = in_iris.section
         environment.globals["unused_files"] = answers.unused_files
         # The IRIS line the module is baked for: iris().release, iris().python... (rules/iris_target.py).

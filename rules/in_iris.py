@@ -25,7 +25,7 @@ assert set(TITLES) == set(presets.IN_IRIS_PARTS)
 
 def section(context):
     """The Markdown of the part, for the answers ``context``."""
-    preset = presets.PRESETS[context["preset"]]
+    preset = presets.of(context)
     settings = answers.module_settings(context)
     values = {
         "keyword": context["keyword"],

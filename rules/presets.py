@@ -21,8 +21,13 @@ list, holding its handler, client and tests and a ``preset.json`` that says what
 - ``why``: the reasons for a choice the data cannot say, read by people only;
 - ``in_iris``: what its users see in IRIS and where, what they type or upload, what it never
   does: sentences of the baked README's "What it does in IRIS" (``in_iris.py``).
+
+The ``_helpers`` answer adds shared helpers (``ADDABLE``) to any preset: ``of(answers)`` is the
+preset with them, their files, settings (after the preset's own) and packages.
 """
 
+import difflib
+import functools
 import json
 from dataclasses import dataclass, replace
 
@@ -30,6 +35,10 @@ from . import template
 from .setting import Setting
 
 BLANK = "blank"
+HELPERS_ANSWER = "_helpers"
+# The helpers free of any one service, which any module may want; the others (a client, IRIS's IOC
+# types as VirusTotal names them, a pipeline's case lookups) are their presets' own code.
+ADDABLE = ("http", "iris_objects", "report")
 KEYS = {
     "module_type",
     "summary",
@@ -116,14 +125,20 @@ def _in_iris(data, where):
     return {key: tuple(sentences) for key, sentences in data.items()}
 
 
-def _preset(name, helpers):
+def _preset(name, helpers, added=()):
     path = template.PRESETS_DIR / name / "preset.json"
     where = path.relative_to(template.TEMPLATE_DIR)
     data = _read(path)
     unknown = set(data) - KEYS
     if unknown:
         raise ValueError(f"{where}: unknown keys {', '.join(sorted(unknown))}; the keys are {', '.join(sorted(KEYS))}")
-    taken = data.get("helpers", [])
+    added = [helper for helper in added if helper not in data.get("helpers", [])]
+    data["helpers"] = [*data.get("helpers", []), *added]
+    data["settings"] = [
+        *data.get("settings", []),
+        *({"include": helper} for helper in added if "settings" in helpers[helper]),
+    ]
+    taken = data["helpers"]
     missing = [helper for helper in taken if helper not in helpers]
     if missing:
         raise ValueError(f"{where}: no helper {', '.join(missing)} in {HELPERS_PATH.name}")
@@ -143,10 +158,14 @@ def _preset(name, helpers):
         files=(*(path for helper in taken for path in helpers[helper]["files"]), *data.get("files", ())),
         fake=fake,
         settings=settings,
-        dependencies=(
-            *installs,
-            *data.get("iris_has", ()),
-            *(package for helper in taken for package in helpers[helper].get("iris_has", ())),
+        dependencies=tuple(
+            dict.fromkeys(  # once each, in order: a preset may name what its helpers need too
+                [
+                    *installs,
+                    *data.get("iris_has", ()),
+                    *(package for helper in taken for package in helpers[helper].get("iris_has", ())),
+                ]
+            )
         ),
         extra_installs=tuple(data.get("extra_installs", ())),
         no_deps_installs=tuple(data.get("no_deps_installs", ())),
@@ -157,6 +176,36 @@ def _preset(name, helpers):
 
 HELPERS = _read(HELPERS_PATH)
 PRESETS = {name: _preset(name, HELPERS) for name in template.CONTEXT["preset"]}
+
+
+def added_helpers(answers):
+    """The helpers the ``_helpers`` answer names, in the answer's order; unknown names left out."""
+    words = [word for word in answers.get(HELPERS_ANSWER, "").replace(",", " ").split()]
+    return tuple(dict.fromkeys(word for word in words if word in ADDABLE))
+
+
+@functools.cache
+def _with_helpers(name, added):
+    return _preset(name, HELPERS, added) if added else PRESETS[name]
+
+
+def of(answers):
+    """The chosen preset, with the helpers the ``_helpers`` answer adds; blank while the preset is unknown."""
+    name = answers["preset"] if answers.get("preset") in PRESETS else BLANK
+    return _with_helpers(name, added_helpers(answers))
+
+
+def helper_problems(answers):
+    """Each name of the ``_helpers`` answer that is not a helper any preset may take, with a suggestion."""
+    found = []
+    for word in answers[HELPERS_ANSWER].replace(",", " ").split():
+        if word in ADDABLE:
+            continue
+        close = difflib.get_close_matches(word, ADDABLE, n=1, cutoff=0.6)
+        hint = f"Did you mean {close[0]!r}?" if close else f"Leave {word!r} out."
+        owner = "" if word not in HELPERS else f" ({word} is a preset's own code, not a shared helper)"
+        found.append(f"{HELPERS_ANSWER}: {word!r} is not one of {', '.join(ADDABLE)}{owner}. {hint}")
+    return found
 
 
 def problems(answers):

@@ -1,3 +1,21 @@
+{%- set helpers = preset(cookiecutter).helpers -%}
+{%- macro helper_lines() -%}
+{%- if helpers %}
+
+The helpers the bake added, beside this file (AGENTS.md says more):
+{%- if "http" in helpers %}
+- ``http_session.new_session(context.settings, context.server_settings, log=context.log)``:
+  a requests session under the Connection settings (timeouts, retries, TLS, a requests-a-minute
+  limit shared by IRIS's workers, the call's time budget).
+{%- endif %}
+{%- if "iris_objects" in helpers %}
+- ``iris_objects``: tabs, tags and note lines written on IRIS objects, replacing your last ones.
+{%- endif %}
+{%- if "report" in helpers %}
+- ``report.render_report(...)``: an escaped HTML report, for the ``report_tab`` setting's tab.
+{%- endif %}
+{%- endif %}
+{%- endmacro -%}
 {%- if cookiecutter.module_type == "processor" -%}
 """What the module does with the data IRIS hands it. Your logic goes here.
 
@@ -8,7 +26,7 @@ list, changed or not. Which hook calls which function is the hook table in the m
 Raise when something goes wrong: inside ``with context.isolate(...)`` the failure is
 reported for that one item and the loop goes on; elsewhere it fails the whole call. Either
 way IRIS shows it in DIM tasks, and IRIS saves what was already changed on the objects
-(nothing is rolled back): change an object last, once what can fail is done.
+(nothing is rolled back): change an object last, once what can fail is done.{{ helper_lines() }}
 """
 
 from .context import Context
@@ -40,7 +58,7 @@ def {{ function.name }}({{ function.argument }}: list, context: Context) -> list
 A plain function, importable without IRIS. It gets the file's path and a Context
 (``settings``, ``server_settings``, ``log``, and ``args``: the pipeline arguments the user
 typed) and returns a one-line summary for the task log. Raise when the file cannot be
-processed: it is reported as failed, moved into rejected/, and the other files go on.
+processed: it is reported as failed, moved into rejected/, and the other files go on.{{ helper_lines() }}
 """
 
 from pathlib import Path
