@@ -3,7 +3,8 @@
 ``settings``: comma-separated items ``[Section/]name:type[!][=default] ["description"]``, e.g.
 ``api_url:string=https://api.example, Secrets/site_key:sensitive_string! "The site's key", max_age_days:int=30``.
 ``!`` makes the setting mandatory; a default runs to the next comma or to a closing
-``"description"``, which IRIS shows the admin (a comma inside the quotes is kept).
+``"description"``, which IRIS shows the admin (a comma inside the quotes is kept). A comma
+inside a default is written ``\\,``: ``servers:textfield_json={"a": 1\\, "b": 2}``.
 Without a section, a setting goes under ``Settings``.
 
 ``_pipeline_args``: comma-separated ``name[:required|:optional]``, e.g. ``index:required, hostname``.
@@ -44,11 +45,14 @@ ACRONYMS = {
 NEEDS = ("required", "optional")
 
 
+ESCAPED_COMMA = "\\,"
+
+
 def items(answer):
-    """The comma-separated items of an answer; commas between double quotes do not separate."""
+    """The comma-separated items of an answer; commas between double quotes, or escaped, do not separate."""
     found, current, quoted = [], "", False
     for char in answer:
-        if char == "," and not quoted:
+        if char == "," and not quoted and not current.endswith("\\"):
             found.append(current)
             current = ""
             continue
@@ -64,6 +68,7 @@ def human_name(name):
 
 def parse_default(text, setting_type):
     """The default as IRIS stores it; raises ValueError when it is not a value of the type."""
+    text = text.replace(ESCAPED_COMMA, ",")
     if setting_type == "bool":
         if text.lower() not in TRUE_WORDS + FALSE_WORDS:
             raise ValueError(f"is not a bool; write one of {', '.join(TRUE_WORDS + FALSE_WORDS)}")
@@ -85,7 +90,8 @@ def item_problems(item):
     match = ITEM.fullmatch(item)
     if not match:
         return [
-            f"settings: {item!r} is not name:type. Write e.g. 'site_id:string!' or 'max_age_days:int=30 \"Days to keep\"'."
+            f"settings: {item!r} is not name:type. Write e.g. 'site_id:string!' or 'max_age_days:int=30 \"Days to keep\"';"
+            f" a comma inside a default is written {ESCAPED_COMMA}."
         ]
     found = []
     name, setting_type = match["name"].strip(), match["type"].strip()

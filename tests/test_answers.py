@@ -134,6 +134,19 @@ def test_each_bad_setting_is_named():
     assert problems[1].startswith("settings: 'n:int=x': the default 'x' is not a whole number")
 
 
+def test_a_comma_inside_a_default_is_escaped_and_an_unescaped_one_says_how():
+    escaped = 'servers:textfield_json={"a": 1\\, "b": 2} "Two servers, by name", n:int=3'
+    unescaped = 'servers:textfield_json={"a": 1, "b": 2}'
+
+    (setting, _) = rules.settings_spec.settings(escaped)
+    cut_short, problem = rules.answers.problems(dict(DEFAULTS, settings=unescaped))
+
+    assert (setting.default, setting.param_description) == ('{"a": 1, "b": 2}', "Two servers, by name.")
+    assert "the default '{\"a\": 1' is not JSON" in cut_short
+    assert problem.startswith("settings: '\"b\": 2}' is not name:type.")
+    assert problem.endswith("a comma inside a default is written \\,.")
+
+
 def test_empty_hooks_and_pipeline_args_are_the_defaults_of_the_preset_and_the_type():
     assert rules.answers.hooks_answer(dict(DEFAULTS, preset="hunt", _hooks="")) == (
         "on_postload_ioc_create, on_manual_trigger_ioc"

@@ -9,7 +9,8 @@ from conftest import rules, run_baked_suite
 
 SETTINGS = {
     "every type": "flag:bool=yes, count:int=-3, url:string=https://api.example/v2?a=1, key:sensitive_string=s3cr3t,"
-    ' page:textfield_html=<b>x</b>, extra:textfield_json={"a": [1]}, notes:textfield_markdown=*hi*',
+    ' page:textfield_html=<b>x</b>, extra:textfield_json={"a": [1\\, 2]\\, "b": "x"},'
+    " notes:textfield_markdown=*hi*",
     "mandatory without default": "api_key:sensitive_string!, tenant:string!, retries:int!",
     "optional without default": "proxy:string, strict:bool, limit:int",
     "sections": "Connection/api_url:string=https://x.example, Connection/timeout:int=30, Secrets/api_key:sensitive_string!",
@@ -32,7 +33,7 @@ def test_settings_bake_into_entries_that_pass_the_baked_tests(bake, settings, mo
     entries, _ = configuration(folder, f"iris_set_{module_type}_module")
     readme = (folder / "README.md").read_text("utf-8")
 
-    declared = [item.split(":")[0].split("/")[-1].strip() for item in settings.split(", ")]
+    declared = [item.split(":")[0].split("/")[-1].strip() for item in rules.settings_spec.items(settings)]
     switches = rules.iris_target.default().hooks.hooks  # a processor's switches come after every setting of its own
     own = [entry for entry in entries if entry["param_name"] not in switches]
     assert entries[: len(own)] == own
@@ -51,7 +52,7 @@ def test_defaults_mandatory_sections_and_descriptions_are_as_typed(bake):
 
     assert entries["flag"]["default"] is True and entries["count"]["default"] == -3
     assert entries["url"]["default"] == "https://api.example/v2?a=1"
-    assert entries["extra"]["default"] == '{"a": [1]}'
+    assert entries["extra"]["default"] == '{"a": [1, 2], "b": "x"}'  # its commas typed as \\,
     assert entries["token"] == {
         "param_name": "token",
         "param_human_name": "Token",
