@@ -2,7 +2,8 @@
 
 The port is what issue #29 rebuilt by hand: searches sent as POSTs (safe to repeat), a menu entry per
 search an admin lists in a JSON setting (registrations from the settings), the clicked entry choosing
-the search, the matches as a table in the report. Only the files the checklist names change; the
+the search, a search's own key inside that JSON kept out of everything IRIS shows (SECRET_FIELDS),
+the matches as a table in the report. Only the files the checklist names change; the
 ported project's own tests, ruff and its README check must pass.
 """
 
@@ -54,7 +55,7 @@ MENU_PREFIX = f"{config.MODULE_NAME} search: "
 
 
 def searches(settings):
-    """The admin's searches: name -> days (0: ever), from the searches setting."""
+    """The admin's searches: name -> {"days": days of history (0: ever), "key": its own key, if any}."""
     return json.loads(settings.searches)
 
 
@@ -63,10 +64,12 @@ def handle_iocs(iocs: list, context: Context) -> list:
     known = searches(settings)
     # A menu entry names its search; an automatic hook runs the first one.
     name = context.menu_label[len(MENU_PREFIX) :] if context.menu_label else next(iter(known))
-    client = Client(new_session(settings, context.server_settings, log=context.log), settings.api_url, settings.api_key)
+    search = known[name]
+    session = new_session(settings, context.server_settings, log=context.log)
+    client = Client(session, settings.api_url, search.get("key") or settings.api_key)
     for ioc in iocs:
         with context.isolate(f"IOC {ioc.ioc_value!r}"):
-            matches = client.search(ioc.ioc_value, known[name])
+            matches = client.search(ioc.ioc_value, search["days"])
             fields = {"Search": name, "Matches": len(matches)}
             html = render_report(settings.report_template, title=ioc.ioc_value, fields=fields, tables={"Events": matches})
             iris_objects.set_report_tab(ioc, settings.report_tab, html)
@@ -88,17 +91,21 @@ REGISTRATIONS = """
 SEARCHES_SETTING = """    {
         "param_name": "searches",
         "param_human_name": "Searches",
-        "param_description": "Name -> days of history, 0 for all: a menu entry each.",
-        "default": '{"last week": 7, "all time": 0}',
+        "param_description": 'Name -> {"days": days of history, 0 for all, "key": its own key}: a menu entry each.',
+        "default": '{"last week": {"days": 7}, "all time": {"days": 0}}',
         "mandatory": True,
         "type": "textfield_json",
         "section": "Search",
     },
 ]
 """
+# A search's own key is a secret inside the JSON: masked like api_key wherever IRIS shows text.
+SECRET_FIELDS = """SECRET_FIELDS = {"searches": ("key",)}"""
 
 # 2. Fake and tests: the service scripted on the baked FakeService.
 TESTS = '''"""The search port: a menu entry per search, the clicked one sent as a POST, retried after a 5xx."""
+
+import json
 
 import fake_iris
 import pytest
@@ -139,9 +146,22 @@ def test_the_clicked_search_is_posted_and_retried_after_a_5xx_and_its_matches_ta
 
 
 def test_a_search_taken_out_of_the_settings_leaves_the_menu(added, module_class):
-    added.save_setting(module_class, "searches", '{"all time": 0}')
+    added.save_setting(module_class, "searches", '{"all time": {"days": 0}}')
 
     assert added.hooks[HOOK] == ["IrisSearch search: all time"]
+
+
+def test_a_searchs_own_key_is_sent_and_never_shown(added, module_class, service):
+    key = "org-7f3a9c2e51d04b8a"
+    added.save_setting(module_class, "searches", json.dumps({"theirs": {"days": 1, "key": key}}))
+    service.answer("/attributes/restSearch", (200, {"response": {"Attribute": f"key {key} is not valid"}}))
+
+    status = added.call_hook(module_class, HOOK, [fake_iris.ioc("evil.example", "domain")], hook_ui_name="IrisSearch search: theirs")
+
+    assert service.requests[0].headers["Authorization"] == key
+    assert not status.is_success()
+    shown = "\\n".join([status.get_message(), *status.get_logs()])
+    assert "is not valid" in shown and key not in shown
 '''
 
 
@@ -153,7 +173,8 @@ def test_the_porting_checklist_moves_a_preset_to_another_service(bake, tmp_path)
     (package / "client.py").write_text(CLIENT, encoding="utf-8")
     (package / "handler.py").write_text(HANDLER, encoding="utf-8")
     config = package / "config.py"
-    config.write_text(config.read_text("utf-8").rstrip().removesuffix("]") + SEARCHES_SETTING, encoding="utf-8")
+    source = config.read_text("utf-8").rstrip().removesuffix("]") + SEARCHES_SETTING
+    config.write_text(source.replace("SECRET_FIELDS = {}", SECRET_FIELDS), encoding="utf-8")
     module = package / "IrisSearchInterface.py"
     source = module.read_text("utf-8").replace(
         "import Hook, ProcessorModule", "import Hook, ProcessorModule, Registration"
