@@ -99,29 +99,6 @@ def test_cruft_update_takes_a_template_change_quietly_and_keeps_the_private_answ
     assert "MIT License" in (project / "LICENSE").read_text("utf-8")
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="cruft needs git")
-def test_cruft_update_from_a_commit_before_the_rules_package(tmp_path):
-    # cruft keeps that commit's extension imported for its second bake, and the extension reads
-    # local_extensions.py again: there it must find this commit's filters.
-    log = ["git", "log", "--diff-filter=D", "--format=%H", "-1", "--", "hooks/answers.py"]
-    removed = subprocess.run(log, cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    if not removed:
-        pytest.skip("this checkout's history does not reach the commit before the rules package")
-    template = tmp_path / "template"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(template)], check=True)
-    subprocess.run(["git", "checkout", "-q", f"{removed}^"], cwd=template, check=True)
-    bake = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(template), "keyword=older"]
-    subprocess.run(bake, check=True, capture_output=True, cwd=tmp_path)
-    subprocess.run(["git", "checkout", "-q", "-"], cwd=template, check=True)
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=template, capture_output=True, text=True).stdout.strip()
-    project = tmp_path / "iris-older-module"
-
-    update = cruft(project, "update", "-y")
-
-    assert update.returncode == 0, update.stdout + update.stderr
-    assert json.loads((project / ".cruft.json").read_text("utf-8"))["commit"] == head
-
-
 def test_the_readmes_rebake_command_works_as_printed(tmp_path):
     bake_from_a_clone(tmp_path, "keyword=rebake", "_hooks=asset", "_init_git=no")
     project = tmp_path / "iris-rebake-module"

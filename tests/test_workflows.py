@@ -1,4 +1,5 @@
-"""Both workflows, the template's own and the one every project is baked with, pass zizmor's audit."""
+"""Both workflows, the template's own and the one every project is baked with, and the template's Dependabot
+configuration pass zizmor's audit."""
 
 import subprocess
 import sys
@@ -33,6 +34,13 @@ def test_the_templates_own_workflow_has_no_finding():
 
 def test_the_baked_workflow_has_no_finding(bake):
     done = audit(bake(keyword="audited") / ".github" / "workflows" / "ci.yml")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings" in done.stdout
+
+
+def test_the_dependency_updaters_configuration_has_no_finding():
+    done = audit(ROOT / ".github" / "dependabot.yml")
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings" in done.stdout

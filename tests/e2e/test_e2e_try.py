@@ -55,13 +55,22 @@ CONFIGURATION.append(
 
 
 def test_make_try_drives_one_sample_of_every_kind_a_module_hooks(rig, bake):
-    """A blank module on every post-load hook (``_hooks=all``'s defaults): make try makes, changes and deletes
-    an object of each kind through IRIS's own routes, and every task comes and succeeds."""
-    answers = {"module_type": "processor", "preset": "blank", "keyword": "e2etryall", "_hooks": "all"}
+    """A blank module on every post-load hook (``_hooks=all``'s defaults), with every shared helper added:
+    IRIS takes the helpers' settings beside the 90 switches, and make try makes, changes and deletes an object
+    of each kind through IRIS's own routes, and every task comes and succeeds."""
+    answers = {
+        "module_type": "processor",
+        "preset": "blank",
+        "keyword": "e2etryall",
+        "_hooks": "all",
+        "_helpers": "http iris_objects report",
+    }
     module, _ = bake_and_try(rig, bake, answers)
     try:
         output = module.install.output
         assert module.install.returncode == 0, output
+        stored = {entry["param_name"]: entry.get("value") for entry in rig.api.module_config(module.id)}
+        assert {"timeout": 30, "time_budget": 300, "report_tab": "Report"}.items() <= stored.items(), stored
         for kind in ("case", "ioc", "asset", "note", "event", "task", "evidence", "alert"):
             for change in ("create", "update", "delete"):
                 assert f"OK    {module.package}::on_postload_{kind}_{change} " in output, (kind, change, output)
