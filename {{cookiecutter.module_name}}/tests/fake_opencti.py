@@ -1,1 +1,1 @@
-{% include "presets/external-sync/fake_opencti.py" %}
+{% include "presets/" ~ cookiecutter.preset ~ "/fake_opencti.py" ignore missing %}

@@ -1,1 +1,1 @@
-{% include "presets/" ~ cookiecutter.preset ~ "/test_handler.py" %}
+{% include ["presets/" ~ cookiecutter.preset ~ "/" ~ cookiecutter.module_type ~ "/test_handler.py", "presets/" ~ cookiecutter.preset ~ "/test_handler.py"] %}

@@ -1,1 +1,1 @@
-{% include "presets/" ~ cookiecutter.preset ~ "/handler.py" %}
+{% include ["presets/" ~ cookiecutter.preset ~ "/" ~ cookiecutter.module_type ~ "/handler.py", "presets/" ~ cookiecutter.preset ~ "/handler.py"] %}

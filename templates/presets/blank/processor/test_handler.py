@@ -1,4 +1,3 @@
-{%- if cookiecutter.module_type == "processor" -%}
 """Your handler functions at work on data shaped as IRIS sends it: where your assertions go."""
 
 import fake_iris
@@ -15,19 +14,3 @@ def test_{{ function.name }}(make_module):
     # TODO: assert what {{ function.name }} does with the data, e.g. the fields it sets.
     assert status.get_data() == {{ function.argument }}
 {%- endfor %}
-
-{%- else -%}
-"""Your handler at work on files as IRIS hands them over: where your assertions go."""
-
-import fake_iris
-
-
-def test_process_file(make_module, tmp_path):
-    (tmp_path / "sample.log").write_text("first\nsecond\n")
-
-    status = fake_iris.run_pipeline(make_module(), tmp_path)
-
-    assert status.is_success(), status.get_message()
-    # TODO: assert what your pipeline does with the file, e.g. the records it sent.
-    assert status.get_data()[0]["message"] == "2 record(s) read"
-{%- endif %}
