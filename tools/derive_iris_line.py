@@ -120,6 +120,15 @@ class Source:
         self.app = self.root / "source" / "app"
         self.post_init = _parse(self.app / "post_init.py")
 
+    def created(self, function):
+        """The create_safe*() calls of one of post_init.py's functions, in source order: one row each."""
+        calls = [
+            call
+            for call in ast.walk(_function(self.post_init, function, self.app / "post_init.py"))
+            if isinstance(call, ast.Call) and (_called(call) or "").startswith("create_safe")
+        ]
+        return sorted(calls, key=lambda call: (call.lineno, call.col_offset))
+
     def version(self):
         text = (self.app / "configuration.py").read_text(encoding="utf-8")
         return re.search(r'IRIS_VERSION = "v?([^"]+)"', text).group(1)
@@ -155,16 +164,16 @@ class Source:
         return pins
 
     def rows(self):
-        types = [_keywords(call) for call in _calls(_function(self.post_init, "create_safe_ioctypes"))]
+        types = [_keywords(call) for call in self.created("create_safe_ioctypes")]
         formats = {
             row["type_name"]: {"regex": row["type_validation_regex"], "expect": row["type_validation_expect"]}
             for row in types
             if row.get("type_validation_regex")
         }
-        tlps = [_keywords(call)["tlp_name"] for call in _calls(_function(self.post_init, "create_safe_tlp"))]
+        tlps = [_keywords(call)["tlp_name"] for call in self.created("create_safe_tlp")]
         # Alembic's migrations run before post_init, so a severity one inserts takes the first ids.
         severities = [name for _, _, name in self._migrated_severities()]
-        for call in _calls(_function(self.post_init, "create_safe_severities")):
+        for call in self.created("create_safe_severities"):
             if (name := _keywords(call)["severity_name"]) not in severities:
                 severities.append(name)
         return {
@@ -187,19 +196,27 @@ class Source:
             return f"{nodes[0].lineno}-{nodes[-1].end_lineno}"
 
         schema = self.app / "schema" / "marshables.py"
-        check = next(
-            node
-            for node in ast.walk(_parse(schema))
-            if isinstance(node, ast.If) and getattr(node.test, "attr", None) == "type_validation_regex"
+        check = _first(
+            (
+                node
+                for node in ast.walk(_parse(schema))
+                if isinstance(node, ast.If) and getattr(node.test, "attr", None) == "type_validation_regex"
+            ),
+            f"{schema} checks no IOC value against type_validation_regex",
         )
-        limited_file = next(path for path in self.app.rglob("*.py") if "def create_safe_limited(" in _text(path))
-        limited = _function(_parse(limited_file), "create_safe_limited")
-        dropping = next(node for node in limited.body if isinstance(node, ast.For))
+        limited_file = _first(
+            (path for path in sorted(self.app.rglob("*.py")) if "def create_safe_limited(" in _text(path)),
+            f"{self.app} defines no create_safe_limited()",
+        )
+        limited = _function(_parse(limited_file), "create_safe_limited", limited_file)
+        dropping = _first(
+            (node for node in limited.body if isinstance(node, ast.For)), "create_safe_limited() drops no keyword"
+        )
         migrations = [f"{path.name}:{number}" for path, number, _ in self._migrated_severities()]
         return {
-            "ioc_types": span(_calls(_function(self.post_init, "create_safe_ioctypes"))),
-            "tlps": span(_calls(_function(self.post_init, "create_safe_tlp"))),
-            "severities": span(_calls(_function(self.post_init, "create_safe_severities"))),
+            "ioc_types": span(self.created("create_safe_ioctypes")),
+            "tlps": span(self.created("create_safe_tlp")),
+            "severities": span(self.created("create_safe_severities")),
             "format_check": f"{schema.relative_to(self.app).as_posix()}:{check.lineno}-{check.end_lineno}",
             "keywords_kept": f"{limited_file.relative_to(self.app).as_posix()}:{limited.lineno}-{dropping.end_lineno}",
             "severity_migration": ", ".join(migrations),
@@ -207,7 +224,7 @@ class Source:
 
     def hooks(self, words, words_file):
         """Every hook create_safe_hooks() makes, in its order, with its kind, phase and the shape of its data."""
-        names = [_keywords(call)["hook_name"] for call in _calls(_function(self.post_init, "create_safe_hooks"))]
+        names = [_keywords(call)["hook_name"] for call in self.created("create_safe_hooks")]
         found = self.call_sites(names)
         hooks = []
         for name in names:
@@ -314,6 +331,8 @@ def _data_kind(node, function, call):
         for value in assigned:
             if isinstance(value, (ast.Dict, ast.Call)) and (what := _data_kind(value, function, call)) != "object":
                 return what
+    if isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        return "text"
     if isinstance(node, ast.Dict):
         keys = {key.value for key in node.keys if isinstance(key, ast.Constant)}
         return "comment and object dicts" if "comment" in keys else "dict"
@@ -379,17 +398,16 @@ def _text(path):
     return Path(path).read_text(encoding="utf-8")
 
 
-def _function(tree, name):
-    return next(node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == name)
+def _function(tree, name, path):
+    found = (node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == name)
+    return _first(found, f"{path} has no {name}()")
 
 
-def _calls(function):
-    """The top-level calls of a function's body, in order (create_safe(...), one per row)."""
-    return [
-        statement.value
-        for statement in function.body
-        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
-    ]
+def _first(found, missing):
+    """The first of ``found``; where there is none, this IRIS keeps it somewhere the script does not read yet."""
+    for item in found:
+        return item
+    raise Refused(f"{missing}: teach the script where this IRIS has it")
 
 
 def _own_calls(function):
@@ -415,7 +433,8 @@ def _argument(call, position, keyword):
 
 
 def _keywords(call):
-    return {item.arg: ast.literal_eval(item.value) for item in call.keywords if item.arg}
+    """A call's keyword arguments written as literals (the rows' names, regexes...)."""
+    return {item.arg: item.value.value for item in call.keywords if isinstance(item.value, ast.Constant)}
 
 
 def main(argv=None):
