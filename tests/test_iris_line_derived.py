@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, TARGETS
 
 SCRIPT = ROOT / "tools" / "derive_iris_line.py"
+WORDS = ROOT / "tools" / "iris_line_words.json"
 DERIVED = ("iris_hooks.json", "iris_rows.json", "constraints.txt")
 
 
@@ -85,6 +86,26 @@ def test_the_script_names_a_hook_its_words_file_lacks(tmp_path):
     assert done.returncode == 1
     assert "iris_line_words.json lacks the hook on_postload_ioc_enrich" in done.stderr
     assert not (tmp_path / "2.4.20").exists()
+
+
+@pytest.mark.parametrize(
+    ("dropped", "said"),
+    [
+        (("kinds", "ioc"), "hook on_postload_ioc_create: no kind of {words} is in its name"),
+        (("data", "objects"), "{words} lacks the data shapes objects"),
+    ],
+)
+def test_the_script_names_a_kind_or_a_data_shape_its_words_file_lacks(tmp_path, dropped, said):
+    words = json.loads(WORDS.read_text(encoding="utf-8"))
+    del words[dropped[0]][dropped[1]]
+    trimmed = tmp_path / "words.json"
+    trimmed.write_text(json.dumps(words), encoding="utf-8")
+    source = fake_iris_web(tmp_path / "iris-web", "on_postload_ioc_update")
+
+    done = derive(source, tmp_path / "2.4.20", "--commit", "0000000", "--words", str(trimmed))
+
+    assert done.returncode == 1
+    assert said.format(words=trimmed) in done.stderr
 
 
 def test_the_script_names_a_hook_whose_call_sites_pass_data_of_no_known_shape(tmp_path):

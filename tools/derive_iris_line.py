@@ -45,7 +45,7 @@ def derive(source, out, line=None, commit=None, words_file=WORDS):
     }
     label = facts["version"] if line == facts["version"] else f"{line} ({facts['commit']})"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "iris_hooks.json").write_text(_hooks_json(hooks, words, label, facts, words_file), encoding="utf-8")
+    (out / "iris_hooks.json").write_text(_hooks_json(hooks, words, label, facts), encoding="utf-8")
     rows = {"iris_version": label, "about": words["rows_about"].format(**facts), **iris.rows()}
     (out / "iris_rows.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     header = [text.format(**facts) for text in words["constraints_header"]]
@@ -74,14 +74,9 @@ def _git_commit(source):
     raise Refused(f"{source} is not a git clone: say which commit it is with --commit")
 
 
-def _hooks_json(hooks, words, label, facts, words_file):
+def _hooks_json(hooks, words, label, facts):
     kinds = list(dict.fromkeys(hook["kind"] for hook in hooks))
     shapes = {hook["data"] for hook in hooks}
-    missing = sorted(shapes - set(words["data"]))
-    if missing:
-        raise Refused(
-            f"{words_file} lacks the data shapes {', '.join(missing)} (IRIS's hooks pass them): describe them"
-        )
 
     def block(name, entries):
         lines = [f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in entries]
@@ -242,6 +237,11 @@ class Source:
             if words["hooks"][name]:
                 hook["note"] = words["hooks"][name]
             hooks.append(hook)
+        missing = sorted({hook["data"] for hook in hooks} - set(words["data"]))
+        if missing:
+            raise Refused(
+                f"{words_file} lacks the data shapes {', '.join(missing)} (IRIS's hooks pass them): describe them"
+            )
         return hooks
 
     def call_sites(self, names):
