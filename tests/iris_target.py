@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
-IRIS_PYTHON_VERSION = "3.9"
-
 
 @functools.cache
-def iris_python(version=IRIS_PYTHON_VERSION):
+def iris_python(version):
     """A Python ``version`` interpreter: IRIS_PYTHON_<major>_<minor> or IRIS_PYTHON (CI sets them when the machine
     has one), else python<version> on PATH, else pyenv's."""
     candidates = [
@@ -54,7 +52,7 @@ def require_index():
         pytest.skip(f"no package index to resolve against ({problem})")
 
 
-def require_iris_python(version=IRIS_PYTHON_VERSION):
+def require_iris_python(version):
     python = iris_python(version)
     if python is None:
         pytest.skip(f"no Python {version} here (an IRIS line's): set IRIS_PYTHON_{version.replace('.', '_')}")

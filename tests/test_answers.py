@@ -23,7 +23,7 @@ DEFAULTS = {
     "_module_version": "0.1.0",
     "_license": "MIT",
     "preset": "blank",
-    "iris_version": "2.4",
+    "iris_version": rules.iris_target.default().iris_version,
     "_hooks": "ioc",
     "_pipeline_args": "",
     "settings": "",

@@ -9,7 +9,8 @@ from conftest import code_variants, rules, variant_id
 HEADING = rules.in_iris.HEADING
 KEYWORD = "usersee"
 # One bake per module type x preset: what this part says does not depend on the IRIS line.
-VARIANTS = [answers for answers in code_variants() if answers["iris_version"] == "2.4"]
+LINE = rules.iris_target.default().iris_version
+VARIANTS = [answers for answers in code_variants() if answers["iris_version"] == LINE]
 
 
 def part_of(readme):

@@ -76,5 +76,5 @@ def test_every_line_says_the_same_things_about_itself():
     fields = {
         name: set(json.loads((target.folder / "target.json").read_text("utf-8"))) for name, target in TARGETS.items()
     }
-    assert all(keys == fields["2.4"] for keys in fields.values()), fields
+    assert all(keys == next(iter(fields.values())) for keys in fields.values()), fields
     assert [target.iris_version for target in TARGETS.values()] == list(TARGETS)
