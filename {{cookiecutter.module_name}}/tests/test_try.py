@@ -5,8 +5,10 @@ import http.server
 import io
 import json
 import pickle
+import socket
 import sys
 import threading
+import time
 import types
 from pathlib import Path
 
@@ -110,6 +112,53 @@ def test_a_redirect_is_not_followed_with_the_key_and_says_which_url_to_set(serve
 def test_an_answer_that_is_not_iris_json_is_named(server):
     with pytest.raises(iris_api.IrisError, match="not IRIS's JSON: '<html>Sign in</html>'"):
         iris_api.Iris(server, "key").get("/manage/modules/list")
+
+
+class Trickle(http.server.BaseHTTPRequestHandler):
+    """IRIS under a load it cannot carry: the answer's bytes come one at a time."""
+
+    def do_GET(self):
+        body = json.dumps({"status": "success", "data": "x" * 400}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        for byte in body:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(0.05)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_iris_that_accepts_and_never_answers_is_named_stalled():
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # connections wait in its backlog, unanswered
+        iris = iris_api.Iris(f"http://127.0.0.1:{silent.getsockname()[1]}", "key", timeout=1)
+        with pytest.raises(
+            iris_api.IrisError, match=r"GET /api/ping: IRIS at .* did not answer within 1 s \(IRIS_TIMEOUT\)"
+        ):
+            iris.get("/api/ping")
+
+
+def test_an_answer_sent_a_byte_at_a_time_runs_out_of_the_timeout_as_a_whole():
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        iris = iris_api.Iris(f"http://127.0.0.1:{httpd.server_address[1]}", "key", timeout=1)
+        try:
+            with pytest.raises(iris_api.IrisError, match="did not answer within 1 s"):
+                iris.get("/api/ping")  # each byte within the timeout, the whole answer 20 s
+        finally:
+            httpd.shutdown()
+
+
+@pytest.mark.parametrize("value", ["0", "soon", "-5"])
+def test_a_timeout_that_is_not_seconds_is_refused_naming_it(monkeypatch, value):
+    monkeypatch.setenv("IRIS_URL", "https://iris.example")
+    monkeypatch.setenv("IRIS_API_KEY", "key")
+    monkeypatch.setenv("IRIS_TIMEOUT", value)
+
+    with pytest.raises(iris_api.IrisError, match=f"IRIS_TIMEOUT is '{value}': a whole number of seconds"):
+        iris_api.Iris.from_environment()
 
 
 def test_an_unreachable_iris_says_so():

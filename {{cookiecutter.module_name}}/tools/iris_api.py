@@ -3,7 +3,8 @@
 Where IRIS is: ``IRIS_URL`` and ``IRIS_API_KEY`` (IRIS > your user > My settings > API key) in the
 environment, or as ``NAME=value`` lines in ``.iris-try.env`` beside the Makefile (git ignores it).
 ``IRIS_VERIFY_TLS=false`` accepts the self-signed certificate IRIS's docker-compose makes;
-``IRIS_CA_FILE`` names the CA of a private one.
+``IRIS_CA_FILE`` names the CA of a private one. ``IRIS_TIMEOUT`` (60 s): how long one request may
+take, its answer's last byte included, before IRIS is taken for stalled.
 
 IRIS answers JSON ``{"status": "success" | "error", "message", "data"}`` to a request carrying
 ``Authorization: Bearer <API key>``.
@@ -12,6 +13,7 @@ IRIS answers JSON ``{"status": "success" | "error", "message", "data"}`` to a re
 import json
 import os
 import ssl
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -61,7 +63,9 @@ class Iris:
 
     @classmethod
     def from_environment(cls):
-        found = settings_from_environment(("IRIS_URL", "IRIS_API_KEY", "IRIS_VERIFY_TLS", "IRIS_CA_FILE"))
+        found = settings_from_environment(
+            ("IRIS_URL", "IRIS_API_KEY", "IRIS_VERIFY_TLS", "IRIS_CA_FILE", "IRIS_TIMEOUT")
+        )
         missing = [name for name in ("IRIS_URL", "IRIS_API_KEY") if name not in found]
         if missing:
             raise IrisError(
@@ -71,7 +75,10 @@ class Iris:
         verify = found.get("IRIS_VERIFY_TLS", "true").strip().lower()
         if verify not in ("true", "false"):
             raise IrisError(f"IRIS_VERIFY_TLS is {verify!r}: true, or false for IRIS's self-signed certificate")
-        return cls(found["IRIS_URL"], found["IRIS_API_KEY"], verify == "true", found.get("IRIS_CA_FILE"))
+        timeout = found.get("IRIS_TIMEOUT", "60").strip()
+        if not timeout.isdigit() or int(timeout) == 0:
+            raise IrisError(f"IRIS_TIMEOUT is {timeout!r}: a whole number of seconds, e.g. 60")
+        return cls(found["IRIS_URL"], found["IRIS_API_KEY"], verify == "true", found.get("IRIS_CA_FILE"), int(timeout))
 
     def request(self, method, path, body=None, *, files=None, fields=None, raw=False):
         """The answer's ``data`` (its text when ``raw``); IrisError when IRIS says error or is not reached."""
@@ -82,13 +89,19 @@ class Iris:
         elif body is not None:
             data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
         request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        deadline = time.monotonic() + self.timeout
         try:
             with self._open(request, timeout=self.timeout) as answer:
-                status, text = answer.status, answer.read().decode("utf-8", "replace")
+                status, text = answer.status, _read_by(answer, deadline)
         except urllib.error.HTTPError as error:
-            status, text = error.code, error.read().decode("utf-8", "replace")
+            status, text = error.code, _read_by(error, deadline)
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
+            if isinstance(reason, TimeoutError):
+                raise IrisError(
+                    f"{method} {path}: IRIS at {self.url} did not answer within {self.timeout} s (IRIS_TIMEOUT):"
+                    " is it overloaded, or stopped?"
+                ) from None
             raise IrisError(f"IRIS at {self.url} is not reached ({reason}): is IRIS_URL right, and IRIS up?") from None
         if status == 401:
             raise IrisError(f"{method} {path}: IRIS refused the API key (HTTP 401): check IRIS_API_KEY")
@@ -111,6 +124,17 @@ class Iris:
 
     def post(self, path, body=None, **options):
         return self.request("POST", path, {} if body is None and "files" not in options else body, **options)
+
+
+def _read_by(answer, deadline):
+    """The answer's text, read by ``deadline``: the socket's timeout bounds each read, and an answer sent a
+    byte at a time would never trip it."""
+    chunks = []
+    while chunk := answer.read1(65536):
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise TimeoutError
+    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def multipart(fields, files):
