@@ -170,6 +170,22 @@ def test_install_fails_naming_the_worker_when_it_does_not_come_back_after_the_re
     assert len(asked) >= 2 and set(map(tuple, asked)) == {("logs", "iriswebapp_worker")}
 
 
+def test_install_refuses_a_module_named_as_one_iris_pins_and_installs_nothing(bake, engine, tmp_path):
+    # Renamed by hand, or baked before IRIS's line bundled a module of this name: the install would replace
+    # IRIS's own module (or pip would refuse it half-way), so it stops once it has read what IRIS holds.
+    path, log = engine
+    folder = shutil.copytree(bake(keyword="installme"), tmp_path / "taken")
+    constraints = folder / "iris-constraints.txt"
+    constraints.write_text(constraints.read_text("utf-8") + "iris-installme-module==1.0.8\n", encoding="utf-8")
+
+    done = make(folder, "install", path, running=True)
+
+    assert done.returncode != 0
+    assert "FAIL  IRIS pins iris-installme-module==1.0.8 (iris-constraints.txt)" in done.stderr
+    assert "Nothing was installed." in done.stdout
+    assert calls(log) == listed()
+
+
 def test_uninstall_removes_from_both_containers(bake, engine):
     path, log = engine
     folder = bake(keyword="installme")

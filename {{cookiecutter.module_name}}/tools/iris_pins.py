@@ -281,6 +281,10 @@ def main(argv=None):
         print("\n".join(explain(Path(args.log).read_text(encoding="utf-8"), args.constraints, args.pins_installed)))
         return 0
     if args.command == "installed":
+        taken = own_name(args.except_name, args.constraints)  # before anything goes in: make install's first step
+        if taken:
+            print("\n".join(taken), file=sys.stderr)
+            return 1
         constraints, problems = installed_constraints(args.listings, args.except_name)
         if problems:
             lines = [
