@@ -142,7 +142,7 @@ def test_the_settings_answer_takes_the_types_the_fake_iris_takes():
 
 
 def test_every_preset_folder_is_a_choice_of_the_preset_prompt():
-    folders = {path.parent.name for path in (ROOT / "templates" / "presets").glob("*/handler.py")}
+    folders = {path.parent.name for path in (ROOT / "templates" / "presets").glob("*/preset.json")}
 
     assert folders == set(CONTEXT["preset"]) == set(rules.presets.PRESETS)
 
