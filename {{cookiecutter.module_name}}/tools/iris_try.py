@@ -238,27 +238,31 @@ class Run:
             self.expect(f"on_postload_{made.kind}_delete", hooks)
 
     def close_case(self, hooks):
-        if self.case is not None:
-            self.iris.post(f"/manage/cases/delete/{self.case}")
+        """Delete the throwaway case, if it is there still; its id."""
+        case, self.case = self.case, None
+        if case is not None:
+            self.iris.post(f"/manage/cases/delete/{case}")
             self.expect("on_postload_case_delete", hooks)
+        return case
 
 
 # ---------------------------------------------------------------- the module's DIM tasks
 
 
+def module_tasks(iris, package):
+    """The module's rows of IRIS's latest DIM tasks (IRIS names each ``<package>::<hook>``)."""
+    return [row for row in iris.get("/dim/tasks/list/1000") if row["module"].startswith(f"{package}::")]
+
+
 def task_ids(iris, package):
-    return {row["task_id"] for row in iris.get("/dim/tasks/list/1000") if row["module"].startswith(f"{package}::")}
+    return {row["task_id"] for row in module_tasks(iris, package)}
 
 
 def wait_for_tasks(iris, package, seen, expected, timeout):
     """The module's tasks that were not in ``seen``, once ``expected`` are there or ``timeout`` passed."""
     deadline = time.monotonic() + timeout
     while True:
-        rows = [
-            row
-            for row in iris.get("/dim/tasks/list/1000")
-            if row["module"].startswith(f"{package}::") and row["task_id"] not in seen
-        ]
+        rows = [row for row in module_tasks(iris, package) if row["task_id"] not in seen]
         counts = {}
         for row in rows:
             hook = row["module"].partition("::")[2]
@@ -362,9 +366,7 @@ def main(argv=None):
         rows, missing = wait_for_tasks(iris, options.package, seen, run.expected, WAIT)
         after = {id(made): run.read(made) for made in run.samples}
         run.delete_samples(hooks)
-        case, run.case = run.case, None
-        iris.post(f"/manage/cases/delete/{case}")
-        run.expect("on_postload_case_delete", hooks)
+        case = run.close_case(hooks)
         rows, missing = wait_for_tasks(iris, options.package, seen, run.expected, WAIT)
         container = Container(options.engine, options.container, options.iris_python, options.iris_app_dir)
         ok = report(
