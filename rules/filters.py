@@ -14,7 +14,7 @@ from cookiecutter.exceptions import FailedHookException
 from jinja2 import TemplateError, pass_context, pass_environment
 from jinja2.ext import Extension
 
-from . import answers, baked, in_iris, iris_target, presets, retry, settings_spec, template
+from . import answers, baked, hook_selection, in_iris, iris_pins, iris_target, presets, retry, settings_spec, template
 from .setting import entries
 
 TEMPLATE_DIR = template.TEMPLATE_DIR
@@ -132,6 +132,18 @@ def iris(context):
     return iris_target.of(context["cookiecutter"])
 
 
+@pass_context
+def iris_hooks(context):
+    """The hooks of that line, as a ``hook_selection.Catalogue``."""
+    return hook_selection.catalogue(iris(context))
+
+
+@pass_context
+def iris_pinned(context, name):
+    """The version that line pins ``name`` to (``celery`` -> ``5.2.7``)."""
+    return iris_pins.pinned(iris(context), name)
+
+
 class AnswerFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
@@ -151,7 +163,7 @@ class AnswerFilters(Extension):
         # A retry's defaults: the answers it keeps, under those typed in the retry (see retry.py).
         environment.globals["with_answers"] = lambda context, kept: {**kept, **context}
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
-        environment.globals["hook_plan"] = lambda context: iris_target.of(context).hooks.plan(
+        environment.globals["hook_plan"] = lambda context: hook_selection.catalogue(iris_target.of(context)).plan(
             answers.hooks_answer(context)
         )
         environment.globals["module_settings"] = answers.module_settings
@@ -164,6 +176,8 @@ class AnswerFilters(Extension):
         environment.globals["unused_files"] = answers.unused_files
         # The IRIS line the module is baked for: iris().release, iris().python... (rules/iris_target.py).
         environment.globals["iris"] = iris
+        environment.globals["iris_hooks"] = iris_hooks  # iris_hooks().data, its iris_hooks.json
+        environment.globals["iris_pinned"] = iris_pinned  # iris_pinned("celery")
         environment.globals["pipeline_args"] = lambda context: settings_spec.pipeline_args(
             answers.pipeline_args_answer(context)
         )

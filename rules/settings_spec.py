@@ -13,7 +13,8 @@ import json
 import keyword
 import re
 
-from .baked import FALSE_WORDS, IRIS_SETTING_TYPES, TRUE_WORDS
+from . import baked
+from .baked import FALSE_WORDS, TRUE_WORDS
 from .setting import Setting
 
 ITEM = re.compile(
@@ -94,9 +95,9 @@ def item_problems(item):
             f"settings: {item!r}: {name!r} is not a setting name. Use lowercase letters, digits and '_',"
             " starting with a letter, not a Python keyword."
         )
-    if setting_type not in IRIS_SETTING_TYPES:
+    if setting_type not in baked.iris_setting_types():
         found.append(
-            f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(IRIS_SETTING_TYPES)}."
+            f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(baked.iris_setting_types())}."
         )
     elif match["default"] is not None:
         try:
