@@ -160,6 +160,7 @@ class AnswerFilters(Extension):
         environment.globals["show_builtin_settings"] = show_builtin_settings
         environment.globals["recorded_template"] = recorded_template
         environment.globals["private_answers"] = answers.PRIVATE
+        environment.globals["answer_problems"] = answers.problems  # the pre-generation hook's check
         # A retry's defaults: the answers it keeps, under those typed in the retry (see retry.py).
         environment.globals["with_answers"] = lambda context, kept: {**kept, **context}
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
