@@ -65,11 +65,15 @@ def quiet():
 
 
 def default_bake_seconds(command):
-    """The wall and CPU seconds of one bake, a process of its own, into a fresh folder."""
+    """The wall and CPU seconds of one bake, a process of its own, into a fresh folder.
+
+    Run from that folder, as a user bakes: Python looks for cookiecutter's extensions in the
+    current folder first, and a crowded one (/tmp, say) would weigh on the template that has one.
+    """
     with tempfile.TemporaryDirectory() as folder:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([*command, "-o", folder], check=True, capture_output=True)
+        subprocess.run([*command, "-o", folder], cwd=folder, check=True, capture_output=True)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
