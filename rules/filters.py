@@ -5,13 +5,18 @@ while prompting, and what the answers make of the code, for the templates and th
 iris_skeleton_extension.py.
 """
 
+import contextlib
+import functools
+import hashlib
 import json
 import os
 import shlex
 from pathlib import Path
 
+import jinja2
 from cookiecutter.exceptions import FailedHookException
 from jinja2 import TemplateError, pass_context, pass_environment
+from jinja2.bccache import BytecodeCache, FileSystemBytecodeCache
 from jinja2.ext import Extension
 
 from . import answers, baked, hook_selection, in_iris, iris_pins, iris_target, presets, retry, settings_spec, template
@@ -144,9 +149,75 @@ def iris_pinned(context, name):
     return iris_pins.pinned(iris(context), name)
 
 
+# What Jinja's compiled code depends on beyond a template's name and text (the cache checks those itself).
+COMPILE_SETTINGS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "is_async",
+    "autoescape",
+    "finalize",
+)
+
+
+class CompiledTemplates(BytecodeCache):
+    """The project's files as Jinja compiled them, kept in the user's cache folder for the next bake.
+
+    Compiling the templates is most of a bake's time, and the same files are compiled again at
+    every bake. Jinja keys each entry by the template's name and checks its text; the folder is
+    one of its own for each Jinja, each setting of the environment, and each version of these
+    rules (Jinja folds a filter called on constants into the code). A cache that cannot be
+    read or written is no cache: the bake compiles, as without one.
+    """
+
+    def __init__(self, environment):
+        self.environment = environment
+
+    @functools.cached_property
+    def files(self):
+        # Read once the environment is complete: the extensions are loaded before its last settings.
+        settings = [getattr(self.environment, name, None) for name in COMPILE_SETTINGS]
+        extensions = sorted(type(extension).__qualname__ for extension in self.environment.extensions.values())
+        digest = hashlib.sha256(repr([jinja2.__version__, *map(_named, settings), *extensions]).encode())
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.read_bytes())
+        try:
+            home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            folder = home / "iris-skeleton-module" / f"jinja-{digest.hexdigest()[:16]}"
+            folder.mkdir(parents=True, exist_ok=True)
+        except (OSError, RuntimeError):  # RuntimeError: no home folder
+            return None
+        return FileSystemBytecodeCache(str(folder))
+
+    def load_bytecode(self, bucket):
+        if self.files is not None:
+            with contextlib.suppress(OSError, ValueError, EOFError):
+                self.files.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket):
+        if self.files is not None:
+            with contextlib.suppress(OSError):
+                self.files.dump_bytecode(bucket)
+
+
+def _named(value):
+    return getattr(value, "__qualname__", value) if callable(value) else value
+
+
 class AnswerFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
+        environment.bytecode_cache = CompiledTemplates(environment)
         environment.filters["python_literal"] = python_literal
         environment.filters["toml_string"] = toml_string
         environment.filters["refuse_bad_answers"] = refuse_bad_answers

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CONTEXT, ROOT, load_rules, rules
+from cookiecutter.main import cookiecutter
 
 # Bakes from two copies of the template in one process, and from one of them again once its
 # files changed in place, as cruft resets its clone to another commit between two bakes.
@@ -195,3 +196,18 @@ def test_a_mistake_in_a_presets_data_is_named_with_its_file(tmp_path):
     path.write_text(json.dumps({**data, "hook": "ioc"}), encoding="utf-8")
     with pytest.raises(ValueError, match=r"presets/hunt/preset.json: unknown keys hook; the keys are"):
         load_rules(template)
+
+
+def test_a_bake_keeps_its_compiled_templates_for_the_next_and_bakes_the_same_without_them(tmp_path, monkeypatch):
+    def bake(cache_home, name):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+        output = tmp_path / name
+        cookiecutter(str(ROOT), no_input=True, output_dir=str(output), extra_context={"_init_git": False})
+        return {path.relative_to(output): path.read_bytes() for path in output.rglob("*") if path.is_file()}
+
+    first = bake(tmp_path / "cache", "first")
+    (kept,) = (tmp_path / "cache" / "iris-skeleton-module").iterdir()
+    assert len(list(kept.glob("*.cache"))) > 40
+    assert bake(tmp_path / "cache", "second") == first
+    (tmp_path / "not-a-folder").write_text("")  # a cache that cannot be made is no cache
+    assert bake(tmp_path / "not-a-folder", "third") == first
