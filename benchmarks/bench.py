@@ -4,6 +4,12 @@
     .venv/bin/python benchmarks/bench.py --suite    # and the template's test-suite wall time
     .venv/bin/python benchmarks/bench.py --e2e      # and the e2e suite's, in a real IRIS (IRIS_WEB_SOURCE)
     .venv/bin/python benchmarks/bench.py --mutation # and the mutation scores of every type x preset (mutation.py)
+    .venv/bin/python benchmarks/bench.py --upstream PATH  # only: a default bake against the upstream skeleton's
+
+``--upstream PATH`` takes a checkout of dfir-iris/iris-skeleton-module (never part of this
+repository) and bakes each template by default, a whole ``cookiecutter --no-input`` process as
+a user runs it, in turn: a drift of the machine's speed touches both. It prints both medians
+and their ratio (issue 28: ours within 1.3x).
 
 Figures, not assertions: compare them with the targets in the table.
 """
@@ -11,6 +17,7 @@ Figures, not assertions: compare them with the targets in the table.
 import contextlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,6 +29,7 @@ from cookiecutter.main import cookiecutter
 
 ROOT = Path(__file__).resolve().parent.parent
 BAKES = 7
+UPSTREAM_ROUNDS = 15
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import CONTEXT, code_variants  # noqa: E402  (the template's own tests: every type x preset)
 from test_prompt_flow import Terminal  # noqa: E402  (the prompts as a person meets them, through a pseudo-terminal)
@@ -54,6 +62,42 @@ def quiet():
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+
+
+def default_bake_seconds(command):
+    """The wall and CPU seconds of one bake, a process of its own, into a fresh folder.
+
+    Run from that folder, as a user bakes: Python looks for cookiecutter's extensions in the
+    current folder first, and a crowded one (/tmp, say) would weigh on the template that has one.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([*command, "-o", folder], cwd=folder, check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def upstream_figures(upstream):
+    """Our default bake against the upstream skeleton's, interleaved; one round of each first, not counted."""
+    bakes = {
+        "ours": [sys.executable, "-m", "cookiecutter", "--no-input", str(ROOT), "_init_git=false"],
+        "upstream": [sys.executable, "-m", "cookiecutter", "--no-input", str(Path(upstream).resolve())],
+    }
+    figures = {name: [] for name in bakes}
+    for round_ in range(UPSTREAM_ROUNDS + 1):
+        for name, command in bakes.items():
+            measured = default_bake_seconds(command)
+            if round_:
+                figures[name].append(measured)
+    medians = {name: [statistics.median(run[i] for run in runs) for i in (0, 1)] for name, runs in figures.items()}
+    for name, (wall, cpu) in medians.items():
+        print(
+            f"default bake, {name:<9} wall {wall:.3f} s  cpu {cpu:.3f} s  (median of {UPSTREAM_ROUNDS}, whole process)"
+        )
+    ratios = [medians["ours"][i] / medians["upstream"][i] for i in (0, 1)]
+    print(f"ours / upstream: wall {ratios[0]:.2f}x  cpu {ratios[1]:.2f}x  (target <= 1.3x)")
 
 
 def module_figures(output):
@@ -130,6 +174,9 @@ def hostile_figures():
 
 def main():
     print(f"cores: {os.cpu_count()}  python: {sys.version.split()[0]}")
+    if "--upstream" in sys.argv:
+        upstream_figures(sys.argv[sys.argv.index("--upstream") + 1])
+        return
     print(f"{'variant':<34}{'prompts':>8}  (typed through a pseudo-terminal; target <= 8)")
     for variant in code_variants():
         with tempfile.TemporaryDirectory() as folder:

@@ -9,7 +9,7 @@ import keyword
 import re
 import sys
 
-from . import hook_selection, iris_pins, iris_target, presets, settings_spec, template
+from . import baked, hook_selection, iris_pins, iris_target, presets, settings_spec, template
 from .setting import Setting, entries
 
 MODULE_TYPES = tuple(template.CONTEXT["module_type"])
@@ -308,9 +308,10 @@ def type_problems(answers):
         found.append(
             "_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline."
         )
+    catalogue = hook_selection.catalogue(iris_target.of(answers))
     if answers["preset"] not in presets.PRESETS or presets.problems(answers):  # no preset's hooks to go by
-        return found + iris_target.of(answers).hooks.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
-    catalogue, hooks = iris_target.of(answers).hooks, hooks_answer(answers)
+        return found + catalogue.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
+    hooks = hooks_answer(answers)
     found += catalogue.problems(hooks)
     # The hooks that are known still say which handler functions the preset must have.
     functions = [function["name"] for function in catalogue.plan(hooks)["functions"]]
@@ -333,7 +334,28 @@ def settings_problems(answers):
                 f" context.settings.{name}), or pick another name."
             )
         seen.add(name)
+    if not found and answers["preset"] in presets.PRESETS and not presets.problems(answers):
+        found += refused_by_iris(answers)
     return found
+
+
+def refused_by_iris(answers):
+    """What the chosen IRIS line would refuse of the module's settings, wherever they are declared: asked once every
+    setting is known, of the baked project's fake IRIS for that line; each problem says where to fix it."""
+    target = iris_target.of(answers)
+    preset_file = (template.PRESETS_DIR / answers["preset"] / "preset.json").relative_to(template.TEMPLATE_DIR)
+    fixes = {
+        "preset": f"preset: {preset_file}: {{}}. Fix that file (or {presets.HELPERS_PATH.name}, for a helper's"
+        " setting), or pick another preset.",
+        "settings": "settings: {}. Change it in the settings answer.",
+        "switch": "_hooks: {} (the hook's switch, which the template makes). Leave that hook out, and report it.",
+        "pipeline": "module_type: {} (a setting the template gives every pipeline). Report it.",
+    }
+    return [
+        fixes[declarer].format(problem)
+        for declarer, setting in declared_settings(answers)
+        for problem in baked.settings_problems(setting, target)
+    ]
 
 
 def good_settings(answers):
@@ -355,7 +377,7 @@ def builtin_settings(answers):
     if answers["module_type"] == "pipeline":
         own[MOVE_PROCESSED.param_name] = "a setting every pipeline has"
     elif answers["preset"] in presets.PRESETS:
-        catalogue = iris_target.of(answers).hooks
+        catalogue = hook_selection.catalogue(iris_target.of(answers))
         known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not catalogue.problems(token)]
         for switch in catalogue.plan(", ".join(known))["switches"]:
             own[switch.param_name] = "the switch of the hook of that name"
@@ -387,16 +409,25 @@ MOVE_PROCESSED = Setting(
 )
 
 
-def module_settings(answers):
-    """Every IRIS configuration entry of the module: the pipeline's own, the preset's, the user's, then the hook
-    switches, which an admin reads after what the module needs filled in (their section sorts last in IRIS too)."""
+def declared_settings(answers):
+    """``[(declarer, Setting)]``: every setting of the module and who declares it (``pipeline``, ``preset``,
+    ``settings``: the user, ``switch``), in config.py's order: the pipeline's own, the preset's, the user's, then the
+    hook switches, which an admin reads after what the module needs filled in (their section sorts last in IRIS too)."""
     preset = presets.of(answers)
-    mine = [*preset.settings, *settings_spec.settings(answers["settings"])]
+    mine = [
+        *(("preset", setting) for setting in preset.settings),
+        *(("settings", setting) for setting in settings_spec.settings(answers["settings"])),
+    ]
     if answers["module_type"] == "processor":
-        return entries(
-            [*mine, *iris_target.of(answers).hooks.plan(hooks_answer(answers), preset.needed_hooks)["switches"]]
-        )
-    return entries([MOVE_PROCESSED, *mine])
+        catalogue = hook_selection.catalogue(iris_target.of(answers))
+        switches = catalogue.plan(hooks_answer(answers), preset.needed_hooks)["switches"]
+        return [*mine, *(("switch", setting) for setting in switches)]
+    return [("pipeline", MOVE_PROCESSED), *mine]
+
+
+def module_settings(answers):
+    """Every IRIS configuration entry of the module, in config.py's order (``declared_settings``)."""
+    return entries([setting for _, setting in declared_settings(answers)])
 
 
 def undescribed_settings(answers):

@@ -5,16 +5,24 @@ while prompting, and what the answers make of the code, for the templates and th
 iris_skeleton_extension.py.
 """
 
+import contextlib
+import functools
+import hashlib
 import json
 import os
 import shlex
+import shutil
+import time
 from pathlib import Path
 
+import cookiecutter
+import jinja2
 from cookiecutter.exceptions import FailedHookException
 from jinja2 import TemplateError, pass_context, pass_environment
+from jinja2.bccache import BytecodeCache, FileSystemBytecodeCache
 from jinja2.ext import Extension
 
-from . import answers, baked, in_iris, iris_target, presets, retry, settings_spec, template
+from . import answers, baked, hook_selection, in_iris, iris_pins, iris_target, presets, retry, settings_spec, template
 from .setting import entries
 
 TEMPLATE_DIR = template.TEMPLATE_DIR
@@ -132,9 +140,100 @@ def iris(context):
     return iris_target.of(context["cookiecutter"])
 
 
+@pass_context
+def iris_hooks(context):
+    """The hooks of that line, as a ``hook_selection.Catalogue``."""
+    return hook_selection.catalogue(iris(context))
+
+
+@pass_context
+def iris_pinned(context, name):
+    """The version that line pins ``name`` to (``celery`` -> ``5.2.7``)."""
+    return iris_pins.pinned(iris(context), name)
+
+
+# What Jinja's compiled code depends on beyond a template's name and text (the cache checks those itself).
+COMPILE_SETTINGS = (
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "optimized",
+    "is_async",
+    "autoescape",
+    "finalize",
+)
+
+
+class CompiledTemplates(BytecodeCache):
+    """The project's files as Jinja compiled them, kept in the user's cache folder for the next bake.
+
+    Compiling the templates is most of a bake's time, and the same files are compiled again at
+    every bake. Jinja keys each entry by the template's name and checks its text; the folder is
+    one of its own for each Jinja, each setting of the environment, and each version of these
+    rules (Jinja folds a filter called on constants into the code). A cache that cannot be
+    read or written is no cache: the bake compiles, as without one.
+    """
+
+    def __init__(self, environment):
+        self.environment = environment
+
+    @functools.cached_property
+    def files(self):
+        # Read once the environment is complete: the extensions are loaded before its last settings.
+        settings = [getattr(self.environment, name, None) for name in COMPILE_SETTINGS]
+        extensions = sorted(type(extension).__qualname__ for extension in self.environment.extensions.values())
+        versions = [jinja2.__version__, cookiecutter.__version__]  # cookiecutter's filters fold too
+        digest = hashlib.sha256(repr([*versions, *map(_named, settings), *extensions]).encode())
+        for path in sorted(Path(__file__).parent.glob("*.py")):
+            digest.update(path.read_bytes())
+        try:
+            home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+            folder = home / "iris-skeleton-module" / f"jinja-{digest.hexdigest()[:16]}"
+            folder.mkdir(parents=True, exist_ok=True)
+            folder.touch()  # in use: kept by the pruning below
+            _prune(folder.parent, keep=folder)
+        except (OSError, RuntimeError):  # RuntimeError: no home folder
+            return None
+        return FileSystemBytecodeCache(str(folder))
+
+    def load_bytecode(self, bucket):
+        if self.files is not None:
+            with contextlib.suppress(OSError, ValueError, EOFError):
+                self.files.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket):
+        if self.files is not None:
+            with contextlib.suppress(OSError):
+                self.files.dump_bytecode(bucket)
+
+
+UNUSED_FOR = 30 * 24 * 3600  # seconds: a cache of older rules that long unused is removed
+
+
+def _prune(caches, keep):
+    """Remove the caches of other rules or Jinja versions that no bake has used for UNUSED_FOR."""
+    for folder in caches.glob("jinja-*"):
+        if folder != keep and time.time() - folder.stat().st_mtime > UNUSED_FOR:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _named(value):
+    return getattr(value, "__qualname__", value) if callable(value) else value
+
+
 class AnswerFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
+        environment.bytecode_cache = CompiledTemplates(environment)
         environment.filters["python_literal"] = python_literal
         environment.filters["toml_string"] = toml_string
         environment.filters["refuse_bad_answers"] = refuse_bad_answers
@@ -148,10 +247,11 @@ class AnswerFilters(Extension):
         environment.globals["show_builtin_settings"] = show_builtin_settings
         environment.globals["recorded_template"] = recorded_template
         environment.globals["private_answers"] = answers.PRIVATE
+        environment.globals["answer_problems"] = answers.problems  # the pre-generation hook's check
         # A retry's defaults: the answers it keeps, under those typed in the retry (see retry.py).
         environment.globals["with_answers"] = lambda context, kept: {**kept, **context}
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
-        environment.globals["hook_plan"] = lambda context: iris_target.of(context).hooks.plan(
+        environment.globals["hook_plan"] = lambda context: hook_selection.catalogue(iris_target.of(context)).plan(
             answers.hooks_answer(context)
         )
         environment.globals["module_settings"] = answers.module_settings
@@ -164,6 +264,8 @@ class AnswerFilters(Extension):
         environment.globals["unused_files"] = answers.unused_files
         # The IRIS line the module is baked for: iris().release, iris().python... (rules/iris_target.py).
         environment.globals["iris"] = iris
+        environment.globals["iris_hooks"] = iris_hooks  # iris_hooks().data, its iris_hooks.json
+        environment.globals["iris_pinned"] = iris_pinned  # iris_pinned("celery")
         environment.globals["pipeline_args"] = lambda context: settings_spec.pipeline_args(
             answers.pipeline_args_answer(context)
         )

@@ -8,6 +8,7 @@ the baked tests read the same file to refuse a hook IRIS does not have.
 
 import difflib
 import functools
+import json
 import re
 
 from .setting import Setting
@@ -42,6 +43,12 @@ FUNCTION_NAMES = {
     "reports": "handle_{plural}",
 }
 PHASE_WORDS = {"preload": "before IRIS acts", "postload": "after IRIS acts", "manual": "menu entry"}
+
+
+@functools.cache
+def catalogue(target):
+    """The hooks of an IRIS line (an ``iris_target.Target``), read once."""
+    return Catalogue(json.loads((target.folder / "iris_hooks.json").read_text(encoding="utf-8")))
 
 
 def tokens(answer):

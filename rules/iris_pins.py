@@ -28,3 +28,8 @@ def pins(target=None):
     lines = constraints_file(target).read_text(encoding="utf-8").splitlines()
     requirements = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
     return {canonical(NAME.match(requirement).group()): requirement for requirement in requirements}
+
+
+def pinned(target, name):
+    """The version an IRIS line pins ``name`` to (``celery`` -> ``5.2.7``)."""
+    return pins(target)[canonical(name)].split("==", 1)[1]

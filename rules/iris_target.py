@@ -22,7 +22,11 @@ ANSWER = "iris_version"
 
 
 class Target:
-    """One IRIS line: ``target.json``'s fields as attributes, and its hooks, rows and pins."""
+    """One IRIS line, as data: ``target.json``'s fields as attributes, its rows, and where its pins are.
+
+    What is made of the rest of its folder is made by the rules that read it, given the Target:
+    its hooks by ``hook_selection.catalogue``, its pins by ``iris_pins``, its fake IRIS by ``baked``.
+    """
 
     def __init__(self, folder):
         self.folder = Path(folder)
@@ -30,19 +34,6 @@ class Target:
         self.__dict__.update(_read(self.folder / "target.json"))
         self.rows = _read(self.folder / "iris_rows.json")
         self.constraints = self.folder / "constraints.txt"
-
-    @functools.cached_property
-    def hooks(self):
-        """The line's hooks, as a ``hook_selection.Catalogue``."""
-        from .hook_selection import Catalogue  # which reads settings through baked.py, which reads the targets
-
-        return Catalogue(_read(self.folder / "iris_hooks.json"))
-
-    def pinned(self, name):
-        """The version IRIS pins ``name`` to (``celery`` -> ``5.2.7``), from its constraints.txt."""
-        from .iris_pins import canonical, pins
-
-        return pins(self)[canonical(name)].split("==", 1)[1]
 
     def __repr__(self):
         return f"Target({self.iris_version!r}, release={self.release!r})"

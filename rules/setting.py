@@ -2,13 +2,12 @@
 switch, or the setting every pipeline has.
 
 IRIS reads a module's entries from ``_module_configuration``; config.py writes them with the
-keys of ``entry()``, in that order. A Setting IRIS would refuse cannot be made: it is checked
-by the baked project's own fake IRIS, the one list of what IRIS accepts.
+keys of ``entry()``, in that order. A Setting is a plain value: whether IRIS would take it is
+asked of the baked project's own fake IRIS (``baked.settings_problems``), once a bake's every
+setting and its IRIS line are known (``answers.settings_problems``).
 """
 
 from dataclasses import dataclass, fields
-
-from . import baked
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,11 +19,6 @@ class Setting:
     mandatory: bool = False
     type: str
     section: str | None = None  # the group IRIS shows it under; None: no group
-
-    def __post_init__(self):
-        problems = baked.fake_iris.settings_problems([self.entry()])
-        if problems:
-            raise ValueError("; ".join(problems))
 
     def entry(self):
         """The entry as config.py writes it and IRIS reads it."""

@@ -14,7 +14,8 @@ import json
 import keyword
 import re
 
-from .baked import FALSE_WORDS, IRIS_SETTING_TYPES, TRUE_WORDS
+from . import baked
+from .baked import FALSE_WORDS, TRUE_WORDS
 from .setting import Setting
 
 ITEM = re.compile(
@@ -81,7 +82,7 @@ def parse_default(text, setting_type):
         try:
             json.loads(text)
         except ValueError as error:
-            raise ValueError(f"is not JSON ({error})") from None
+            raise ValueError(f"is not JSON ({error}); a comma inside a default is written {ESCAPED_COMMA}") from None
     return text
 
 
@@ -100,9 +101,9 @@ def item_problems(item):
             f"settings: {item!r}: {name!r} is not a setting name. Use lowercase letters, digits and '_',"
             " starting with a letter, not a Python keyword."
         )
-    if setting_type not in IRIS_SETTING_TYPES:
+    if setting_type not in baked.iris_setting_types():
         found.append(
-            f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(IRIS_SETTING_TYPES)}."
+            f"settings: {item!r}: {setting_type!r} is not an IRIS type. Use one of {', '.join(baked.iris_setting_types())}."
         )
     elif match["default"] is not None:
         try:

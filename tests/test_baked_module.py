@@ -107,9 +107,8 @@ def test_switching_every_hook_off_by_default_keeps_the_baked_suite_green(bake, p
     folder = shutil.copytree(bake(preset=preset, keyword="flipped"), tmp_path / "flipped")
     package = "iris_flipped_module"
     config = folder / package / "config.py"
-    switches = [
-        switch.param_name for switch in rules.iris_target.default().hooks.plan(PRESETS[preset].hooks)["switches"]
-    ]
+    plan = rules.hook_selection.catalogue(rules.iris_target.default()).plan(PRESETS[preset].hooks)
+    switches = [switch.param_name for switch in plan["switches"]]
     text = config.read_text(encoding="utf-8")
     for name in switches:
         text, flipped = re.subn(

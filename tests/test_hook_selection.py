@@ -10,7 +10,7 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
 TARGETS = rules.iris_target.targets()
-CATALOGUE = rules.iris_target.default().hooks
+CATALOGUE = rules.hook_selection.catalogue(rules.iris_target.default())
 IRIS_HOOKS = set(CATALOGUE.hooks)
 SELECTIONS = {
     "one kind": "asset",
@@ -31,7 +31,7 @@ def hook_table(folder):
 
 @pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
 def test_each_iris_line_has_the_same_90_hooks_once_each_described(target):
-    catalogue = target.hooks.data
+    catalogue = rules.hook_selection.catalogue(target).data
     names = [hook["name"] for hook in catalogue["hooks"]]
     assert len(names) == len(set(names)) == 90
     assert set(names) == IRIS_HOOKS  # the loader and dispatch are the same on every line

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import TARGETS
+from conftest import TARGETS, rules
 
 # What the baked fake says of itself, read through its own module as the baked tests use it.
 PROBE = """
@@ -46,7 +46,7 @@ def test_the_fake_iris_is_shaped_like_the_line_it_is_baked_for(bake, target):
     assert shape["old_import"] == (target.models_module == "app.models")
     assert shape["ioc_links"] == (not target.iocs_belong_to_one_case)
     assert shape["comment_is_dict"] == (not target.comments_as_objects)
-    assert shape["catalogue"] == target.hooks.iris_version
+    assert shape["catalogue"] == rules.hook_selection.catalogue(target).iris_version
 
 
 def test_the_lines_differ_where_iris_does():
@@ -54,7 +54,7 @@ def test_the_lines_differ_where_iris_does():
 
     assert (old.python, new.python) == ("3.9", "3.12")
     assert (old.iocs_belong_to_one_case, new.iocs_belong_to_one_case) == (False, True)
-    assert (old.pinned("celery"), new.pinned("celery")) == ("5.2.7", "5.4.0")
+    assert (rules.iris_pins.pinned(old, "celery"), rules.iris_pins.pinned(new, "celery")) == ("5.2.7", "5.4.0")
 
 
 @pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())

@@ -6,15 +6,18 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import CONTEXT, ROOT, load_rules, rules
+from cookiecutter.main import cookiecutter
 
 # Bakes from two copies of the template in one process, and from one of them again once its
 # files changed in place, as cruft resets its clone to another commit between two bakes.
 BAKES = """
 import sys
+import time
 from pathlib import Path
 from cookiecutter.main import cookiecutter
 
@@ -116,14 +119,28 @@ def test_no_bytecode_cache_is_baked_into_a_project(tmp_path):
     assert list((tmp_path / "second").rglob("__pycache__")) == []
 
 
-def test_a_setting_iris_would_refuse_cannot_be_made():
+def test_each_iris_line_refuses_a_setting_its_fake_iris_refuses():
     good = {"param_name": "n", "param_human_name": "N", "param_description": "A number.", "default": 1, "type": "int"}
+    setting = rules.setting.Setting
 
-    assert rules.setting.Setting(**good).entry() == {**good, "mandatory": False}
-    with pytest.raises(ValueError, match="setting 'n' has type 'integer', unknown to IRIS"):
-        rules.setting.Setting(**{**good, "type": "integer"})
-    with pytest.raises(ValueError, match="setting 'n': default '1' is not a int"):
-        rules.setting.Setting(**{**good, "default": "1"})
+    assert setting(**good).entry() == {**good, "mandatory": False}
+    for target in rules.iris_target.targets().values():
+        assert rules.baked.settings_problems(setting(**good), target) == []
+        assert rules.baked.settings_problems(setting(**{**good, "type": "integer"}), target) == [
+            "setting 'n' has type 'integer', unknown to IRIS"
+        ]
+        assert rules.baked.settings_problems(setting(**{**good, "default": "1"}), target) == [
+            "setting 'n': default '1' is not a int"
+        ]
+
+
+def test_the_fake_iris_is_rendered_when_a_check_needs_it_once_per_line(tmp_path):
+    loaded = load_rules(copy_of_the_template(tmp_path / "template"))
+    assert loaded.baked.fake_iris.cache_info().currsize == 0  # loading the rules renders no fake IRIS
+
+    for target in [*loaded.iris_target.targets().values()] * 2:
+        assert loaded.baked.fake_iris(target).__file__ == str(target.folder / "fake_iris.py")
+    assert loaded.baked.fake_iris.cache_info().currsize == len(loaded.iris_target.targets())
 
 
 def test_the_settings_answer_reads_a_bool_default_as_the_baked_module_reads_a_stored_value():
@@ -135,7 +152,7 @@ def test_the_settings_answer_reads_a_bool_default_as_the_baked_module_reads_a_st
 
 
 def test_the_settings_answer_takes_the_types_the_fake_iris_takes():
-    for setting_type in rules.baked.fake_iris.IRIS_SETTING_TYPES:
+    for setting_type in rules.baked.fake_iris(rules.iris_target.default()).IRIS_SETTING_TYPES:
         assert rules.settings_spec.item_problems(f"x:{setting_type}") == []
     (refused,) = rules.settings_spec.item_problems("x:boolean")
     assert "'boolean' is not an IRIS type. Use one of bool, int, sensitive_string, string," in refused
@@ -174,8 +191,39 @@ def test_a_mistake_in_a_presets_data_is_named_with_its_file(tmp_path):
     data["settings"][0]["type"] = "boolean"
     path.write_text(json.dumps(data), encoding="utf-8")
 
-    with pytest.raises(ValueError, match=r"presets/hunt/preset.json: setting 'api_config' has type 'boolean'"):
-        load_rules(template)
+    answers = {"module_type": "processor", "preset": "hunt", "_hooks": "", "settings": ""}
+    (refused,) = load_rules(template).answers.problems(answers)
+    assert refused.startswith("preset: templates/presets/hunt/preset.json: setting 'api_config' has type 'boolean'")
+    assert refused.endswith("or pick another preset.")
     path.write_text(json.dumps({**data, "hook": "ioc"}), encoding="utf-8")
     with pytest.raises(ValueError, match=r"presets/hunt/preset.json: unknown keys hook; the keys are"):
         load_rules(template)
+
+
+def test_a_bake_keeps_its_compiled_templates_for_the_next_and_bakes_the_same_without_them(tmp_path, monkeypatch):
+    def bake(cache_home, name):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+        output = tmp_path / name
+        cookiecutter(str(ROOT), no_input=True, output_dir=str(output), extra_context={"_init_git": False})
+        return {path.relative_to(output): path.read_bytes() for path in output.rglob("*") if path.is_file()}
+
+    first = bake(tmp_path / "cache", "first")
+    (kept,) = (tmp_path / "cache" / "iris-skeleton-module").iterdir()
+    assert len(list(kept.glob("*.cache"))) > 40
+    assert bake(tmp_path / "cache", "second") == first
+    (tmp_path / "not-a-folder").write_text("")  # a cache that cannot be made is no cache
+    assert bake(tmp_path / "not-a-folder", "third") == first
+
+
+def test_the_caches_of_other_rules_are_removed_once_unused_for_a_month(tmp_path, monkeypatch):
+    caches = tmp_path / "iris-skeleton-module"
+    stale, recent = caches / "jinja-of-last-year", caches / "jinja-of-yesterday"
+    for folder, days in ((stale, 31), (recent, 1)):
+        folder.mkdir(parents=True)
+        os.utime(folder, (time.time() - days * 86400,) * 2)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    cookiecutter(str(ROOT), no_input=True, output_dir=str(tmp_path / "out"), extra_context={"_init_git": False})
+
+    assert not stale.exists() and recent.exists()
+    assert len(list(caches.glob("jinja-*"))) == 2  # yesterday's, and this bake's

@@ -4,12 +4,14 @@ a hook switched off deregistered, and a preload handler that returns nothing lea
 import contextlib
 import uuid
 
+from conftest import rules
+
 from .deploy import add, assert_iris_unharmed, assert_no_secret_kept, bake_and_install
 from .iris_api import CASE
 from .iris_line import LINE
 from .scenarios import Scenario, unique
 
-CATALOGUE = LINE.hooks.data  # the hooks of the IRIS line the suite runs (iris_line.py)
+CATALOGUE = rules.hook_selection.catalogue(LINE).data  # the hooks of the IRIS line the suite runs (iris_line.py)
 
 
 def deploy(rig, bake, keyword, hooks, edit=None):

@@ -16,19 +16,19 @@ class HookFacts(NamedTuple):
 
 
 PHASES = {
-{%- for phase, meaning in iris().hooks.data["phases"].items() %}
+{%- for phase, meaning in iris_hooks().data["phases"].items() %}
     {{ phase | python_literal }}: {{ meaning | python_literal }},
 {%- endfor %}
 }
 
 SHAPES = {
-{%- for shape, meaning in iris().hooks.data["data"].items() %}
+{%- for shape, meaning in iris_hooks().data["data"].items() %}
     {{ shape | python_literal }}: {{ meaning | python_literal }},
 {%- endfor %}
 }
 
 HOOKS = {
-{%- for hook in iris().hooks.data["hooks"] %}
+{%- for hook in iris_hooks().data["hooks"] %}
     {{ hook.name | python_literal }}: HookFacts({{ hook.kind | python_literal }}, {{ hook.phase | python_literal }}, {{ hook.data | python_literal }}),
 {%- endfor %}
 }
