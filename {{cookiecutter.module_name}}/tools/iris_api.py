@@ -12,6 +12,7 @@ IRIS answers JSON ``{"status": "success" | "error", "message", "data"}`` to a re
 
 import json
 import os
+import socket
 import ssl
 import time
 import urllib.error
@@ -97,7 +98,7 @@ class Iris:
             status, text = error.code, _read_by(error, deadline)
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            if isinstance(reason, TimeoutError):
+            if isinstance(reason, (TimeoutError, socket.timeout)):  # one class from Python 3.10, two on IRIS 2.4's 3.9
                 raise IrisError(
                     f"{method} {path}: IRIS at {self.url} did not answer within {self.timeout} s (IRIS_TIMEOUT):"
                     " is it overloaded, or stopped?"
