@@ -10,7 +10,7 @@ import re
 import sys
 
 from . import baked, hook_selection, lines, pins, presets, settings_spec, template
-from .setting import Setting, entries
+from .setting import entries
 
 MODULE_TYPES = tuple(template.CONTEXT["module_type"])
 # The answers cookiecutter does not ask for (their name starts with "_"): given on the command
@@ -375,7 +375,7 @@ def builtin_settings(answers):
     """The settings a module has before the user's own, by name, each with where it comes from."""
     own = {}
     if answers["module_type"] == "pipeline":
-        own[MOVE_PROCESSED.param_name] = "a setting every pipeline has"
+        own.update(dict.fromkeys(presets.TYPE_SETTINGS["pipeline"], "a setting every pipeline has"))
     elif answers["preset"] in presets.PRESETS:
         catalogue = hook_selection.catalogue(lines.of(answers))
         known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not catalogue.problems(token)]
@@ -398,17 +398,6 @@ def builtin_settings_hint(answers):
     return f"The {answers['preset']} {answers['module_type']} already has these {kind}: {', '.join(names)}."
 
 
-# The settings every module of a type has, before the user's own.
-MOVE_PROCESSED = Setting(
-    param_name="move_processed",
-    param_human_name="Move processed files aside",
-    param_description="Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it; it keeps its name with the UTC time it was taken added, so a later upload of the same name overwrites nothing.",
-    default=True,
-    mandatory=True,
-    type="bool",
-)
-
-
 def declared_settings(answers):
     """``[(declarer, Setting)]``: every setting of the module and who declares it (``pipeline``, ``preset``,
     ``settings``: the user, ``switch``), in config.py's order: the pipeline's own, the preset's, the user's, then the
@@ -422,7 +411,7 @@ def declared_settings(answers):
         catalogue = hook_selection.catalogue(lines.of(answers))
         switches = catalogue.plan(hooks_answer(answers), preset.needed_hooks)["switches"]
         return [*mine, *(("switch", setting) for setting in switches)]
-    return [("pipeline", MOVE_PROCESSED), *mine]
+    return [*(("pipeline", setting) for setting in presets.TYPE_SETTINGS["pipeline"].values()), *mine]
 
 
 def module_settings(answers):

@@ -84,7 +84,7 @@ def configuration(folder):
 # Every setting some bake has: the presets', the pipelines' and the hooks' switches.
 ANY_SETTING = {setting.param_name for preset in PRESETS.values() for setting in preset.settings}
 DEFAULT_LINE_HOOKS = rules.hook_selection.catalogue(rules.lines.default())
-ANY_SETTING |= {rules.answers.MOVE_PROCESSED.param_name, *DEFAULT_LINE_HOOKS.hooks}
+ANY_SETTING |= {*rules.presets.TYPE_SETTINGS["pipeline"], *DEFAULT_LINE_HOOKS.hooks}
 ANY_SECTION = {setting.section for preset in PRESETS.values() for setting in preset.settings}
 
 
