@@ -3,12 +3,12 @@
     cookiecutter.json ─▶ answers ─┬─▶ presets          templates/presets/: what each preset bakes, as data
       (template)                  ├─▶ hook_selection   the _hooks answer, from an IRIS line's hook catalogue
                                   ├─▶ settings_spec    the settings and _pipeline_args answers
-                                  ├─▶ iris_pins        IRIS's own pins, per line
+                                  ├─▶ pins             IRIS's own pins, per line
                                   └─▶ baked            the baked project's own lists (settings_spec's too), and
                                           │            its fake IRIS of a line: what IRIS takes of a setting
                                           ▼
-                     setting, iris_target, template    plain data, which imports no rule: one IRIS
-                                                       configuration entry, one IRIS line, where the files are
+                       setting, lines, template    plain data, which imports no rule: one IRIS
+                                                   configuration entry, one IRIS line, where the files are
     retry: a refused bake's answers; filters: the Jinja side, above the rest;
     in_iris: the baked README's "What it does in IRIS", from the answers and the preset's data.
 
@@ -26,8 +26,8 @@ from . import (
     baked,
     hook_selection,
     in_iris,
-    iris_pins,
-    iris_target,
+    lines,
+    pins,
     presets,
     retry,
     setting,
@@ -47,8 +47,8 @@ __all__ = [
     "baked",
     "hook_selection",
     "in_iris",
-    "iris_pins",
-    "iris_target",
+    "lines",
+    "pins",
     "presets",
     "retry",
     "setting",

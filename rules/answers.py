@@ -9,8 +9,8 @@ import keyword
 import re
 import sys
 
-from . import baked, hook_selection, iris_pins, iris_target, presets, settings_spec, template
-from .setting import Setting, entries
+from . import baked, hook_selection, lines, pins, presets, settings_spec, template
+from .setting import entries
 
 MODULE_TYPES = tuple(template.CONTEXT["module_type"])
 # The answers cookiecutter does not ask for (their name starts with "_"): given on the command
@@ -98,10 +98,10 @@ def shipped_problems(answers):
     suggestion = shipped_suggestion(answers)
     if not suggestion:
         return []
-    (field, better), target, module_name = suggestion.popitem(), iris_target.of(answers), answers["module_name"]
-    pin = iris_pins.pins(target)[iris_pins.canonical(module_name)]
+    (field, better), line, module_name = suggestion.popitem(), lines.of(answers), answers["module_name"]
+    pin = pins.pins(line)[pins.canonical(module_name)]
     shipped = (
-        f"which {target.name} already ships or pins ({pin} in its iris-constraints.txt): pip would refuse to"
+        f"which {line.name} already ships or pins ({pin} in its iris-constraints.txt): pip would refuse to"
         " install yours beside it"
     )
     if field == "keyword":
@@ -115,8 +115,8 @@ def shipped_problems(answers):
 def shipped_suggestion(answers):
     """``{field: better answer}`` when the module name is one IRIS's line ships: the keyword when the name was made
     from it, else the module name; empty when the name is free."""
-    target, module_name = iris_target.of(answers), answers["module_name"]
-    if iris_pins.canonical(module_name) not in iris_pins.pins(target):
+    line, module_name = lines.of(answers), answers["module_name"]
+    if pins.canonical(module_name) not in pins.pins(line):
         return {}
     keyword_answer = answers.get("keyword")
     if isinstance(keyword_answer, str) and module_name == default_module_name(keyword_answer):
@@ -124,13 +124,13 @@ def shipped_suggestion(answers):
     return {"module_name": free_module_name(answers)}
 
 
-def _is_free(module_name, target):
-    return iris_pins.canonical(module_name) not in iris_pins.pins(target) and not module_name_problems(module_name)
+def _is_free(module_name, line):
+    return pins.canonical(module_name) not in pins.pins(line) and not module_name_problems(module_name)
 
 
 def free_keyword(answers):
     """A keyword near the refused one whose module name IRIS's line does not ship: the organisation's, or ``_ext``."""
-    keyword_answer, target = answers["keyword"], iris_target.of(answers)
+    keyword_answer, line = answers["keyword"], lines.of(answers)
     organization = re.sub(r"[^a-z0-9]+", "_", str(answers.get("_organization", "")).lower()).strip("_")
     candidates = [f"{organization}_{keyword_answer}"] if organization[:1].isalpha() else []
     candidates += [f"{keyword_answer}_ext", f"{keyword_answer}_local", f"{keyword_answer}2"]
@@ -138,7 +138,7 @@ def free_keyword(answers):
         (
             candidate
             for candidate in candidates
-            if KEYWORD_RULE.fullmatch(candidate) and _is_free(default_module_name(candidate), target)
+            if KEYWORD_RULE.fullmatch(candidate) and _is_free(default_module_name(candidate), line)
         ),
         "my_" + keyword_answer,
     )
@@ -146,10 +146,10 @@ def free_keyword(answers):
 
 def free_module_name(answers):
     """A module name near the refused one that IRIS's line does not ship."""
-    stem = re.sub(r"-module$", "", iris_pins.canonical(answers["module_name"]))
-    target = iris_target.of(answers)
+    stem = re.sub(r"-module$", "", pins.canonical(answers["module_name"]))
+    line = lines.of(answers)
     candidates = [f"{stem}-ext-module", f"{stem}-local-module", f"{stem}2-module"]
-    return next((candidate for candidate in candidates if _is_free(candidate, target)), "iris-my-module")
+    return next((candidate for candidate in candidates if _is_free(candidate, line)), "iris-my-module")
 
 
 def keyword_problems(value):
@@ -259,7 +259,7 @@ def problems(answers):
         found += choice_problems("module_type", answers["module_type"], MODULE_TYPES)
     if has("preset", "module_type"):
         found += presets.problems(answers)
-    found += iris_target.problems(answers)
+    found += lines.problems(answers)
     if has("module_type", "preset", "_hooks", "_pipeline_args"):
         found += type_problems(answers)
     if has(presets.HELPERS_ANSWER):
@@ -308,7 +308,7 @@ def type_problems(answers):
         found.append(
             "_pipeline_args: a processor takes no pipeline arguments. Leave it empty, or set module_type=pipeline."
         )
-    catalogue = hook_selection.catalogue(iris_target.of(answers))
+    catalogue = hook_selection.catalogue(lines.of(answers))
     if answers["preset"] not in presets.PRESETS or presets.problems(answers):  # no preset's hooks to go by
         return found + catalogue.problems(answers["_hooks"]) if answers["_hooks"].strip() else found
     hooks = hooks_answer(answers)
@@ -342,7 +342,7 @@ def settings_problems(answers):
 def refused_by_iris(answers):
     """What the chosen IRIS line would refuse of the module's settings, wherever they are declared: asked once every
     setting is known, of the baked project's fake IRIS for that line; each problem says where to fix it."""
-    target = iris_target.of(answers)
+    line = lines.of(answers)
     preset_file = (template.PRESETS_DIR / answers["preset"] / "preset.json").relative_to(template.TEMPLATE_DIR)
     fixes = {
         "preset": f"preset: {preset_file}: {{}}. Fix that file (or {presets.HELPERS_PATH.name}, for a helper's"
@@ -354,7 +354,7 @@ def refused_by_iris(answers):
     return [
         fixes[declarer].format(problem)
         for declarer, setting in declared_settings(answers)
-        for problem in baked.settings_problems(setting, target)
+        for problem in baked.settings_problems(setting, line)
     ]
 
 
@@ -375,9 +375,9 @@ def builtin_settings(answers):
     """The settings a module has before the user's own, by name, each with where it comes from."""
     own = {}
     if answers["module_type"] == "pipeline":
-        own[MOVE_PROCESSED.param_name] = "a setting every pipeline has"
+        own.update(dict.fromkeys(presets.TYPE_SETTINGS["pipeline"], "a setting every pipeline has"))
     elif answers["preset"] in presets.PRESETS:
-        catalogue = hook_selection.catalogue(iris_target.of(answers))
+        catalogue = hook_selection.catalogue(lines.of(answers))
         known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not catalogue.problems(token)]
         for switch in catalogue.plan(", ".join(known))["switches"]:
             own[switch.param_name] = "the switch of the hook of that name"
@@ -398,17 +398,6 @@ def builtin_settings_hint(answers):
     return f"The {answers['preset']} {answers['module_type']} already has these {kind}: {', '.join(names)}."
 
 
-# The settings every module of a type has, before the user's own.
-MOVE_PROCESSED = Setting(
-    param_name="move_processed",
-    param_human_name="Move processed files aside",
-    param_description="Move each file, once processed, into processed/ (or rejected/ when it failed) so the next run skips it; it keeps its name with the UTC time it was taken added, so a later upload of the same name overwrites nothing.",
-    default=True,
-    mandatory=True,
-    type="bool",
-)
-
-
 def declared_settings(answers):
     """``[(declarer, Setting)]``: every setting of the module and who declares it (``pipeline``, ``preset``,
     ``settings``: the user, ``switch``), in config.py's order: the pipeline's own, the preset's, the user's, then the
@@ -419,10 +408,10 @@ def declared_settings(answers):
         *(("settings", setting) for setting in settings_spec.settings(answers["settings"])),
     ]
     if answers["module_type"] == "processor":
-        catalogue = hook_selection.catalogue(iris_target.of(answers))
+        catalogue = hook_selection.catalogue(lines.of(answers))
         switches = catalogue.plan(hooks_answer(answers), preset.needed_hooks)["switches"]
         return [*mine, *(("switch", setting) for setting in switches)]
-    return [("pipeline", MOVE_PROCESSED), *mine]
+    return [*(("pipeline", setting) for setting in presets.TYPE_SETTINGS["pipeline"].values()), *mine]
 
 
 def module_settings(answers):

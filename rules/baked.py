@@ -15,7 +15,7 @@ import types
 
 from jinja2 import Environment, StrictUndefined
 
-from . import iris_target, template
+from . import lines, template
 
 
 def _plain_module(relative_path):
@@ -32,26 +32,26 @@ def _plain_module(relative_path):
 
 
 @functools.cache
-def fake_iris(target):
-    """The baked tests/fake_iris.py of an IRIS line (an ``iris_target.Target``), run as a module beside that line's
+def fake_iris(line):
+    """The baked tests/fake_iris.py of an IRIS line (an ``lines.Line``), run as a module beside that line's
     data (its iris_hooks.json...)."""
     path = template.PROJECT_DIR / "tests" / "fake_iris.py"
     source = Environment(undefined=StrictUndefined, keep_trailing_newline=True).from_string(path.read_text("utf-8"))
     module = types.ModuleType(f"{__name__}.fake_iris")
-    module.__file__ = str(target.folder / path.name)
-    exec(compile(source.render(iris=lambda: target), path, "exec"), module.__dict__)
+    module.__file__ = str(line.folder / path.name)
+    exec(compile(source.render(iris=lambda: line), path, "exec"), module.__dict__)
     return module
 
 
-def settings_problems(setting, target):
+def settings_problems(setting, line):
     """What the IRIS line would refuse of one ``setting.Setting``, as its fake IRIS says it."""
-    return fake_iris(target).settings_problems([setting.entry()])
+    return fake_iris(line).settings_problems([setting.entry()])
 
 
 @functools.cache
 def iris_setting_types():
     """The setting types IRIS knows, sorted: one list for every line (the fake's, not a line's data)."""
-    return tuple(sorted(fake_iris(iris_target.default()).IRIS_SETTING_TYPES))
+    return tuple(sorted(fake_iris(lines.default()).IRIS_SETTING_TYPES))
 
 
 _settings = _plain_module("{{cookiecutter.__package_name}}/settings.py")

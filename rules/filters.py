@@ -22,7 +22,7 @@ from jinja2 import TemplateError, pass_context, pass_environment
 from jinja2.bccache import BytecodeCache, FileSystemBytecodeCache
 from jinja2.ext import Extension
 
-from . import answers, baked, hook_selection, in_iris, iris_pins, iris_target, presets, retry, settings_spec, template
+from . import answers, baked, hook_selection, in_iris, lines, pins, presets, retry, settings_spec, template
 from .setting import entries
 
 TEMPLATE_DIR = template.TEMPLATE_DIR
@@ -136,8 +136,8 @@ def show_builtin_settings(context):
 
 @pass_context
 def iris(context):
-    """The IRIS line the answers being rendered pick (``iris_version``), as a Target."""
-    return iris_target.of(context["cookiecutter"])
+    """The IRIS line the answers being rendered pick (``iris_version``), as a Line."""
+    return lines.of(context["cookiecutter"])
 
 
 @pass_context
@@ -149,7 +149,7 @@ def iris_hooks(context):
 @pass_context
 def iris_pinned(context, name):
     """The version that line pins ``name`` to (``celery`` -> ``5.2.7``)."""
-    return iris_pins.pinned(iris(context), name)
+    return pins.pinned(iris(context), name)
 
 
 # What Jinja's compiled code depends on beyond a template's name and text (the cache checks those itself).
@@ -251,7 +251,7 @@ class AnswerFilters(Extension):
         # A retry's defaults: the answers it keeps, under those typed in the retry (see retry.py).
         environment.globals["with_answers"] = lambda context, kept: {**kept, **context}
         # What the answers make of the code: the hook plan, every setting, the pipeline arguments.
-        environment.globals["hook_plan"] = lambda context: hook_selection.catalogue(iris_target.of(context)).plan(
+        environment.globals["hook_plan"] = lambda context: hook_selection.catalogue(lines.of(context)).plan(
             answers.hooks_answer(context)
         )
         environment.globals["module_settings"] = answers.module_settings
@@ -262,7 +262,7 @@ class AnswerFilters(Extension):
         environment.globals["preset"] = presets.of
         environment.globals["in_iris"] = in_iris.section
         environment.globals["unused_files"] = answers.unused_files
-        # The IRIS line the module is baked for: iris().release, iris().python... (rules/iris_target.py).
+        # The IRIS line the module is baked for: iris().release, iris().python... (rules/lines.py).
         environment.globals["iris"] = iris
         environment.globals["iris_hooks"] = iris_hooks  # iris_hooks().data, its iris_hooks.json
         environment.globals["iris_pinned"] = iris_pinned  # iris_pinned("celery")

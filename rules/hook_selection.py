@@ -46,9 +46,9 @@ PHASE_WORDS = {"preload": "before IRIS acts", "postload": "after IRIS acts", "ma
 
 
 @functools.cache
-def catalogue(target):
-    """The hooks of an IRIS line (an ``iris_target.Target``), read once."""
-    return Catalogue(json.loads((target.folder / "iris_hooks.json").read_text(encoding="utf-8")))
+def catalogue(line):
+    """The hooks of an IRIS line (an ``lines.Line``), read once."""
+    return Catalogue(json.loads((line.folder / "iris_hooks.json").read_text(encoding="utf-8")))
 
 
 def tokens(answer):

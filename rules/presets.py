@@ -22,6 +22,9 @@ list, holding its handler, client and tests and a ``preset.json`` that says what
 - ``in_iris``: what its users see in IRIS and where, what they type or upload, what it never
   does: sentences of the baked README's "What it does in IRIS" (``in_iris.py``).
 
+``module_types.json`` beside them holds the settings every module of a type has (a pipeline's
+``move_processed``), before its preset's.
+
 The ``_helpers`` answer adds shared helpers (``ADDABLE``) to any preset: ``of(answers)`` is the
 preset with them, their files, settings (after the preset's own) and packages.
 """
@@ -56,6 +59,7 @@ KEYS = {
     "in_iris",
 }
 HELPERS_PATH = template.PRESETS_DIR / "helpers.json"
+TYPE_SETTINGS_PATH = template.PRESETS_DIR / "module_types.json"
 IN_IRIS_PARTS = ("sees", "gives", "never")  # what users see where, what they type or upload, what it never does
 
 
@@ -175,6 +179,11 @@ def _preset(name, helpers, added=()):
 
 
 HELPERS = _read(HELPERS_PATH)
+# The settings every module of a type has, before its preset's: {type: {name: Setting}}.
+TYPE_SETTINGS = {
+    module_type: {entry["param_name"]: Setting(**entry) for entry in data["settings"]}
+    for module_type, data in _read(TYPE_SETTINGS_PATH).items()
+}
 PRESETS = {name: _preset(name, HELPERS) for name in template.CONTEXT["preset"]}
 
 

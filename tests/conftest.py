@@ -20,7 +20,7 @@ CHOICES = {name: values for name, values in CONTEXT.items() if isinstance(values
 CHOICES["_license"] = list(rules.answers.LICENSES)
 # Choices that change code; the others (the licence) change only texts and metadata.
 CODE_CHOICES = ("module_type", "preset", "iris_version")
-TARGETS = rules.iris_target.targets()
+LINES = rules.lines.offered()
 
 
 def answer_matrix():

@@ -5,12 +5,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CONTEXT, ROOT, TARGETS, rules
+from conftest import CONTEXT, LINES, ROOT, rules
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.generate import generate_files
 from cookiecutter.main import cookiecutter
-from iris_target import iris_web_source
 from jinja2 import Environment
+from this_machine import iris_web_source
 
 DEFAULTS = {
     "keyword": "vtlookup",
@@ -23,7 +23,7 @@ DEFAULTS = {
     "_module_version": "0.1.0",
     "_license": "MIT",
     "preset": "blank",
-    "iris_version": rules.iris_target.default().iris_version,
+    "iris_version": rules.lines.default().iris_version,
     "_hooks": "ioc",
     "_pipeline_args": "",
     "settings": "",
@@ -302,7 +302,7 @@ def shipped_by_iris(target):
     return sorted(set(wheels) | set(re.findall(r"'([a-z_]+)'", defaults[1])))
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_a_module_named_as_one_iris_ships_is_refused_with_a_free_name(target):
     shipped = shipped_by_iris(target)
     assert {"iris_misp_module", "iris_webhooks_module", "iris_vt_module", "iris_check_module"} <= set(shipped)
@@ -331,7 +331,7 @@ def test_a_keyword_that_makes_the_name_of_a_module_iris_ships_is_refused_with_an
     assert rules.answers.problems(dict(answers, keyword=better, module_name=f"iris-{better}-module")) == []
     # The name typed by hand is the way out too: the keyword is not at fault then.
     assert rules.answers.problems(dict(answers, module_name=f"iris-{keyword}-plus-module")) == []
-    for target in TARGETS.values():  # each line's own pins: develop ships the same modules
+    for target in LINES.values():  # each line's own pins: develop ships the same modules
         (problem,) = rules.answers.problems(dict(answers, iris_version=target.iris_version))
         assert problem.startswith(f"keyword: {keyword!r} makes") and f"which {target.name} already ships" in problem
 

@@ -83,8 +83,8 @@ def configuration(folder):
 
 # Every setting some bake has: the presets', the pipelines' and the hooks' switches.
 ANY_SETTING = {setting.param_name for preset in PRESETS.values() for setting in preset.settings}
-DEFAULT_LINE_HOOKS = rules.hook_selection.catalogue(rules.iris_target.default())
-ANY_SETTING |= {rules.answers.MOVE_PROCESSED.param_name, *DEFAULT_LINE_HOOKS.hooks}
+DEFAULT_LINE_HOOKS = rules.hook_selection.catalogue(rules.lines.default())
+ANY_SETTING |= {*rules.presets.TYPE_SETTINGS["pipeline"], *DEFAULT_LINE_HOOKS.hooks}
 ANY_SECTION = {setting.section for preset in PRESETS.values() for setting in preset.settings}
 
 
@@ -106,7 +106,7 @@ def test_the_guide_names_only_files_and_settings_the_project_has_and_every_handl
         assert section in sections, f"AGENTS.md names the {section} settings, which the project does not have"
     if answers["module_type"] == "processor":
         default_hooks = PRESETS[answers["preset"]].hooks  # the matrix keeps the preset's hooks
-        for function in rules.hook_selection.catalogue(rules.iris_target.of(answers)).plan(default_hooks)["functions"]:
+        for function in rules.hook_selection.catalogue(rules.lines.of(answers)).plan(default_hooks)["functions"]:
             assert f"`{function['name']}`" in guide
 
 

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHOICES, TARGETS, code_variants, rules, run_baked_suite, variant_id
-from iris_target import iris_python
+from conftest import CHOICES, LINES, code_variants, rules, run_baked_suite, variant_id
+from this_machine import iris_python
 
 TYPES = CHOICES["module_type"]
 PRESETS = rules.presets.PRESETS
@@ -81,7 +81,7 @@ def test_the_wheel_installs_and_loads_in_a_fresh_environment(bake, iris_venv, va
     keyword = f"wheel_{VARIANTS.index(variant)}"  # one distribution per variant
     folder = bake(**variant, keyword=keyword)
     package = f"iris_{keyword}_module"
-    python = iris_venv(TARGETS[variant["iris_version"]])
+    python = iris_venv(LINES[variant["iris_version"]])
     shutil.rmtree(folder / "dist", ignore_errors=True)
     # Built on the line's Python: the project requires it.
     subprocess.run(["make", "wheel", f"PYTHON={python}"], cwd=folder, check=True, capture_output=True)
@@ -107,7 +107,7 @@ def test_switching_every_hook_off_by_default_keeps_the_baked_suite_green(bake, p
     folder = shutil.copytree(bake(preset=preset, keyword="flipped"), tmp_path / "flipped")
     package = "iris_flipped_module"
     config = folder / package / "config.py"
-    plan = rules.hook_selection.catalogue(rules.iris_target.default()).plan(PRESETS[preset].hooks)
+    plan = rules.hook_selection.catalogue(rules.lines.default()).plan(PRESETS[preset].hooks)
     switches = [switch.param_name for switch in plan["switches"]]
     text = config.read_text(encoding="utf-8")
     for name in switches:

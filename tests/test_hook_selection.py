@@ -9,8 +9,8 @@ from conftest import ROOT, rules, run_baked_suite
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-TARGETS = rules.iris_target.targets()
-CATALOGUE = rules.hook_selection.catalogue(rules.iris_target.default())
+LINES = rules.lines.offered()
+CATALOGUE = rules.hook_selection.catalogue(rules.lines.default())
 IRIS_HOOKS = set(CATALOGUE.hooks)
 SELECTIONS = {
     "one kind": "asset",
@@ -29,7 +29,7 @@ def hook_table(folder):
     return [call.args[0].value for call in calls if getattr(call.func, "id", "") == "Hook"]
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_each_iris_line_has_the_same_90_hooks_once_each_described(target):
     catalogue = rules.hook_selection.catalogue(target).data
     names = [hook["name"] for hook in catalogue["hooks"]]

@@ -9,7 +9,7 @@ from conftest import code_variants, rules, variant_id
 HEADING = rules.in_iris.HEADING
 KEYWORD = "usersee"
 # One bake per module type x preset: what this part says does not depend on the IRIS line.
-LINE = rules.iris_target.default().iris_version
+LINE = rules.lines.default().iris_version
 VARIANTS = [answers for answers in code_variants() if answers["iris_version"] == LINE]
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TARGETS
+from conftest import LINES, ROOT
 
 SCRIPT = ROOT / "tools" / "derive_iris_line.py"
 WORDS = ROOT / "tools" / "iris_line_words.json"
@@ -39,7 +39,7 @@ def derive(source, out, *options):
     )
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_each_lines_data_is_what_the_script_derives_from_its_iris_source(target, tmp_path):
     source = checkout(target)
     out = tmp_path / target.release
@@ -53,7 +53,7 @@ def test_each_lines_data_is_what_the_script_derives_from_its_iris_source(target,
         assert (out / name).read_text(encoding="utf-8") == (target.folder / name).read_text(encoding="utf-8"), (
             f"templates/iris/{target.release}/{name} is not what {SCRIPT.name} derives from {source}"
         )
-    derived = json.loads((out / "target.json").read_text(encoding="utf-8"))
+    derived = json.loads((out / "line.json").read_text(encoding="utf-8"))
     assert derived == {field: getattr(target, field) for field in derived}
     assert set(derived) == {"commit", "python", "python_source", "ruff_target"}
 

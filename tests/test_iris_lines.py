@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import TARGETS, rules
+from conftest import LINES, rules
 
 # What the baked fake says of itself, read through its own module as the baked tests use it.
 PROBE = """
@@ -31,7 +31,7 @@ print(json.dumps({
 """
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_the_fake_iris_is_shaped_like_the_line_it_is_baked_for(bake, target):
     folder = bake(keyword="shaped", iris_version=target.iris_version)
 
@@ -50,14 +50,14 @@ def test_the_fake_iris_is_shaped_like_the_line_it_is_baked_for(bake, target):
 
 
 def test_the_lines_differ_where_iris_does():
-    old, new = TARGETS["2.4"], TARGETS["develop"]
+    old, new = LINES["2.4"], LINES["develop"]
 
     assert (old.python, new.python) == ("3.9", "3.12")
     assert (old.iocs_belong_to_one_case, new.iocs_belong_to_one_case) == (False, True)
-    assert (rules.iris_pins.pinned(old, "celery"), rules.iris_pins.pinned(new, "celery")) == ("5.2.7", "5.4.0")
+    assert (rules.pins.pinned(old, "celery"), rules.pins.pinned(new, "celery")) == ("5.2.7", "5.4.0")
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_a_project_says_its_lines_python_in_its_packaging_lint_and_ci(bake, target):
     folder = bake(keyword="lined", iris_version=target.iris_version)
 
@@ -73,8 +73,6 @@ def test_a_project_says_its_lines_python_in_its_packaging_lint_and_ci(bake, targ
 
 def test_every_line_says_the_same_things_about_itself():
     # The templates read these fields on any line: one missing would break only that line's bakes.
-    fields = {
-        name: set(json.loads((target.folder / "target.json").read_text("utf-8"))) for name, target in TARGETS.items()
-    }
+    fields = {name: set(json.loads((target.folder / "line.json").read_text("utf-8"))) for name, target in LINES.items()}
     assert all(keys == next(iter(fields.values())) for keys in fields.values()), fields
-    assert [target.iris_version for target in TARGETS.values()] == list(TARGETS)
+    assert [target.iris_version for target in LINES.values()] == list(LINES)

@@ -14,11 +14,11 @@ import sys
 import tomllib
 
 import pytest
-from conftest import TARGETS, code_variants, rules, variant_id
-from iris_target import iris_web_source, require_index
+from conftest import LINES, code_variants, rules, variant_id
 from packaging.requirements import Requirement
+from this_machine import iris_web_source, require_index
 
-PINS = rules.iris_pins
+PINS = rules.pins
 
 
 def make(folder, *arguments, env=None):
@@ -33,7 +33,7 @@ def makefile_value(folder, variable):
     return shlex.split(done.stdout.strip().split("=", 1)[1])
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_the_data_holds_every_requirement_of_iris_web(target):
     expected = {}
     for line in iris_web_source(target, "source/requirements.txt").splitlines():
@@ -51,7 +51,7 @@ def test_the_data_holds_every_requirement_of_iris_web(target):
     assert pinned["setuptools"] == "~=70.3.0" and pinned["iris-interface"] == "==1.2.0"
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_every_project_carries_the_pins_of_its_iris_line(bake, target):
     folder = bake(keyword="pinned", iris_version=target.iris_version)
 
@@ -85,7 +85,7 @@ def test_make_check_resolves_what_make_install_adds_beside_iris_pins(bake, varia
     if not extras:
         assert "OK    make install adds nothing beside IRIS" in done.stdout
         return
-    target = TARGETS[variant["iris_version"]]
+    target = LINES[variant["iris_version"]]
     assert f"OK    what make install adds fits beside IRIS's pins on Python {target.python}" in done.stdout
     resolved = json.loads((folder / "dist" / "iris-check.json").read_text(encoding="utf-8"))["install"]
     versions = {PINS.canonical(item["metadata"]["name"]): item["metadata"]["version"] for item in resolved}

@@ -8,8 +8,8 @@ import ast
 import warnings
 
 import pytest
-from conftest import TARGETS
-from iris_target import iris_web_source
+from conftest import LINES
+from this_machine import iris_web_source
 
 
 def created_ioc_types(post_init):
@@ -28,7 +28,7 @@ def created_ioc_types(post_init):
     return created
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_the_rows_hold_each_ioc_type_and_its_format_as_iris_source_gives_them(target):
     created = created_ioc_types(iris_web_source(target, "source/app/post_init.py"))
 

@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 
-from conftest import TARGETS, rules
-from iris_target import require_index, require_iris_python
+from conftest import LINES, rules
+from this_machine import require_index, require_iris_python
 
-TARGET = rules.iris_target.default()
+TARGET = rules.lines.default()
 
 
 def run(command, folder, **env):
@@ -31,7 +31,7 @@ def test_make_dev_makes_the_venv_on_iris_python_under_iris_pins(bake):
     versions = run([venv_python, "-c", "import sys, requests, urllib3, celery; print(sys.version_info[:2], "
                     "requests.__version__, urllib3.__version__, celery.__version__)"], folder)  # fmt: skip
     major, minor = TARGET.python.split(".")
-    pins = rules.iris_pins.pins(TARGET)
+    pins = rules.pins.pins(TARGET)
     assert versions.stdout.split() == [
         f"({major},",
         f"{minor})",
@@ -59,7 +59,7 @@ def test_make_dev_says_where_iris_python_is_missing_and_falls_back_to_this_one(b
 
 
 def test_every_line_names_its_python_for_make_dev(bake):
-    for target in TARGETS.values():
+    for target in LINES.values():
         folder = bake(keyword="developed", iris_version=target.iris_version)
         shown = run(["make", "-n", "dev", f"PYTHON={sys.executable}"], folder)
 

@@ -13,8 +13,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import TARGETS, rules
-from iris_target import require_index, require_iris_python
+from conftest import LINES, rules
+from this_machine import require_index, require_iris_python
 
 FAKE_ENGINE = """#!/bin/sh
 echo "$0 $*" >> "{log}"
@@ -62,7 +62,7 @@ elif command == "exec":
     sys.exit(subprocess.run([inside(container, arg) for arg in argv], cwd=where).returncode)
 """
 CONTAINERS = ("iriswebapp_app", "iriswebapp_worker")
-PINS = rules.iris_pins.pins()
+PINS = rules.pins.pins()
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def folder_engine(root, log):
 
 def iris_containers(root, *packages, target=None):
     """App and worker: each a folder with a fresh venv at /opt/venv holding ``packages``, on the IRIS line's Python."""
-    python = require_iris_python((target or rules.iris_target.default()).python)
+    python = require_iris_python((target or rules.lines.default()).python)
     for container in CONTAINERS:
         (root / container / "tmp").mkdir(parents=True)
         venv = root / container / "opt" / "venv"
@@ -248,7 +248,7 @@ def iris_containers(root, *packages, target=None):
 
 def oldest_allowed(name, target=None):
     """``name`` at the oldest release IRIS's pin allows (``setuptools~=70.3.0`` -> ``setuptools==70.3.0``)."""
-    version = re.fullmatch(r"[A-Za-z0-9._-]+(?:~=|>=|==)([^,]+)", rules.iris_pins.pins(target)[name]).group(1)
+    version = re.fullmatch(r"[A-Za-z0-9._-]+(?:~=|>=|==)([^,]+)", rules.pins.pins(target)[name]).group(1)
     return f"{name}=={version}"
 
 
@@ -370,7 +370,7 @@ def test_install_refuses_to_upgrade_what_iris_has_even_within_its_pin(bake, iris
     assert {container: freeze(iris_like, container) for container in CONTAINERS} == before
 
 
-@pytest.mark.parametrize("target", TARGETS.values(), ids=TARGETS.keys())
+@pytest.mark.parametrize("target", LINES.values(), ids=LINES.keys())
 def test_install_adds_what_hunt_imports_beside_iris_pins_the_same_in_both_containers(bake, tmp_path, target):
     require_index()
     folder = bake(keyword="hunter", preset="hunt", iris_version=target.iris_version)

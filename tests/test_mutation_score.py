@@ -12,7 +12,7 @@ from conftest import ROOT, rules
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import mutation  # noqa: E402  (benchmarks/mutation.py)
 
-VARIANT = {"module_type": "processor", "preset": "blank", "iris_version": rules.iris_target.default().iris_version}
+VARIANT = {"module_type": "processor", "preset": "blank", "iris_version": rules.lines.default().iris_version}
 GLUE = ["base.py", "processor.py", "context.py", "settings.py"]
 TESTS = ["tests/test_hooks.py", "tests/test_settings_reading.py", "tests/test_config.py", "tests/test_fail_closed.py"]
 

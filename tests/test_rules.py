@@ -124,7 +124,7 @@ def test_each_iris_line_refuses_a_setting_its_fake_iris_refuses():
     setting = rules.setting.Setting
 
     assert setting(**good).entry() == {**good, "mandatory": False}
-    for target in rules.iris_target.targets().values():
+    for target in rules.lines.offered().values():
         assert rules.baked.settings_problems(setting(**good), target) == []
         assert rules.baked.settings_problems(setting(**{**good, "type": "integer"}), target) == [
             "setting 'n' has type 'integer', unknown to IRIS"
@@ -138,9 +138,9 @@ def test_the_fake_iris_is_rendered_when_a_check_needs_it_once_per_line(tmp_path)
     loaded = load_rules(copy_of_the_template(tmp_path / "template"))
     assert loaded.baked.fake_iris.cache_info().currsize == 0  # loading the rules renders no fake IRIS
 
-    for target in [*loaded.iris_target.targets().values()] * 2:
+    for target in [*loaded.lines.offered().values()] * 2:
         assert loaded.baked.fake_iris(target).__file__ == str(target.folder / "fake_iris.py")
-    assert loaded.baked.fake_iris.cache_info().currsize == len(loaded.iris_target.targets())
+    assert loaded.baked.fake_iris.cache_info().currsize == len(loaded.lines.offered())
 
 
 def test_the_settings_answer_reads_a_bool_default_as_the_baked_module_reads_a_stored_value():
@@ -152,7 +152,7 @@ def test_the_settings_answer_reads_a_bool_default_as_the_baked_module_reads_a_st
 
 
 def test_the_settings_answer_takes_the_types_the_fake_iris_takes():
-    for setting_type in rules.baked.fake_iris(rules.iris_target.default()).IRIS_SETTING_TYPES:
+    for setting_type in rules.baked.fake_iris(rules.lines.default()).IRIS_SETTING_TYPES:
         assert rules.settings_spec.item_problems(f"x:{setting_type}") == []
     (refused,) = rules.settings_spec.item_problems("x:boolean")
     assert "'boolean' is not an IRIS type. Use one of bool, int, sensitive_string, string," in refused

@@ -35,7 +35,7 @@ def test_settings_bake_into_entries_that_pass_the_baked_tests(bake, settings, mo
 
     declared = [item.split(":")[0].split("/")[-1].strip() for item in rules.settings_spec.items(settings)]
     # A processor's switches come after every setting of its own.
-    switches = rules.hook_selection.catalogue(rules.iris_target.default()).hooks
+    switches = rules.hook_selection.catalogue(rules.lines.default()).hooks
     own = [entry for entry in entries if entry["param_name"] not in switches]
     assert entries[: len(own)] == own
     assert [entry["param_name"] for entry in own][-len(declared) :] == declared

@@ -3,7 +3,7 @@
     .venv/bin/python tools/derive_iris_line.py --source ../shared/iris-web-2.4.20 --commit 56ef91b5 templates/iris/2.4.20
 
 writes ``iris_hooks.json``, ``iris_rows.json`` and ``constraints.txt`` into the folder, and the fields of its
-``target.json`` IRIS's source decides (``python``, ``python_source``, ``ruff_target``, ``commit``), leaving the
+``line.json`` IRIS's source decides (``python``, ``python_source``, ``ruff_target``, ``commit``), leaving the
 others as they are. The line is the folder's name unless ``--line`` says; the commit is the checkout's HEAD when it
 is a git clone, else ``--commit``.
 
@@ -50,7 +50,7 @@ def derive(source, out, line=None, commit=None, words_file=WORDS):
     (out / "iris_rows.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     header = [text.format(**facts) for text in words["constraints_header"]]
     (out / "constraints.txt").write_text("\n".join([*header, *iris.pins()]) + "\n", encoding="utf-8")
-    _update_target(out / "target.json", iris, facts)
+    _update_target(out / "line.json", iris, facts)
 
 
 def _words(words, line, words_file):
@@ -101,7 +101,7 @@ def _update_target(path, iris, facts):
         "python_source": f"docker/webApp/Dockerfile:{','.join(map(str, lines))}: FROM python:{python}",
         "ruff_target": "py" + python.replace(".", ""),
     }
-    # The other fields are the line's rules and prose: a new line's target.json gets them by hand.
+    # The other fields are the line's rules and prose: a new line's line.json gets them by hand.
     target = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     target.update(derived)
     path.write_text(json.dumps(target, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -41,7 +41,7 @@ def pytest_runtest_setup(item):
 def rig():
     source = iris_source()
     figures = {"iris_line": LINE.iris_version}
-    python = iris_server.find_python(LINE.python)  # the Python IRIS's images run (target.json)
+    python = iris_server.find_python(LINE.python)  # the Python IRIS's images run (line.json)
     venv, figures["venv_seconds"], figures["venv_built"] = iris_server.ensure_venv(source, python)
     folder = Path(tempfile.mkdtemp(prefix="iris-e2e-"))
     with iris_server.exclusive(venv):  # one IRIS on this venv at a time, across test runs

@@ -23,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from iris_target import iris_python
+from this_machine import iris_python
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "iris-skeleton-e2e"
 # They need evtx binaries the source tree lacks (source/dependencies/evtxdump_binaries), and no
@@ -40,7 +40,7 @@ def free_port():
 
 def find_python(version):
     """A Python ``version`` ("3.9"), the one IRIS's images run, when the machine has it (found as the
-    template's other tests find it: tests/iris_target.py); else this one."""
+    template's other tests find it: tests/this_machine.py); else this one."""
     return iris_python(version) or sys.executable
 
 

@@ -103,7 +103,7 @@ class Install:
 @dataclass
 class Rig:
     source: Path
-    target: object  # the IRIS line it runs (rules.iris_target.Target): the modules are baked for it
+    target: object  # the IRIS line it runs (rules.lines.Line): the modules are baked for it
     python: str
     venv: Path
     postgres: iris_server.Postgres

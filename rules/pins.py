@@ -8,14 +8,14 @@ so pip refuses rather than moving one of IRIS's packages.
 
 import re
 
-from . import iris_target
+from . import lines
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def constraints_file(target=None):
-    """The pins of an IRIS line (an ``iris_target.Target``), by default of the default line."""
-    return (target or iris_target.default()).constraints
+def constraints_file(line=None):
+    """The pins of an IRIS line (an ``lines.Line``), by default of the default line."""
+    return (line or lines.default()).constraints
 
 
 def canonical(name):
@@ -23,13 +23,13 @@ def canonical(name):
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pins(target=None):
+def pins(line=None):
     """``{canonical name: requirement}`` for every package the line's release pins."""
-    lines = constraints_file(target).read_text(encoding="utf-8").splitlines()
-    requirements = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    rows = constraints_file(line).read_text(encoding="utf-8").splitlines()
+    requirements = [row.strip() for row in rows if row.strip() and not row.startswith("#")]
     return {canonical(NAME.match(requirement).group()): requirement for requirement in requirements}
 
 
-def pinned(target, name):
+def pinned(line, name):
     """The version an IRIS line pins ``name`` to (``celery`` -> ``5.2.7``)."""
-    return pins(target)[canonical(name)].split("==", 1)[1]
+    return pins(line)[canonical(name)].split("==", 1)[1]
