@@ -606,3 +606,69 @@ def test_an_answer_of_another_shape_is_named_with_what_came(configure, velocirap
     assert not any(name in said for name in ("TypeError", "KeyError", "AttributeError", "JSONDecodeError"))
     if function == "hunt_results(":
         assert "Last poll" in report(ioc)
+
+
+# What the client makes of Velociraptor's answers, row by row: each message names the function, the field, what
+# came and what was wanted, so that an analyst can tell Velociraptor what it sent.
+RECORD = {"hunt_id": "H.1", "hunt_description": "", "create_time": 0, "expires": 1, "artifacts": []}
+
+
+@pytest.mark.parametrize(
+    "name, value, wanted",
+    [
+        ("hunt_id", "", "a hunt id"),
+        ("hunt_description", None, "a description"),
+        ("create_time", True, "a time in microseconds"),  # JSON's true is no time, though Python's bool is an int
+        ("expires", 1.5, "a time in microseconds"),
+        ("artifacts", "Generic.Detection.HashHunter", "a list of artifact names"),
+    ],
+)
+def test_a_hunt_record_names_the_field_that_is_not_as_velociraptor_sends_it(name, value, wanted):
+    with pytest.raises(client.VelociraptorError) as raised:
+        client.hunt_record({**RECORD, name: value})
+
+    assert str(raised.value) == f"Velociraptor answered hunts() with a row whose {name} is {value!r}, not {wanted}"
+
+
+def test_a_hunt_record_may_have_an_empty_description_and_times_of_zero():
+    assert client.hunt_record(RECORD) == RECORD
+
+
+@pytest.mark.parametrize(
+    "row, name, wanted",
+    [
+        ({"ClientId": "", "Fqdn": "W", "Hashes": []}, "ClientId", "a client id"),
+        ({"ClientId": 7, "Fqdn": "W", "Hashes": []}, "ClientId", "a client id"),
+        ({"ClientId": "C.1", "Fqdn": ["W"], "Hashes": []}, "Fqdn", "a host name"),
+        ({"ClientId": "C.1", "Fqdn": "W", "Hashes": {"Hash": "ab"}}, "Hashes", "a list of the hashes matched"),
+    ],
+)
+def test_a_host_row_names_the_field_that_is_not_as_velociraptor_sends_it(row, name, wanted):
+    with pytest.raises(client.VelociraptorError) as raised:
+        client.host(row)
+
+    expected = f"Velociraptor answered hunt_results() with a row whose {name} is {row[name]!r}, not {wanted}"
+    assert str(raised.value) == expected
+
+
+def test_a_host_without_a_name_or_hashes_is_its_client_id_with_none():
+    found = client.host({"ClientId": "C.1", "Fqdn": None, "Hashes": None})
+
+    assert (found.name, found.client_id, found.fqdn, found.hashes) == ("C.1", "C.1", "", frozenset())
+
+
+def test_a_description_names_its_hashes_only_as_hunt_description_writes_them():
+    owner = f"IRIS {TAG}"
+    a, b = md5(EVIL), sha1(OTHER)
+    described = client.hunt_description(owner, {"md5": [a], "sha1": [b]})
+
+    assert described == f"{owner}: md5:{a} sha1:{b}"
+    assert client.described_hashes(owner, described) == [a, b]
+    assert client.described_hashes(owner, f"{owner}: md5:{a}\tsha1:{b}") == []  # words apart by one space only
+    assert client.described_hashes(owner, f"{owner}: md5:{'g' * 32} md5:{a[:31]} sha1:{a}") == []  # not hashes
+    assert client.described_hashes("IRIS other", described) == []
+
+
+def test_a_value_quoted_in_a_message_is_cut_after_80_characters():
+    assert client._shown("x" * 78) == repr("x" * 78)  # 80 characters with its quotes
+    assert client._shown("x" * 79) == "'" + "x" * 76 + "..."
