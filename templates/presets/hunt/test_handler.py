@@ -672,3 +672,31 @@ def test_a_description_names_its_hashes_only_as_hunt_description_writes_them():
 def test_a_value_quoted_in_a_message_is_cut_after_80_characters():
     assert client._shown("x" * 78) == repr("x" * 78)  # 80 characters with its quotes
     assert client._shown("x" * 79) == "'" + "x" * 76 + "..."
+
+
+class RpcFailure:
+    """What a failed gRPC call raises, as _explain reads it: a status code and the server's details, if any."""
+
+    def __init__(self, code, details):
+        self._code, self._details = SimpleNamespace(name=code), details
+
+    def code(self):
+        return self._code
+
+    def details(self):
+        return self._details
+
+
+def test_a_failed_query_is_explained_by_its_status_and_what_time_it_had():
+    settings = SimpleNamespace(timeout=10, org_id="O1")
+
+    def explain(code, details, seconds=10):
+        return client._explain(RpcFailure(code, details), "velo:8001", "VelociraptorServer", settings, seconds)
+
+    assert explain("DEADLINE_EXCEEDED", None) == "Velociraptor at velo:8001 did not answer within 10 s (Timeout)"
+    assert explain("DEADLINE_EXCEEDED", None, 2.345) == (
+        "Velociraptor at velo:8001 did not answer within 2.3 s (what was left of the call's time)"
+    )
+    assert explain("INTERNAL", None) == "Velociraptor at velo:8001 answered INTERNAL: "  # no details: nothing more
+    assert explain("UNAVAILABLE", "Socket closed") == "cannot reach Velociraptor at velo:8001: Socket closed"
+    assert explain("NOT_FOUND", "Org not found") == "Velociraptor at velo:8001 has no org 'O1': correct Org id (org_id)"
