@@ -90,7 +90,7 @@ def configure(project, files=None, tests=None, skip=None):
     lines += [f"    {PACKAGE}/{name}" for name in files if (package / name).is_file()]
     lines += ["also_copy ="] + [f"    {name}" for name in ALSO_COPY if (project / name).exists()]
     lines += ["pytest_add_cli_args = -p no:cacheprovider -p no:randomly"]
-    lines += [f"    --deselect {test}" for test in skip or ()]
+    lines += [f"    --deselect={test}" for test in skip or ()]  # one argument a line
     # A mutant that loops (kept_name counting on for ever, say) is stopped after 5 times its tests'
     # time, not mutmut's 15 (in CPU time: twice that, plus a second per run), so 10 times the time of
     # the tests that run its function: under evidence-ingest's whole suite that is 9 minutes a mutant.

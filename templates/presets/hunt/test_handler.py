@@ -700,3 +700,38 @@ def test_a_failed_query_is_explained_by_its_status_and_what_time_it_had():
     assert explain("INTERNAL", None) == "Velociraptor at velo:8001 answered INTERNAL: "  # no details: nothing more
     assert explain("UNAVAILABLE", "Socket closed") == "cannot reach Velociraptor at velo:8001: Socket closed"
     assert explain("NOT_FOUND", "Org not found") == "Velociraptor at velo:8001 has no org 'O1': correct Org id (org_id)"
+
+
+def test_the_lines_logged_for_every_query_are_no_reason():
+    log = [
+        "Starting query execution.",
+        "Time 0: iris: Sending response part 0 12 B (1 rows).",
+        "hunt: PermissionDenied: Permission denied: [START_HUNT]",
+        "Time 0: iris: the query failed",  # a time, but no response part: a reason
+        "Sending response part 0 12 B (1 rows).",  # a response part, but no time: a reason
+    ]
+
+    assert client.Answer([], log).reasons() == (
+        "hunt: PermissionDenied: Permission denied: [START_HUNT]; Time 0: iris: the query failed;"
+        " Sending response part 0 12 B (1 rows)."
+    )
+    assert client.Answer([], log[:2]).reasons() == ""
+
+
+def test_the_hashes_a_row_matched_are_read_lowercase_from_values_or_dicts_of_them():
+    found = client.matched_hashes([{"MD5": "AB12", "SHA1": None}, "Cd34", None, ""])
+
+    assert found == frozenset({"ab12", "cd34"})
+    assert client.matched_hashes(None) == frozenset()
+
+
+def test_a_hash_is_checked_for_its_type_and_lowercased():
+    assert client.checked_hash("md5", f" {md5(EVIL).upper()} ") == md5(EVIL)
+
+    with pytest.raises(ValueError) as wrong_length:
+        client.checked_hash("sha1", md5(EVIL))
+    with pytest.raises(ValueError) as not_hex:
+        client.checked_hash("md5", "g" * 32)
+
+    assert str(wrong_length.value) == "not a valid sha1 hash: 40 hexadecimal digits expected, got 32 characters"
+    assert str(not_hex.value) == "not a valid md5 hash: 32 hexadecimal digits expected, got 32 characters"
