@@ -5,6 +5,7 @@ huge lines, the same name twice. Each test writes its own.
 """
 
 import hashlib
+import importlib
 import json
 import subprocess
 import sys
@@ -218,6 +219,23 @@ def test_a_million_bad_lines_are_counted_in_bounded_memory_and_a_short_summary(p
     assert "line 11: not a md5 value" in message and "line 12:" not in message
     assert "; and 999990 more)" in message and len(message) < 2_000
     assert int(grown) < 16_000_000  # bytes: keeping each bad line's message took 100 MB
+
+
+def test_bad_lines_past_the_tenth_are_counted_and_each_reason_is_cut_after_160_characters(package):
+    bad = importlib.import_module(f"{package.__name__}.handler").BadLines()
+    assert str(bad) == "0 bad line(s) left out"
+
+    bad.add(2, "x" * 160)
+    bad.add(3, "y" * 161)
+    for number in range(4, 12):
+        bad.add(number, "no value")
+    ten = str(bad)
+    bad.add(12, "no value")
+    bad.add(13, "no value")
+
+    reasons = [f"line 2: {'x' * 160}", f"line 3: {'y' * 160}..."] + [f"line {n}: no value" for n in range(4, 12)]
+    assert ten == f"10 bad line(s) left out ({'; '.join(reasons)})"  # ten reported: none more
+    assert str(bad) == f"12 bad line(s) left out ({'; '.join(reasons)}; and 2 more)"
 
 
 def test_a_bad_line_quoting_a_long_type_is_shown_cut(iris, make_module, tmp_path):
