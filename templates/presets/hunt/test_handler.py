@@ -290,11 +290,15 @@ def test_a_refused_hunt_reports_the_reason_the_server_logged(configure, velocira
     assert velociraptor.hunts == {} and report(ioc) == ""
 
 
+EXPIRES = "Velociraptor refuses a hunt that expires now or earlier."
 UNWORKABLE = {
-    "a hunt that expires at once": ({"hunt_hours": 0}, "Hunt duration (h) (hunt_hours) is 0: set 1 or more"),
-    "a hunt that expired": ({"hunt_hours": -2}, "Hunt duration (h) (hunt_hours) is -2: set 1 or more"),
-    "no time to answer": ({"timeout": 0}, "Timeout (s) (timeout) is 0: set 1 or more"),
-    "a negative wait": ({"wait_seconds": -1}, "Wait for first hits (s) (wait_seconds) is -1: set 0 or more"),
+    "a hunt expiring at once": ({"hunt_hours": 0}, f"Hunt duration (h) (hunt_hours) is 0: set 1 or more. {EXPIRES}"),
+    "a hunt that expired": ({"hunt_hours": -2}, f"Hunt duration (h) (hunt_hours) is -2: set 1 or more. {EXPIRES}"),
+    "no time to answer": ({"timeout": 0}, "Timeout (s) (timeout) is 0: set 1 or more. A query needs time to answer."),
+    "a negative wait": (
+        {"wait_seconds": -1},
+        "Wait for first hits (s) (wait_seconds) is -1: set 0 or more. 0 starts the hunt without waiting.",
+    ),
 }
 
 
@@ -306,6 +310,17 @@ def test_unworkable_settings_are_refused_before_anything_is_sent(configure, velo
 
     assert status.is_failure() and expected in status.get_message()
     assert velociraptor.requests == []
+
+
+def test_the_least_settings_start_a_hunt_of_one_hour_and_do_not_wait(configure, velociraptor, clock):
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+    before = time.time() * 1_000_000
+
+    hunt(configure(hunt_hours=1, wait_seconds=0, timeout=1), ioc)
+
+    (started,) = velociraptor.hunts.values()
+    assert before + 3600 * 1_000_000 - 1 <= started.expires <= time.time() * 1_000_000 + 3600 * 1_000_000
+    assert clock.woken == [] and started.hunt_id in report(ioc) and "none yet" in report(ioc)  # no poll
 
 
 def test_the_hunt_is_on_the_iocs_before_waiting_and_failed_polls_are_no_rows_yet(
