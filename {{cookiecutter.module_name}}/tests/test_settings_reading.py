@@ -131,6 +131,16 @@ def test_the_secrets_of_a_json_setting_are_the_values_under_its_secret_keys_at_a
     assert settings.json_secrets("{not json", {"key"}) == ["{not json"]  # which part is a key cannot be told
 
 
+def test_the_secrets_of_a_json_setting_join_those_of_the_sensitive_strings():
+    entries = [entry("key", "sensitive_string"), entry("instances", "textfield_json", default="[]")]
+
+    reading = Settings(
+        entries, stored(key="sk-live", instances='[{"key": "k1"}]'), secret_fields={"instances": ("key",)}
+    )
+
+    assert list(settings.secrets(reading)) == ["sk-live", "k1"]
+
+
 def test_mandatory_settings_left_empty_are_named():
     entries = [entry("site", "string", mandatory=True), entry("age", "int", mandatory=True),
                entry("note", "string", default="")]  # fmt: skip
