@@ -509,3 +509,65 @@ def test_the_fake_runs_alone_as_a_local_server(tmp_path):
         server.terminate()
         server.wait(timeout=10)
     assert [json.loads(line)["query"] for line in record.read_text().splitlines()] == [FIND]
+
+
+def test_an_asset_follows_its_updates_its_description_emptied_and_its_new_name_moved_to(make, opencti, mirrored_case):
+    asset = fake_iris.asset("wks-1", asset_id=4, case_id=1, asset_description="Finance laptop")
+    call(make(), "on_postload_asset_create", asset)
+    first = observable(opencti, "wks-1")
+    assert first["x_opencti_description"] == "Finance laptop" and tab_id(asset) == first["id"]
+
+    asset.asset_description = ""
+    call(make(), "on_postload_asset_update", asset)
+    assert observable(opencti, "wks-1")["x_opencti_description"] == ""
+
+    first["x_opencti_stix_ids"] = []  # its alias removed in OpenCTI: the id in its tab still finds it
+    asset.asset_name = "wks-1b"
+    call(make(), "on_postload_asset_update", asset)
+
+    assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["wks-1b"]
+    assert tab_id(asset) == observable(opencti, "wks-1b")["id"]
+
+
+def test_a_deleted_case_that_was_mirrored_says_nothing_of_never_mirrored(make, opencti, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
+    call(make(), "on_postload_case_create", held(case_id=9))
+
+    call(make(), "on_postload_case_delete", 9)
+
+    assert opencti.cases() == [] and not any("never mirrored" in message for message in caplog.messages)
+
+
+def test_what_opencti_sends_is_quoted_short_with_the_token_masked(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+    session = type("Session", (), {"headers": {}})
+
+    def quoted(token, text):
+        return client.OpenCTI(session(), "https://opencti.example", token).quoted(type("Response", (), {"text": text}))
+
+    assert quoted(TOKEN, f"Bearer {TOKEN}") == "'Bearer ********'"
+    assert quoted("", "no token") == "'no token'"
+    assert client.shown("x" * 118) == repr("x" * 118)  # 120 characters with its quotes
+    assert client.shown("x" * 119) == "'" + "x" * 116 + "..."
+
+
+def test_a_graphql_error_is_shown_by_its_message_and_its_code_if_any(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    assert client.describe({"message": "Bad input", "extensions": {"code": "BAD_REQUEST"}}) == "Bad input (BAD_REQUEST)"
+    assert client.describe({"message": "Bad input"}) == "Bad input"
+    assert client.describe({"message": "Bad input", "extensions": "odd"}) == "Bad input"
+    assert client.describe("boom") == "boom"
+
+
+def test_a_value_opencti_would_refuse_is_named_with_the_rule(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    with pytest.raises(ValueError) as not_an_address:
+        client.ip_type("300.1.2.3")
+    with pytest.raises(ValueError) as not_hex:
+        client.file_fields("MD5", "X" * 32)
+
+    assert str(not_an_address.value) == "'300.1.2.3' is not an IP address or CIDR network: OpenCTI refuses it"
+    assert str(not_hex.value) == f"'{'X' * 32}' is not a MD5 hash: OpenCTI takes 32 hex digits"
+    assert client.file_fields("MD5", DIGEST.upper()) == {"hashes": [{"algorithm": "MD5", "hash": DIGEST.upper()}]}
