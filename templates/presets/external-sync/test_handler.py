@@ -382,7 +382,8 @@ def test_an_object_of_a_case_iris_does_not_hold_is_reported_and_the_others_go_on
 {%- if not iris().iocs_belong_to_one_case %}
 
 
-def test_an_ioc_is_listed_in_every_case_iris_links_it_to_and_its_listings_follow_it(make, opencti, iris):
+def test_an_ioc_is_listed_in_every_case_iris_links_it_to_and_its_listings_follow_it(make, opencti, iris, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
     # IRIS 2.4 keeps one IOC row per value and type, linked to each case that has it (IocLink).
     held("#3", case_id=3), held("#4", case_id=4), held("#5", case_id=5)
     ioc = linked(fake_iris.ioc("evil.example", "domain", ioc_id=7), 3, 4)
@@ -404,6 +405,9 @@ def test_an_ioc_is_listed_in_every_case_iris_links_it_to_and_its_listings_follow
 
     assert all(listed(opencti, case) == [] for case in opencti.cases())
     assert all(len(case["x_opencti_stix_ids"]) == 1 for case in opencti.cases())  # each its own alias only
+    (said,) = [message for message in caplog.messages if message.startswith("ioc 7: taken out of incident case(s) ")]
+    taken = said.removeprefix("ioc 7: taken out of incident case(s) ").removesuffix("; the observable stays")
+    assert sorted(taken.split(", ")) == sorted(case_of(opencti, name)["id"] for name in ("#3", "#5"))
     assert observable(opencti, "other.example")["x_opencti_stix_ids"] == []
 {%- endif %}
 
@@ -571,3 +575,21 @@ def test_a_value_opencti_would_refuse_is_named_with_the_rule(package):
     assert str(not_an_address.value) == "'300.1.2.3' is not an IP address or CIDR network: OpenCTI refuses it"
     assert str(not_hex.value) == f"'{'X' * 32}' is not a MD5 hash: OpenCTI takes 32 hex digits"
     assert client.file_fields("MD5", DIGEST.upper()) == {"hashes": [{"algorithm": "MD5", "hash": DIGEST.upper()}]}
+
+
+def test_each_delete_says_what_became_of_the_object(make, opencti, mirrored_case, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
+    iocs = [linked(fake_iris.ioc(value, "domain", ioc_id=number), 1) for number, value in ((5, "a.eu"), (6, "b.eu"))]
+    call(make(), "on_postload_ioc_create", *iocs)
+    incident = case_of(opencti, fake_iris.case().name)["id"]
+
+    call(make(), "on_postload_ioc_delete", 5)
+    call(make(delete_remote=True), "on_postload_ioc_delete", 5)
+    call(make(), "on_postload_case_delete", 1)  # IOC 6's observable is in no incident case now
+    call(make(delete_remote=True), "on_postload_ioc_delete", 6)
+
+    assert [message for message in caplog.messages if message.startswith("ioc ")] == [
+        "ioc [5] deleted in IRIS; kept in OpenCTI (delete_remote is off)",
+        f"ioc 5: taken out of incident case(s) {incident}; the observable stays",
+        f"ioc 6: was in no incident case; its observable {observable(opencti, 'b.eu')['id']} stays",
+    ]
