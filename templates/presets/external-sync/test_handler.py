@@ -593,3 +593,49 @@ def test_each_delete_says_what_became_of_the_object(make, opencti, mirrored_case
         f"ioc 5: taken out of incident case(s) {incident}; the observable stays",
         f"ioc 6: was in no incident case; its observable {observable(opencti, 'b.eu')['id']} stays",
     ]
+
+
+class Answers:
+    """An HTTP session whose every POST OpenCTI answers with ``body`` (the session is the response too); what was
+    posted is kept."""
+
+    ok, status_code = True, 200
+
+    def __init__(self, body):
+        self.headers, self.text, self.sent = {}, body, []
+
+    def post(self, url, **request):
+        self.sent.append(request["json"])
+        return self
+
+    def json(self):
+        return json.loads(self.text)
+
+
+def test_the_cases_of_an_observable_are_read_bounded_of_one_type_and_none_once_it_is_gone(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+    session = Answers('{"data": {"stixCyberObservable": null}}')  # deleted in OpenCTI since it was found
+
+    cases = client.OpenCTI(session, "https://opencti.example", TOKEN).listings("ioc", 5, {"id": "obs-1"})
+
+    assert cases == []
+    assert session.sent[0]["variables"] == {"id": "obs-1", "first": 1000, "types": ["Case-Incident"]}
+
+
+@pytest.mark.parametrize(
+    ("edge", "valid"),
+    [
+        ({"node": {"id": "c1"}}, True),
+        ({"node": {"id": "c1", "x_opencti_stix_ids": ["case-incident--1"]}}, True),
+        ({"node": {"id": "c1", "x_opencti_stix_ids": "case-incident--1"}}, False),
+        ({"node": {"id": "c1", "x_opencti_stix_ids": [1]}}, False),
+        ({"node": {"id": ""}}, False),
+        ({"node": {"id": 7}}, False),
+        ({"node": "c1"}, False),
+        ("c1", False),
+    ],
+)
+def test_an_edge_is_valid_with_a_node_that_has_an_id_and_a_list_of_aliases_if_any(package, edge, valid):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    assert client.valid_node(edge) is valid
