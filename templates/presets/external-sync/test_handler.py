@@ -639,3 +639,19 @@ def test_an_edge_is_valid_with_a_node_that_has_an_id_and_a_list_of_aliases_if_an
     client = importlib.import_module(f"{package.__name__}.client")
 
     assert client.valid_node(edge) is valid
+
+
+@pytest.mark.parametrize(
+    "containers", [{"edges": [{"node": {"id": "c1"}}, {"node": {"id": ""}}]}, {"edges": "c1"}, None]
+)
+def test_cases_of_another_shape_are_named_with_what_came(package, containers):
+    client = importlib.import_module(f"{package.__name__}.client")
+    answer = {"data": {"stixCyberObservable": {"id": "obs-1", "containers": containers}}}
+    opencti = client.OpenCTI(Answers(json.dumps(answer)), "https://opencti.example", TOKEN)
+
+    with pytest.raises(client.OpenCTIError) as raised:
+        opencti.listings("ioc", 5, {"id": "obs-1"})
+
+    assert str(raised.value) == (
+        f"OpenCTI answered stixCyberObservable.containers with {containers!r}, not a list of edges of objects with an id"
+    )
