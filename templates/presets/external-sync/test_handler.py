@@ -108,6 +108,7 @@ def test_each_request_carries_the_token_and_a_wrong_token_is_an_error(make, make
     context = run(wrong, "on_postload_case_create", held(case_id=2))
 
     ((label, message),) = context.failures
+    assert label == "case '#1 - Example case'"
     assert "You must be logged in" in message and "not-the-token" not in message
 
 
@@ -655,3 +656,14 @@ def test_cases_of_another_shape_are_named_with_what_came(package, containers):
     assert str(raised.value) == (
         f"OpenCTI answered stixCyberObservable.containers with {containers!r}, not a list of edges of objects with an id"
     )
+
+
+def test_a_case_listing_an_ioc_already_gets_no_alias_for_it_again(make, opencti, mirrored_case):
+    ioc = linked(fake_iris.ioc("evil.example", "domain", ioc_id=1), 1)
+    call(make(), "on_postload_ioc_create", ioc)
+    sent = len(opencti.requests)
+
+    call(make(), "on_postload_ioc_update", ioc)
+
+    assert [request for request in opencti.requests[sent:] if "PatchCase" in request["query"]] == []
+    assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["evil.example"]
