@@ -666,4 +666,13 @@ def test_a_case_listing_an_ioc_already_gets_no_alias_for_it_again(make, opencti,
     call(make(), "on_postload_ioc_update", ioc)
 
     assert [request for request in opencti.requests[sent:] if "PatchCase" in request["query"]] == []
+    assert [request for request in opencti.requests[sent:] if "RemoveFromCase" in request["query"]] == []
     assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["evil.example"]
+
+
+def test_an_ioc_of_a_type_not_mapped_is_skipped_and_the_next_one_mirrored(make, opencti, mirrored_case):
+    skipped, mapped = fake_iris.ioc("x", "email-body"), fake_iris.ioc("evil.example", "domain", ioc_id=2)
+
+    call(make(), "on_postload_ioc_create", skipped, mapped)
+
+    assert [obj["value"] for obj in opencti.observables()] == ["evil.example"]
