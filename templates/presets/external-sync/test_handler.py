@@ -658,15 +658,17 @@ def test_cases_of_another_shape_are_named_with_what_came(package, containers):
     )
 
 
-def test_a_case_listing_an_ioc_already_gets_no_alias_for_it_again(make, opencti, mirrored_case):
+def test_an_ioc_updated_in_place_is_upserted_and_gets_no_alias_nor_listing_again(make, opencti, mirrored_case):
     ioc = linked(fake_iris.ioc("evil.example", "domain", ioc_id=1), 1)
     call(make(), "on_postload_ioc_create", ioc)
     sent = len(opencti.requests)
 
     call(make(), "on_postload_ioc_update", ioc)
 
-    assert [request for request in opencti.requests[sent:] if "PatchCase" in request["query"]] == []
-    assert [request for request in opencti.requests[sent:] if "RemoveFromCase" in request["query"]] == []
+    again = [request["query"] for request in opencti.requests[sent:]]
+    assert not any(name in query for query in again for name in ("PatchCase", "PatchObservable", "RemoveFromCase"))
+    (added,) = [request for request in opencti.requests if "AddObservable" in request["query"]][-1:]
+    assert added["variables"]["update"] is True  # an upsert: the observable of the value, updated if it exists
     assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["evil.example"]
 
 
