@@ -578,6 +578,40 @@ def test_a_value_opencti_would_refuse_is_named_with_the_rule(package):
     assert client.file_fields("MD5", DIGEST.upper()) == {"hashes": [{"algorithm": "MD5", "hash": DIGEST.upper()}]}
 
 
+@pytest.mark.parametrize(
+    ("observable_type", "value", "message"),
+    [
+        ("Url", "  ", "the value is empty: OpenCTI refuses an empty Url"),
+        ("Domain-Name", "evil example", "'evil example' is not a valid Domain-Name: OpenCTI takes only letters, digits,"
+         " hyphens in dot-separated names (no spaces, quotes or other characters; write an international name in its"
+         " xn-- form)"),
+        ("Hostname", "wks 9", "'wks 9' is not a valid Hostname: OpenCTI takes only letters, digits, hyphens and"
+         " underscores in dot-separated names (no spaces, quotes or other characters; write an international name in"
+         " its xn-- form)"),
+        ("Email-Addr", "someone@", "'someone@' is not a valid Email-Addr: OpenCTI takes only letters, digits, hyphens"
+         " in dot-separated names after a local part and @ (no spaces, quotes or other characters; write an"
+         " international name in its xn-- form)"),
+    ],
+)  # fmt: skip
+def test_a_value_opencti_would_refuse_is_named_with_the_rule_of_its_type(package, observable_type, value, message):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    with pytest.raises(ValueError) as raised:
+        client.observable(observable_type, "iris-type", value)
+
+    assert str(raised.value) == message
+
+
+def test_the_alias_of_an_object_on_its_observable_names_the_observables_type(make, opencti, mirrored_case):
+    iocs = [fake_iris.ioc("evil.example", "domain"), fake_iris.ioc(DIGEST, "md5", ioc_id=2)]
+
+    call(make(), "on_postload_ioc_create", *iocs)
+
+    kinds = {obj["entity_type"]: [alias.partition("--")[0] for alias in obj["x_opencti_stix_ids"]]
+             for obj in opencti.observables()}  # fmt: skip
+    assert kinds == {"Domain-Name": ["domain-name"], "StixFile": ["file"]}
+
+
 def test_each_delete_says_what_became_of_the_object(make, opencti, mirrored_case, caplog):
     caplog.set_level(logging.INFO)  # as IRIS's worker logs
     iocs = [linked(fake_iris.ioc(value, "domain", ioc_id=number), 1) for number, value in ((5, "a.eu"), (6, "b.eu"))]
@@ -667,7 +701,7 @@ def test_an_ioc_updated_in_place_is_upserted_and_gets_no_alias_nor_listing_again
 
     again = [request["query"] for request in opencti.requests[sent:]]
     assert not any(name in query for query in again for name in ("PatchCase", "PatchObservable", "RemoveFromCase"))
-    (added,) = [request for request in opencti.requests if "AddObservable" in request["query"]][-1:]
+    added = [request for request in opencti.requests if "AddObservable" in request["query"]][-1]
     assert added["variables"]["update"] is True  # an upsert: the observable of the value, updated if it exists
     assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["evil.example"]
 
