@@ -712,3 +712,23 @@ def test_an_ioc_of_a_type_not_mapped_is_skipped_and_the_next_one_mirrored(make, 
     call(make(), "on_postload_ioc_create", skipped, mapped)
 
     assert [obj["value"] for obj in opencti.observables()] == ["evil.example"]
+
+
+def test_the_ids_an_object_is_known_by_in_opencti_never_change(package):
+    # Fixed for good: another id would orphan, in OpenCTI, every object mirrored before.
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    assert client.case_stix_id(1) == "case-incident--10005aae-9c08-5483-8448-f58e79d596a5"
+    assert client.observable_stix_id("Domain-Name", "ioc", 1) == "domain-name--eaec3adf-6c5a-5556-acdd-f7db59e7b6e7"
+    listing = client.listing_stix_id(client.iris_uuid("ioc", 1), "abc")
+    assert listing == "case-incident--155a840b-44ae-5a4f-9357-35ca1cd8895b"
+
+
+def test_an_address_ending_with_a_slash_reaches_graphql_and_a_case_is_upserted(make_module, opencti):
+    case = held()
+
+    call(make_module(opencti_url=opencti.url + "/", api_token=TOKEN, retries=0), "on_postload_case_create", case)
+
+    (added,) = [request for request in opencti.requests if "AddCase" in request["query"]]
+    assert added["variables"]["input"]["update"] is True  # the incident case of the IRIS case, updated if it exists
+    assert case.custom_attributes["OpenCTI"]["id"]["type"] == "input_string"  # the tab shows the id as text
