@@ -732,3 +732,14 @@ def test_an_address_ending_with_a_slash_reaches_graphql_and_a_case_is_upserted(m
     (added,) = [request for request in opencti.requests if "AddCase" in request["query"]]
     assert added["variables"]["input"]["update"] is True  # the incident case of the IRIS case, updated if it exists
     assert case.custom_attributes["OpenCTI"]["id"]["type"] == "input_string"  # the tab shows the id as text
+
+
+def test_every_graphql_error_of_an_answer_is_named(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+    errors = {"errors": [{"message": "Bad"}, {"message": "Worse", "extensions": {"code": "FORBIDDEN_ACCESS"}}]}
+    opencti = client.OpenCTI(Answers(json.dumps(errors)), "https://opencti.example", TOKEN)
+
+    with pytest.raises(client.OpenCTIError) as raised:
+        opencti.find_case("case-incident--1")
+
+    assert str(raised.value) == "OpenCTI refused caseIncident: Bad; Worse (FORBIDDEN_ACCESS)"
