@@ -637,10 +637,11 @@ class Answers:
     ok, status_code = True, 200
 
     def __init__(self, body):
-        self.headers, self.text, self.sent = {}, body, []
+        self.headers, self.text, self.sent, self.urls = {}, body, [], []
 
     def post(self, url, **request):
         self.sent.append(request["json"])
+        self.urls.append(url)
         return self
 
     def json(self):
@@ -743,3 +744,13 @@ def test_every_graphql_error_of_an_answer_is_named(package):
         opencti.find_case("case-incident--1")
 
     assert str(raised.value) == "OpenCTI refused caseIncident: Bad; Worse (FORBIDDEN_ACCESS)"
+
+
+@pytest.mark.parametrize("url", ["https://opencti.example/", "https://opencti.example/X/"])
+def test_the_api_is_the_graphql_path_of_the_address_with_or_without_its_last_slash(package, url):
+    client = importlib.import_module(f"{package.__name__}.client")
+    session = Answers('{"data": {"caseIncident": null}}')
+
+    assert client.OpenCTI(session, url, TOKEN).find_case("case-incident--1") is None
+
+    assert session.urls == [url.rstrip("/") + "/graphql"]
