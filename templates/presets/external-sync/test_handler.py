@@ -746,11 +746,17 @@ def test_every_graphql_error_of_an_answer_is_named(package):
     assert str(raised.value) == "OpenCTI refused caseIncident: Bad; Worse (FORBIDDEN_ACCESS)"
 
 
-@pytest.mark.parametrize("url", ["https://opencti.example/", "https://opencti.example/X/"])
-def test_the_api_is_the_graphql_path_of_the_address_with_or_without_its_last_slash(package, url):
+@pytest.mark.parametrize(
+    ("url", "api"),
+    [
+        ("https://opencti.example/", "https://opencti.example/graphql"),
+        ("https://a.example/X/", "https://a.example/X/graphql"),
+    ],
+)
+def test_the_api_is_the_graphql_path_of_the_address_with_or_without_its_last_slash(package, url, api):
     client = importlib.import_module(f"{package.__name__}.client")
     session = Answers('{"data": {"caseIncident": null}}')
 
     assert client.OpenCTI(session, url, TOKEN).find_case("case-incident--1") is None
 
-    assert session.urls == [url.rstrip("/") + "/graphql"]
+    assert session.urls == [api]
