@@ -3,6 +3,7 @@ that speaks pyvelociraptor's gRPC over mutual TLS, as the real server does (test
 
 import base64
 import hashlib
+import importlib
 import json
 import threading
 import time
@@ -750,3 +751,24 @@ def test_a_hash_is_checked_for_its_type_and_lowercased():
 
     assert str(wrong_length.value) == "not a valid sha1 hash: 40 hexadecimal digits expected, got 32 characters"
     assert str(not_hex.value) == "not a valid md5 hash: 32 hexadecimal digits expected, got 32 characters"
+
+
+def test_a_hash_claimed_by_one_call_waits_for_its_claim_to_be_given_back_or_to_run_out(package, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIM_REQUEST_SLOTS", str(tmp_path / "slots.sqlite3"))
+    handler = importlib.import_module(f"{package.__name__}.handler")
+    now = [1_000_000.0]
+    monkeypatch.setattr(handler, "time", SimpleNamespace(time=lambda: now[0]))
+    settings = SimpleNamespace(org_id="", timeout=10)  # a claim lasts 2 x 10 s and 5 more
+    first, second, third = handler.Claims(settings), handler.Claims(settings), handler.Claims(settings)
+    digest = md5(b"claimed")
+
+    assert first.take([digest]) == [digest]
+    assert second.take([digest]) == [] and handler.Claims(SimpleNamespace(org_id="O2", timeout=10)).take([digest])
+    now[0] += 24
+    assert second.take([digest]) == []  # looking and starting may still be under way
+    now[0] += 1
+    assert second.take([digest]) == [digest]  # they cannot be: the first call's claim ran out
+    first.give_back()  # too late: it no longer frees what the second holds
+    assert third.take([digest]) == []
+    second.give_back()
+    assert third.take([digest]) == [digest] and second.take([digest]) == []
