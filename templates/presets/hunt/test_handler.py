@@ -772,3 +772,19 @@ def test_a_hash_claimed_by_one_call_waits_for_its_claim_to_be_given_back_or_to_r
     assert third.take([digest]) == []
     second.give_back()
     assert third.take([digest]) == [digest] and second.take([digest]) == []
+
+
+def test_each_hunt_is_logged_started_or_reused_with_its_count_of_iocs(configure, velociraptor, caplog):
+    caplog.set_level("INFO")  # as IRIS's worker logs
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(f"a.exe|{md5(EVIL)}", "filename|md5"))
+    (first,) = velociraptor.hunts
+
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(OTHER), "md5"))
+
+    (second,) = set(velociraptor.hunts) - {first}
+    said = [message for message in caplog.messages if message.startswith("Hunt ")]
+    assert said == [
+        f"Hunt {first} started for 2 IOC(s)",
+        f"Hunt {first} already running, reused for 1 IOC(s)",
+        f"Hunt {second} started for 1 IOC(s)",
+    ]
