@@ -788,3 +788,18 @@ def test_each_hunt_is_logged_started_or_reused_with_its_count_of_iocs(configure,
         f"Hunt {first} already running, reused for 1 IOC(s)",
         f"Hunt {second} started for 1 IOC(s)",
     ]
+
+
+def test_the_report_names_the_hunt_where_it_searches_and_the_hosts_seen_so_far(package):
+    handler = importlib.import_module(f"{package.__name__}.handler")
+    scope = {"TargetGlob": "C:/Users/**/*", "Accessor": "auto"}
+
+    # TODO: what your report_fields() shows, if you change it.
+    assert handler.report_fields("H.1", scope, None, None) == {"Hunt": "H.1", **scope, "Hosts": "hunt started, no rows yet"}
+    assert handler.report_fields("H.1", scope, [], None) == {
+        "Hunt": "H.1", **scope, "Hosts with the hash": 0, "Hosts": "none yet",
+    }  # fmt: skip
+    assert handler.report_fields("H.1", scope, ["WKS-1", "WKS-2"], "Socket closed") == {
+        "Hunt": "H.1", **scope, "Hosts with the hash": 2, "Hosts": "WKS-1, WKS-2",
+        "Last poll": "failed (Socket closed); the hunt goes on: follow it in Velociraptor",
+    }  # fmt: skip
