@@ -795,7 +795,8 @@ def test_the_report_names_the_hunt_where_it_searches_and_the_hosts_seen_so_far(p
     scope = {"TargetGlob": "C:/Users/**/*", "Accessor": "auto"}
 
     # TODO: what your report_fields() shows, if you change it.
-    assert handler.report_fields("H.1", scope, None, None) == {"Hunt": "H.1", **scope, "Hosts": "hunt started, no rows yet"}
+    started = {"Hunt": "H.1", **scope, "Hosts": "hunt started, no rows yet"}
+    assert handler.report_fields("H.1", scope, None, None) == started
     assert handler.report_fields("H.1", scope, [], None) == {
         "Hunt": "H.1", **scope, "Hosts with the hash": 0, "Hosts": "none yet",
     }  # fmt: skip
