@@ -296,6 +296,7 @@ UNWORKABLE = {
     "a hunt expiring at once": ({"hunt_hours": 0}, f"Hunt duration (h) (hunt_hours) is 0: set 1 or more. {EXPIRES}"),
     "a hunt that expired": ({"hunt_hours": -2}, f"Hunt duration (h) (hunt_hours) is -2: set 1 or more. {EXPIRES}"),
     "no time to answer": ({"timeout": 0}, "Timeout (s) (timeout) is 0: set 1 or more. A query needs time to answer."),
+    "no timeout": ({"timeout": ""}, "Timeout (s) (timeout) is None: set 1 or more. A query needs time to answer."),
     "a negative wait": (
         {"wait_seconds": -1},
         "Wait for first hits (s) (wait_seconds) is -1: set 0 or more. 0 starts the hunt without waiting.",
@@ -322,6 +323,7 @@ def test_the_least_settings_start_a_hunt_of_one_hour_and_do_not_wait(configure, 
     # expires=now() + 3600, now() in whole seconds, read just before the hunt's create_time (in microseconds)
     assert 0 <= started.create_time - (started.expires - 3600 * 1_000_000) < 1_100_000
     assert clock.woken == [] and started.hunt_id in report(ioc) and "none yet" in report(ioc)  # no poll
+    assert md5(EVIL) in report(ioc)  # the report's title: its IOC
 
 
 def test_the_hunt_is_on_the_iocs_before_waiting_and_failed_polls_are_no_rows_yet(
