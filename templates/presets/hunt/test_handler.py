@@ -806,3 +806,14 @@ def test_the_report_names_the_hunt_where_it_searches_and_the_hosts_seen_so_far(p
         "Hunt": "H.1", **scope, "Hosts with the hash": 2, "Hosts": "WKS-1, WKS-2",
         "Last poll": "failed (Socket closed); the hunt goes on: follow it in Velociraptor",
     }  # fmt: skip
+
+
+def test_the_admins_report_template_gets_the_ioc_and_its_fields(configure, velociraptor):
+    # Jinja's delimiters spelt otherwise here: this file is rendered by cookiecutter, and has no Jinja of its own.
+    template = "<< title >>|<< fields['Hunt'] >>|<< fields['Hosts'] >>".replace("<<", "{" * 2).replace(">>", "}" * 2)
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(report_template=template), ioc)
+
+    (started,) = velociraptor.hunts
+    assert report(ioc) == f"{md5(EVIL)}|{started}|WKS-001"
