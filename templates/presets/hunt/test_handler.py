@@ -817,3 +817,13 @@ def test_the_admins_report_template_gets_the_ioc_and_its_fields(configure, veloc
 
     (started,) = velociraptor.hunts
     assert report(ioc) == f"{md5(EVIL)}|{started}|WKS-001"
+
+
+def test_a_glob_with_no_value_at_all_is_refused_as_an_empty_one(package):
+    handler = importlib.import_module(f"{package.__name__}.handler")
+    settings = SimpleNamespace(hunt_hours=1, timeout=1, wait_seconds=0, target_glob=None, accessor="auto")
+
+    with pytest.raises(client.ConfigError) as raised:
+        handler.check_settings(settings)
+
+    assert str(raised.value) == "target_glob is empty: it is Generic.Detection.HashHunter's TargetGlob; set one"
