@@ -324,6 +324,7 @@ def test_the_least_settings_start_a_hunt_of_one_hour_and_do_not_wait(configure, 
     assert 0 <= started.create_time - (started.expires - 3600 * 1_000_000) < 1_100_000
     assert clock.woken == [] and started.hunt_id in report(ioc) and "none yet" in report(ioc)  # no poll
     assert md5(EVIL) in report(ioc)  # the report's title: its IOC
+    assert started.description == f"IRIS {TAG} (TargetGlob=C:/Users/**/*, Accessor=auto): md5:{md5(EVIL)}"
 
 
 def test_the_hunt_is_on_the_iocs_before_waiting_and_failed_polls_are_no_rows_yet(
