@@ -719,6 +719,10 @@ def test_a_failed_query_is_explained_by_its_status_and_what_time_it_had():
     assert explain("INTERNAL", None) == "Velociraptor at velo:8001 answered INTERNAL: "  # no details: nothing more
     assert explain("UNAVAILABLE", "Socket closed") == "cannot reach Velociraptor at velo:8001: Socket closed"
     assert explain("NOT_FOUND", "Org not found") == "Velociraptor at velo:8001 has no org 'O1': correct Org id (org_id)"
+    assert explain("UNAVAILABLE", "Peer name velo.internal is not in peer certificate") == (
+        "the certificate of Velociraptor at velo:8001 is not issued to 'VelociraptorServer': set Server certificate"
+        " name (server_name) to the server config's Client.pinned_server_name"
+    )  # as older gRPC says it; newer ones say "Hostname Verification"
 
 
 def test_the_lines_logged_for_every_query_are_no_reason():
