@@ -722,7 +722,7 @@ def test_a_failed_query_is_explained_by_its_status_and_what_time_it_had():
     assert explain("UNAVAILABLE", "Peer name velo.internal is not in peer certificate") == (
         "the certificate of Velociraptor at velo:8001 is not issued to 'VelociraptorServer': set Server certificate"
         " name (server_name) to the server config's Client.pinned_server_name"
-    )  # as older gRPC says it; newer ones say "Hostname Verification"
+    )  # as some gRPC versions word it; others say "Hostname Verification"
 
 
 def test_the_lines_logged_for_every_query_are_no_reason():
