@@ -832,3 +832,29 @@ def test_a_glob_with_no_value_at_all_is_refused_as_an_empty_one(package):
         handler.check_settings(settings)
 
     assert str(raised.value) == "target_glob is empty: it is Generic.Detection.HashHunter's TargetGlob; set one"
+
+
+def test_a_poll_the_server_refuses_is_reported_with_its_reason_and_one_with_no_rows_is_not(
+    configure, velociraptor, monkeypatch
+):
+    start = client.Velociraptor.start_hunt
+
+    def start_then_lose_the_right_to_read(self, *args):
+        hunt_id = start(self, *args)
+        velociraptor.permissions["dfir-iris"].discard("READ_RESULTS")  # an admin takes it back meanwhile
+        return hunt_id
+
+    nowhere = fake_iris.ioc(md5(NOWHERE), "md5")
+    hunt(configure(wait_seconds=5), nowhere)  # no client has it: no rows, and nothing went wrong
+    monkeypatch.setattr(client.Velociraptor, "start_hunt", start_then_lose_the_right_to_read)
+    refused = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(wait_seconds=5), refused)
+
+    assert "none yet" in report(nowhere) and "Last poll" not in report(nowhere)
+    assert "failed (hunt_results: PermissionDenied: Permission denied: [READ_RESULTS])" in report(refused)
+    polls = [request for _, request in velociraptor.requests if "hunt_results" in request.Query[0].VQL]
+    (first,) = [hunt_id for hunt_id, started in velociraptor.hunts.items() if md5(NOWHERE) in started.description]
+    assert {pair.key: pair.value for pair in polls[0].env} == {
+        "HuntId": first, "ArtifactName": "Generic.Detection.HashHunter",
+    }  # fmt: skip
