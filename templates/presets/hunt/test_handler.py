@@ -592,7 +592,9 @@ WRONG_SHAPES = {
     "rows that are not JSON": ("hunt(", "<html>", "sent rows that are not a JSON list of objects: '<html>'"),
     "rows that are not a list": ("hunt(", '{"Hunt": null}', 'not a JSON list of objects: \'{"Hunt": null}\''),
     "no row for the hunt": ("hunt(", "[]", "Velociraptor did not start the hunt: no reason logged"),
-    "a hunt that is text": ("hunt(", '[{"Hunt": "H.1"}]', "Hunt.HuntId, in 'H.1'"),
+    "a hunt that is text": (
+        "hunt(", '[{"Hunt": "H.1"}]', "Hunt.HuntId, in 'H.1': the hunt may have started; look for it in Velociraptor",
+    ),
     "a hunt without its id": ("hunt(", '[{"Hunt": {"Request": {}}}]', "Hunt.HuntId, in {'Request': {}}"),
     "a hunt id that is not text": ("hunt(", '[{"Hunt": {"HuntId": 7}}]', "Hunt.HuntId, in {'HuntId': 7}"),
     "a hunt record without its id": (
