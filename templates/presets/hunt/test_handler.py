@@ -874,3 +874,12 @@ def test_a_hash_another_call_holds_is_looked_for_again_after_1_2_4_8_8_seconds_u
 
     assert status.is_failure() and "the call's budget of 20 s is spent" in status.get_message()
     assert clock.woken == [1, 3, 7, 15, 23] and velociraptor.hunts == {}
+
+
+def test_running_hunts_the_server_refuses_to_list_fail_the_call_before_any_hunt_starts(configure, velociraptor):
+    api_config = velociraptor.api_config("no-reading", fake_velociraptor.INVESTIGATOR - {"READ_RESULTS"})
+
+    status = run(configure(api_config=one_line(api_config)), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure() and "hunts: PermissionDenied: Permission denied: [READ_RESULTS]" in status.get_message()
+    assert velociraptor.hunts == {}  # a hunt of the hash may be running: none is started blind
