@@ -883,3 +883,14 @@ def test_running_hunts_the_server_refuses_to_list_fail_the_call_before_any_hunt_
 
     assert status.is_failure() and "hunts: PermissionDenied: Permission denied: [READ_RESULTS]" in status.get_message()
     assert velociraptor.hunts == {}  # a hunt of the hash may be running: none is started blind
+
+
+def test_a_hunt_that_expires_in_ten_minutes_is_still_reused(configure, velociraptor):
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"))
+    (running,) = velociraptor.hunts.values()
+    running.expires = fake_velociraptor._now_us() + 600 * 1_000_000  # microseconds, as Velociraptor keeps it
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    assert list(velociraptor.hunts) == [running.hunt_id] and running.hunt_id in report(ioc)
