@@ -894,3 +894,16 @@ def test_a_hunt_that_expires_in_ten_minutes_is_still_reused(configure, velocirap
     hunt(configure(), ioc)
 
     assert list(velociraptor.hunts) == [running.hunt_id] and running.hunt_id in report(ioc)
+
+
+def test_a_hunt_that_expires_this_microsecond_is_not_reused(configure, velociraptor, monkeypatch):
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"))
+    (ending,) = velociraptor.hunts.values()
+    monkeypatch.setattr(client, "time", lambda: 2_000_000_000.0)  # the module's clock, in seconds
+    ending.expires = 2_000_000_000 * 1_000_000
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    (new,) = set(velociraptor.hunts) - {ending.hunt_id}
+    assert new in report(ioc)
