@@ -907,3 +907,18 @@ def test_a_hunt_that_expires_this_microsecond_is_not_reused(configure, velocirap
 
     (new,) = set(velociraptor.hunts) - {ending.hunt_id}
     assert new in report(ioc)
+
+
+def test_hunts_are_owned_by_where_they_search_if_the_artifact_has_settings(monkeypatch):
+    assert client.hunt_owner("IRIS x", {"TargetGlob": "/home/**", "Accessor": "file"}) == (
+        "IRIS x (TargetGlob=/home/**, Accessor=file)"
+    )
+    assert client.hunt_owner("IRIS x", {}) == "IRIS x"  # LOCAL_HASHES: no setting says where it searches
+
+    monkeypatch.setattr(client, "ARTIFACT", client.Artifact("Two.Lists", {"md5": "M", "sha256": "S"}, matched="Hash"))
+    with pytest.raises(ValueError) as raised:
+        client.checked_hash("sha1", sha1(EVIL))
+
+    assert str(raised.value) == (
+        "Two.Lists does not take sha1 hashes, only md5, sha256: hunt it with another artifact (client.ARTIFACT)"
+    )
