@@ -863,17 +863,20 @@ def test_a_poll_the_server_refuses_is_reported_with_its_reason_and_one_with_no_r
     }  # fmt: skip
 
 
+@pytest.mark.parametrize(("timeout", "wait", "woken"), [(10, 0, [1, 3, 7, 15, 23]), (3, 1, [1, 3, 7])])
 def test_a_hash_another_call_holds_is_looked_for_again_after_1_2_4_8_8_seconds_until_the_budget_is_spent(
-    configure, velociraptor, clock, package, monkeypatch, tmp_path
+    configure, velociraptor, clock, package, monkeypatch, tmp_path, timeout, wait, woken
 ):
     monkeypatch.setenv("DIM_REQUEST_SLOTS", str(tmp_path / "slots.sqlite3"))
     handler = importlib.import_module(f"{package.__name__}.handler")
     assert handler.Claims(SimpleNamespace(org_id="", timeout=10)).take([md5(EVIL)]) == [md5(EVIL)]  # held elsewhere
 
-    status = run(configure(timeout=10, wait_seconds=0), fake_iris.ioc(md5(EVIL), "md5"))
+    status = run(configure(timeout=timeout, wait_seconds=wait), fake_iris.ioc(md5(EVIL), "md5"))
 
-    assert status.is_failure() and "the call's budget of 20 s is spent" in status.get_message()
-    assert clock.woken == [1, 3, 7, 15, 23] and velociraptor.hunts == {}
+    budget = timeout + wait + timeout  # 7: the last look comes when no time is left at all
+    expected = f"no time left to ask Velociraptor: the call's budget of {budget} s is spent"
+    assert status.is_failure() and expected in status.get_message()
+    assert clock.woken == woken and velociraptor.hunts == {}
 
 
 def test_running_hunts_the_server_refuses_to_list_fail_the_call_before_any_hunt_starts(configure, velociraptor):
