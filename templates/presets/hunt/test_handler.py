@@ -570,7 +570,10 @@ def test_a_certificate_or_key_that_does_not_load_is_named_not_taken_for_a_networ
     status = run(configure(api_config=json.dumps(config)), fake_iris.ioc(md5(EVIL), "md5"))
 
     assert status.is_failure()
-    assert f"API client config (api_config): {key} does not load as PEM" in status.get_message()
+    assert (
+        f"API client config (api_config): {key} does not load as PEM: it was changed or cut short. Paste the output"
+        " of `base64 -w0 api.config.yaml` for the file `velociraptor config api_client` wrote."
+    ) in status.get_message()
     assert "cannot reach" not in status.get_message() and velociraptor.requests == []
 
 
@@ -581,9 +584,10 @@ def test_a_client_certificate_of_another_key_is_named(configure, velociraptor):
     status = run(configure(api_config=json.dumps(config)), fake_iris.ioc(md5(EVIL), "md5"))
 
     assert status.is_failure()
-    assert "API client config (api_config): client_cert is not the certificate of client_private_key" in (
-        status.get_message()
-    )
+    assert (
+        "API client config (api_config): client_cert is not the certificate of client_private_key: both must come"
+        " from the same api.config.yaml."
+    ) in status.get_message()
 
 
 # What the fake sends instead of the rows of a query (the query's VQL names the function), and what
