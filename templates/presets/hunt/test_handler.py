@@ -446,6 +446,7 @@ MALFORMED = {
     "not PEM": (None, "ca_certificate is not a PEM block"),
     "key with a password": (None, "protected by a password"),
     "YAML with its newlines lost": (None, "Paste the output of `base64 -w0 api.config.yaml`"),
+    "base64 with a stray character": (None, "is not an api.config.yaml"),  # damaged: named, not decoded in part
 }  # fmt: skip
 
 
@@ -461,6 +462,8 @@ def test_a_malformed_api_config_says_what_is_wrong(configure, velociraptor, case
         text = json.dumps({**config, "client_private_key": locked})
     elif case == "YAML with its newlines lost":  # what a one-line field makes of a pasted file
         text = good.replace("\n", " ")
+    elif case == "base64 with a stray character":
+        text = "*" + one_line(good)
 
     status = run(configure(api_config=text), fake_iris.ioc(md5(EVIL), "md5"))
 
