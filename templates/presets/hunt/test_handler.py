@@ -439,7 +439,8 @@ def test_the_api_config_is_a_secret_never_logged_nor_returned(configure, velocir
 
 MALFORMED = {
     "empty": ("", "is mandatory and empty"),  # the glue's check, before the handler runs
-    "plain text": ("just a sentence", "is not an api.config.yaml"),
+    "plain text": ("just a sentence", "API client config (api_config) is not an api.config.yaml: neither its YAML or"
+                   " JSON nor their base64. Paste the output of `base64 -w0 api.config.yaml`."),
     "broken YAML": ("ca_certificate: [unclosed", "is not an api.config.yaml"),
     "a JSON list": ('["api_connection_string"]', "is not an api.config.yaml"),
     "keys missing": ('{"api_connection_string": "velociraptor:8001"}', "lacks ca_certificate, client_cert, client_private_key"),
