@@ -445,7 +445,8 @@ MALFORMED = {
     "a JSON list": ('["api_connection_string"]', "is not an api.config.yaml"),
     "keys missing": ('{"api_connection_string": "velociraptor:8001"}', "lacks ca_certificate, client_cert, client_private_key"),
     "not PEM": (None, "ca_certificate is not a PEM block"),
-    "key with a password": (None, "protected by a password"),
+    "key with a password": (None, "client_private_key is protected by a password, which the module cannot type."
+                                  " Create the API client without --password."),
     "YAML with its newlines lost": (None, "Paste the output of `base64 -w0 api.config.yaml`"),
     "base64 with a stray character": (None, "is not an api.config.yaml"),  # damaged: named, not decoded in part
 }  # fmt: skip
