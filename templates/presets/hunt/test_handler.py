@@ -934,3 +934,13 @@ def test_hunts_are_owned_by_where_they_search_if_the_artifact_has_settings(monke
     assert str(raised.value) == (
         "Two.Lists does not take sha1 hashes, only md5, sha256: hunt it with another artifact (client.ARTIFACT)"
     )
+
+
+def test_each_query_asks_for_rows_at_once_in_parts_and_the_seconds_it_has_rounded_up(velociraptor):
+    query = client.connect(SimpleNamespace(api_config=velociraptor.api_config(), server_name="", org_id=""))
+
+    for seconds in (2.3, 0.2):
+        query("SELECT * FROM scope()", {}, seconds)
+
+    sent = [(request.max_wait, request.max_row, request.timeout) for _, request in velociraptor.requests]
+    assert sent == [(1, 1000, 3), (1, 1000, 1)]  # the server's own limit: whole seconds, 1 at least
