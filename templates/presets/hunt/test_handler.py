@@ -559,7 +559,8 @@ def test_a_slow_server_is_cut_off_by_the_timeout(configure, velociraptor):
 
     status = run(configure(timeout=1), fake_iris.ioc(md5(EVIL), "md5"))
 
-    assert status.is_failure() and "did not answer within 1 s (Timeout)" in status.get_message()
+    said = status.get_message()
+    assert status.is_failure() and f"Velociraptor at {velociraptor.address} did not answer within 1 s (Timeout)" in said
     assert time.monotonic() - started < 3
 
 
@@ -634,6 +635,8 @@ def test_an_answer_of_another_shape_is_named_with_what_came(configure, velocirap
     said = status.get_message() if fails else caplog.text
     assert status.is_failure() == fails
     assert "Velociraptor" in said and expected in said, said
+    if "sent rows" in expected:
+        assert f"Velociraptor at {velociraptor.address} sent rows" in said
     assert not any(name in said for name in ("TypeError", "KeyError", "AttributeError", "JSONDecodeError"))
     if function == "hunt_results(":
         assert "Last poll" in report(ioc)
