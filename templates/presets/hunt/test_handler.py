@@ -850,7 +850,7 @@ def test_a_glob_with_no_value_at_all_is_refused_as_an_empty_one(package):
 
 
 def test_a_poll_the_server_refuses_is_reported_with_its_reason_and_one_with_no_rows_is_not(
-    configure, velociraptor, monkeypatch
+    configure, velociraptor, monkeypatch, caplog
 ):
     start = client.Velociraptor.start_hunt
 
@@ -868,6 +868,9 @@ def test_a_poll_the_server_refuses_is_reported_with_its_reason_and_one_with_no_r
 
     assert "none yet" in report(nowhere) and "Last poll" not in report(nowhere)
     assert "failed (hunt_results: PermissionDenied: Permission denied: [READ_RESULTS])" in report(refused)
+    assert [message for message in caplog.messages if message.startswith("Poll at")] == [
+        "Poll at 5 s failed; the hunt goes on: hunt_results: PermissionDenied: Permission denied: [READ_RESULTS]"
+    ]  # the refused one's only
     polls = [request for _, request in velociraptor.requests if "hunt_results" in request.Query[0].VQL]
     (first,) = [hunt_id for hunt_id, started in velociraptor.hunts.items() if md5(NOWHERE) in started.description]
     assert {pair.key: pair.value for pair in polls[0].env} == {
