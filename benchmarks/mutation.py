@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/mutation.py                     # every type x preset, every file
     .venv/bin/python benchmarks/mutation.py --preset hunt --files base.py,processor.py
+    .venv/bin/python benchmarks/mutation.py --preset evidence-ingest --skip tests/test_memory.py  # fewer tests
     .venv/bin/python benchmarks/bench.py --mutation              # the same as the first, after the other figures
 
 For each type x preset (on IRIS 2.4's line) it bakes, runs ``mutmut run`` with one child
@@ -11,6 +12,12 @@ how many timed out, and the score: killed and timed out over all but the equival
 surviving mutants, each with its diff, are kept in build/mutation/<type>-<preset>.txt. Bars:
 the glue and the shared helpers 95 %, a preset's own client and handler 90 %; ``--check``
 exits 1 when a file is under its bar.
+
+``--tests`` runs only the named tests (files or node ids) on each mutant, and ``--skip`` every test but
+the named ones: a score measured so is the score of those tests, and says so in its heading. It is for
+a bake whose suite has slow tests that kill no mutant the others miss (evidence-ingest's memory tests,
+50 of its 60 s): mutmut stops a mutant that never ends after ten times the time of the tests that run
+it, so a few slow tests make each such mutant cost minutes.
 """
 
 import argparse
@@ -72,16 +79,21 @@ def bake(variant, folder):
     return Path(project)
 
 
-def configure(project, files=None, tests=None):
-    """mutmut's settings in the bake's setup.cfg (its pyproject.toml has no [tool.mutmut])."""
+def configure(project, files=None, tests=None, skip=None):
+    """mutmut's settings in the bake's setup.cfg (its pyproject.toml has no [tool.mutmut]).
+
+    ``tests``: only these (files or node ids); ``skip``: not these, as pytest's --deselect leaves them out.
+    """
     package = project / PACKAGE
     files = files or sorted(path.name for path in package.glob("*.py"))
     lines = ["[mutmut]", f"source_paths = {PACKAGE}", "only_mutate ="]
     lines += [f"    {PACKAGE}/{name}" for name in files if (package / name).is_file()]
     lines += ["also_copy ="] + [f"    {name}" for name in ALSO_COPY if (project / name).exists()]
     lines += ["pytest_add_cli_args = -p no:cacheprovider -p no:randomly"]
+    lines += [f"    --deselect={test}" for test in skip or ()]  # one argument a line
     # A mutant that loops (kept_name counting on for ever, say) is stopped after 5 times its tests'
-    # time, not mutmut's 15: under evidence-ingest's tests that is 2 minutes a mutant, not 5.
+    # time, not mutmut's 15 (in CPU time: twice that, plus a second per run), so 10 times the time of
+    # the tests that run its function: under evidence-ingest's whole suite that is 9 minutes a mutant.
     lines += ["timeout_multiplier = 5"]
     if tests:
         lines += ["pytest_add_cli_args_test_selection ="] + [f"    {test}" for test in tests]
@@ -198,14 +210,14 @@ def tally(found, entries, variant_name):
     return table, survivors
 
 
-def measure(variant, files=None, tests=None, keep=KEPT, entries=None):
+def measure(variant, files=None, tests=None, keep=KEPT, entries=None, skip=None):
     """Bake ``variant``, mutate it, return (per-file table, survivors, seconds)."""
     name = f"{variant['module_type']}-{variant['preset']}"
     keep.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         project = bake(variant, Path(folder))
-        configure(project, files, tests)
+        configure(project, files, tests, skip)
         run_mutmut(project, keep / f"{name}.log")
         found = mutants(project)
         seconds = time.perf_counter() - started
@@ -224,8 +236,9 @@ def mutmut_version():
     return version("mutmut")
 
 
-def print_table(name, table, seconds):
-    print(f"{name}  ({seconds:.0f} s, one child process)")
+def print_table(name, table, seconds, tests=None, skip=None):
+    chosen = (f"; only {', '.join(tests)}" if tests else "") + (f"; without {', '.join(skip)}" if skip else "")
+    print(f"{name}  ({seconds:.0f} s, one child process{chosen})")
     print(f"  {'file':<22}{'killed':>8}{'survived':>10}{'equiv.':>8}{'timeout':>9}{'other':>7}{'score':>8}{'bar':>6}")
     for file, row in sorted(table.items()):
         bar = BARS.get(file)
@@ -245,19 +258,23 @@ def main(argv=None):
     parser.add_argument("--type", help="one module type (processor, pipeline)")
     parser.add_argument("--preset", help="one preset")
     parser.add_argument("--files", help="comma-separated files of the package; default every file")
+    parser.add_argument("--tests", help="comma-separated tests (files or node ids) to run alone on each mutant")
+    parser.add_argument("--skip", help="comma-separated tests (files or node ids) left out of each mutant's run")
     parser.add_argument("--check", action="store_true", help="exit 1 when a file is under its bar")
     args = parser.parse_args(argv)
     chosen = [v for v in variants() if (args.type in (None, v["module_type"])) and (args.preset in (None, v["preset"]))]
     files = args.files.split(",") if args.files else None
+    tests = args.tests.split(",") if args.tests else None
+    skip = args.skip.split(",") if args.skip else None
     failing, entries = [], read_equivalent()
     print(f"mutmut {mutmut_version()}; score = (killed + timed out) / (all - equivalent); survivors in {KEPT}")
     for variant in chosen:
         name = f"{variant['module_type']}-{variant['preset']}"
-        table, _, seconds = measure(variant, files, entries=entries)
-        print_table(name, table, seconds)
+        table, _, seconds = measure(variant, files, tests, entries=entries, skip=skip)
+        print_table(name, table, seconds, tests, skip)
         failing += [f"{name} {file}" for file in under_bar(table)]
     stale = [f"{entry['file']} {entry['function']}" for entry in entries if not entry.get("matched")]
-    if stale and not (args.type or args.preset or args.files):
+    if stale and not (args.type or args.preset or args.files or tests or skip):
         print(f"equivalent_mutants.txt: {len(stale)} entries no mutant matched (stale?): {', '.join(stale)}")
     if args.check and failing:
         print("under the bar: " + ", ".join(failing))

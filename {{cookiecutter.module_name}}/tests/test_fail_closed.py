@@ -48,6 +48,16 @@ def handled(module_class, monkeypatch):
     return calls
 
 
+def test_a_secret_the_module_derives_from_its_settings_is_masked_as_theirs_are(
+    with_settings, module_class, monkeypatch
+):
+    monkeypatch.setattr(module_class, "derived_secrets", lambda self, settings: [settings.signing_key[::-1]])
+
+    module = with_settings([entry("signing_key", "sensitive_string")], signing_key="key-0123456789")
+
+    assert module.mask("signed 9876543210-yek with key-0123456789") == "signed ******** with ********"
+
+
 def test_a_mistyped_number_stops_the_call_naming_the_setting(with_settings, handled, folder):
     module = with_settings([entry("max_age", "int", default=30)], max_age="abc")
 

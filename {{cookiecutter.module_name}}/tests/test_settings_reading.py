@@ -5,6 +5,7 @@ The reading of one value by one, as settings.py does it, and what the module cla
 """
 
 import importlib
+import json
 import logging
 
 import pytest
@@ -119,6 +120,25 @@ def test_only_text_secrets_are_kept_to_mask():
     reading = Settings(entries, stored(key="sk-live", number=12345, site="public"))
 
     assert settings.secrets(reading) == ("sk-live",)
+
+
+def test_the_secrets_of_a_json_setting_are_the_values_under_its_secret_keys_at_any_depth():
+    text = json.dumps({"key": ["k1", {"note": "k2", "on": True}, None, "", 0], "name": "chat", "url": ""})
+
+    assert settings.json_secrets(text, {"key"}) == ["k1", "k2", "0"]  # true, null and "" hide nothing
+    assert settings.json_secrets(json.dumps({"key": ""}), {"key"}) == []
+    assert [settings.json_secrets(empty, {"key"}) for empty in ("", "  ", None)] == [[], [], []]
+    assert settings.json_secrets("{not json", {"key"}) == ["{not json"]  # which part is a key cannot be told
+
+
+def test_the_secrets_of_a_json_setting_join_those_of_the_sensitive_strings():
+    entries = [entry("key", "sensitive_string"), entry("instances", "textfield_json", default="[]")]
+
+    reading = Settings(
+        entries, stored(key="sk-live", instances='[{"key": "k1"}]'), secret_fields={"instances": ("key",)}
+    )
+
+    assert list(settings.secrets(reading)) == ["sk-live", "k1"]
 
 
 def test_mandatory_settings_left_empty_are_named():

@@ -5,6 +5,7 @@ huge lines, the same name twice. Each test writes its own.
 """
 
 import hashlib
+import importlib
 import json
 import subprocess
 import sys
@@ -63,6 +64,21 @@ def test_each_indicator_becomes_an_ioc_of_its_type_and_the_file_an_evidence(iris
     assert evidence["file_hash"] == hashlib.sha256(content.encode()).hexdigest()
 
 
+def test_the_evidence_is_registered_for_the_runs_case_and_user_and_each_ioc_keeps_its_own_fields(
+    iris, make_module, tmp_path
+):
+    result = run(make_module, tmp_path, "bare.csv", f"type,value\nmd5,{MD5}\n")  # no description nor tags column
+    described = run(make_module, tmp_path, "iocs.csv", "type,value,description,tags\ndomain,evil.example, C2 , mail \n")
+
+    assert result["message"].startswith("1 IOC(s) added") and described["message"].startswith("1 IOC(s) added")
+    fields = {ioc.ioc_value: (ioc.ioc_description, ioc.ioc_tags) for ioc in iris.case_iocs()}
+    assert fields == {MD5: ("", ""), "evil.example": ("C2", "mail")}
+    by_name = {evidence["filename"]: evidence for evidence in iris.evidences}
+    evidence = by_name[result["kept"].removeprefix("processed/")]
+    assert (evidence["case_id"], evidence["user_id"]) == (1, 1)  # fake_iris.pipeline_data's case and user
+    assert evidence["file_description"] == "Indicator file read by the pipeline"
+
+
 def test_the_example_file_of_the_readme_is_taken_whole(iris, make_module, tmp_path):
     result = run(make_module, tmp_path, "indicators.csv", EXAMPLE.read_bytes())
 
@@ -80,6 +96,14 @@ def test_an_indicator_the_case_has_is_not_added_twice_and_both_uploads_are_kept(
     assert iocs_of_the_case(iris) == [(MD5, "md5"), ("evil.example", "domain")]
     kept = sorted((tmp_path / "processed").iterdir())
     assert len(kept) == 2 and sorted(e["filename"] for e in iris.evidences) == [path.name for path in kept]
+
+
+def test_each_indicator_the_case_has_is_counted(iris, make_module, tmp_path):
+    run(make_module, tmp_path, "iocs.csv", f"type,value\ndomain,evil.example\nmd5,{MD5}\n")
+
+    result = run(make_module, tmp_path, "again.csv", f"type,value\ndomain,evil.example\nmd5,{MD5}\n")
+
+    assert result["message"].startswith("0 IOC(s) added, 2 already in the case, 0 bad line(s) left out")
 
 
 def test_a_spreadsheet_csv_with_a_byte_order_mark_and_semicolons_is_read(iris, make_module, tmp_path):
@@ -220,6 +244,23 @@ def test_a_million_bad_lines_are_counted_in_bounded_memory_and_a_short_summary(p
     assert int(grown) < 16_000_000  # bytes: keeping each bad line's message took 100 MB
 
 
+def test_bad_lines_past_the_tenth_are_counted_and_each_reason_is_cut_after_160_characters(package):
+    bad = importlib.import_module(f"{package.__name__}.handler").BadLines()
+    assert str(bad) == "0 bad line(s) left out"
+
+    bad.add(2, "x" * 160)
+    bad.add(3, "y" * 161)
+    for number in range(4, 12):
+        bad.add(number, "no value")
+    ten = str(bad)
+    bad.add(12, "no value")
+    bad.add(13, "no value")
+
+    reasons = [f"line 2: {'x' * 160}", f"line 3: {'y' * 160}..."] + [f"line {n}: no value" for n in range(4, 12)]
+    assert ten == f"10 bad line(s) left out ({'; '.join(reasons)})"  # ten reported: none more
+    assert str(bad) == f"12 bad line(s) left out ({'; '.join(reasons)}; and 2 more)"
+
+
 def test_a_bad_line_quoting_a_long_type_is_shown_cut(iris, make_module, tmp_path):
     result = run(make_module, tmp_path, "iocs.csv", "type,value\n" + f"{'x' * 30_000},evil.example\n" * 20)
 
@@ -232,6 +273,21 @@ def test_a_max_value_length_below_one_is_refused_naming_the_setting(iris, make_m
 
     assert result["message"].startswith("ValueError: the module's Max value length setting must be 1 or more")
     assert iris.case_iocs() == []
+
+
+@pytest.mark.parametrize("setting", [1, -1])
+def test_a_max_value_length_of_one_is_taken_and_a_negative_one_refused(iris, make_module, tmp_path, setting):
+    content = "type,value,description\ndomain,evil.example,\n,,a line with neither\n"
+
+    result = run(make_module, tmp_path, "iocs.csv", content, max_value_length=setting)
+
+    if setting < 1:
+        assert result["message"].startswith("ValueError: the module's Max value length setting must be 1 or more")
+    else:
+        assert result["message"].startswith(
+            "0 IOC(s) added, 0 already in the case, 2 bad line(s) left out (line 2: value longer than 1 characters"
+            " (the Max value length setting); line 3: no type or value)"
+        ), result["message"]
 
 
 def test_a_csv_without_a_needed_column_is_refused_in_one_short_message(iris, make_module, tmp_path):

@@ -108,6 +108,7 @@ def test_each_request_carries_the_token_and_a_wrong_token_is_an_error(make, make
     context = run(wrong, "on_postload_case_create", held(case_id=2))
 
     ((label, message),) = context.failures
+    assert label == "case '#1 - Example case'"
     assert "You must be logged in" in message and "not-the-token" not in message
 
 
@@ -382,7 +383,8 @@ def test_an_object_of_a_case_iris_does_not_hold_is_reported_and_the_others_go_on
 {%- if not iris().iocs_belong_to_one_case %}
 
 
-def test_an_ioc_is_listed_in_every_case_iris_links_it_to_and_its_listings_follow_it(make, opencti, iris):
+def test_an_ioc_is_listed_in_every_case_iris_links_it_to_and_its_listings_follow_it(make, opencti, iris, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
     # IRIS 2.4 keeps one IOC row per value and type, linked to each case that has it (IocLink).
     held("#3", case_id=3), held("#4", case_id=4), held("#5", case_id=5)
     ioc = linked(fake_iris.ioc("evil.example", "domain", ioc_id=7), 3, 4)
@@ -404,6 +406,9 @@ def test_an_ioc_is_listed_in_every_case_iris_links_it_to_and_its_listings_follow
 
     assert all(listed(opencti, case) == [] for case in opencti.cases())
     assert all(len(case["x_opencti_stix_ids"]) == 1 for case in opencti.cases())  # each its own alias only
+    (said,) = [message for message in caplog.messages if message.startswith("ioc 7: taken out of incident case(s) ")]
+    taken = said.removeprefix("ioc 7: taken out of incident case(s) ").removesuffix("; the observable stays")
+    assert sorted(taken.split(", ")) == sorted(case_of(opencti, name)["id"] for name in ("#3", "#5"))
     assert observable(opencti, "other.example")["x_opencti_stix_ids"] == []
 {%- endif %}
 
@@ -509,3 +514,249 @@ def test_the_fake_runs_alone_as_a_local_server(tmp_path):
         server.terminate()
         server.wait(timeout=10)
     assert [json.loads(line)["query"] for line in record.read_text().splitlines()] == [FIND]
+
+
+def test_an_asset_follows_its_updates_its_description_emptied_and_its_new_name_moved_to(make, opencti, mirrored_case):
+    asset = fake_iris.asset("wks-1", asset_id=4, case_id=1, asset_description="Finance laptop")
+    call(make(), "on_postload_asset_create", asset)
+    first = observable(opencti, "wks-1")
+    assert first["x_opencti_description"] == "Finance laptop" and tab_id(asset) == first["id"]
+
+    asset.asset_description = ""
+    call(make(), "on_postload_asset_update", asset)
+    assert observable(opencti, "wks-1")["x_opencti_description"] == ""
+
+    first["x_opencti_stix_ids"] = []  # its alias removed in OpenCTI: the id in its tab still finds it
+    asset.asset_name = "wks-1b"
+    call(make(), "on_postload_asset_update", asset)
+
+    assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["wks-1b"]
+    assert tab_id(asset) == observable(opencti, "wks-1b")["id"]
+
+
+def test_a_deleted_case_that_was_mirrored_says_nothing_of_never_mirrored(make, opencti, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
+    call(make(), "on_postload_case_create", held(case_id=9))
+
+    call(make(), "on_postload_case_delete", 9)
+
+    assert opencti.cases() == [] and not any("never mirrored" in message for message in caplog.messages)
+
+
+def test_what_opencti_sends_is_quoted_short_with_the_token_masked(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+    session = type("Session", (), {"headers": {}})
+
+    def quoted(token, text):
+        return client.OpenCTI(session(), "https://opencti.example", token).quoted(type("Response", (), {"text": text}))
+
+    assert quoted(TOKEN, f"Bearer {TOKEN}") == "'Bearer ********'"
+    assert quoted("", "no token") == "'no token'"
+    assert client.shown("x" * 118) == repr("x" * 118)  # 120 characters with its quotes
+    assert client.shown("x" * 119) == "'" + "x" * 116 + "..."
+
+
+def test_a_graphql_error_is_shown_by_its_message_and_its_code_if_any(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    assert client.describe({"message": "Bad input", "extensions": {"code": "BAD_REQUEST"}}) == "Bad input (BAD_REQUEST)"
+    assert client.describe({"message": "Bad input"}) == "Bad input"
+    assert client.describe({"message": "Bad input", "extensions": "odd"}) == "Bad input"
+    assert client.describe("boom") == "boom"
+
+
+def test_a_value_opencti_would_refuse_is_named_with_the_rule(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    with pytest.raises(ValueError) as not_an_address:
+        client.ip_type("300.1.2.3")
+    with pytest.raises(ValueError) as not_hex:
+        client.file_fields("MD5", "X" * 32)
+
+    assert str(not_an_address.value) == "'300.1.2.3' is not an IP address or CIDR network: OpenCTI refuses it"
+    assert str(not_hex.value) == f"'{'X' * 32}' is not a MD5 hash: OpenCTI takes 32 hex digits"
+    assert client.file_fields("MD5", DIGEST.upper()) == {"hashes": [{"algorithm": "MD5", "hash": DIGEST.upper()}]}
+
+
+@pytest.mark.parametrize(
+    ("observable_type", "value", "message"),
+    [
+        ("Url", "  ", "the value is empty: OpenCTI refuses an empty Url"),
+        ("Domain-Name", "evil example", "'evil example' is not a valid Domain-Name: OpenCTI takes only letters, digits,"
+         " hyphens in dot-separated names (no spaces, quotes or other characters; write an international name in its"
+         " xn-- form)"),
+        ("Hostname", "wks 9", "'wks 9' is not a valid Hostname: OpenCTI takes only letters, digits, hyphens and"
+         " underscores in dot-separated names (no spaces, quotes or other characters; write an international name in"
+         " its xn-- form)"),
+        ("Email-Addr", "someone@", "'someone@' is not a valid Email-Addr: OpenCTI takes only letters, digits, hyphens"
+         " in dot-separated names after a local part and @ (no spaces, quotes or other characters; write an"
+         " international name in its xn-- form)"),
+    ],
+)  # fmt: skip
+def test_a_value_opencti_would_refuse_is_named_with_the_rule_of_its_type(package, observable_type, value, message):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    with pytest.raises(ValueError) as raised:
+        client.observable(observable_type, "iris-type", value)
+
+    assert str(raised.value) == message
+
+
+def test_the_alias_of_an_object_on_its_observable_names_the_observables_type(make, opencti, mirrored_case):
+    iocs = [fake_iris.ioc("evil.example", "domain"), fake_iris.ioc(DIGEST, "md5", ioc_id=2)]
+
+    call(make(), "on_postload_ioc_create", *iocs)
+
+    kinds = {obj["entity_type"]: [alias.partition("--")[0] for alias in obj["x_opencti_stix_ids"]]
+             for obj in opencti.observables()}  # fmt: skip
+    assert kinds == {"Domain-Name": ["domain-name"], "StixFile": ["file"]}
+
+
+def test_each_delete_says_what_became_of_the_object(make, opencti, mirrored_case, caplog):
+    caplog.set_level(logging.INFO)  # as IRIS's worker logs
+    iocs = [linked(fake_iris.ioc(value, "domain", ioc_id=number), 1) for number, value in ((5, "a.eu"), (6, "b.eu"))]
+    call(make(), "on_postload_ioc_create", *iocs)
+    incident = case_of(opencti, fake_iris.case().name)["id"]
+
+    call(make(), "on_postload_ioc_delete", 5)
+    call(make(delete_remote=True), "on_postload_ioc_delete", 5)
+    call(make(), "on_postload_case_delete", 1)  # IOC 6's observable is in no incident case now
+    call(make(delete_remote=True), "on_postload_ioc_delete", 6)
+
+    assert [message for message in caplog.messages if message.startswith("ioc ")] == [
+        "ioc [5] deleted in IRIS; kept in OpenCTI (delete_remote is off)",
+        f"ioc 5: taken out of incident case(s) {incident}; the observable stays",
+        f"ioc 6: was in no incident case; its observable {observable(opencti, 'b.eu')['id']} stays",
+    ]
+
+
+class Answers:
+    """An HTTP session whose every POST OpenCTI answers with ``body`` (the session is the response too); what was
+    posted is kept."""
+
+    ok, status_code = True, 200
+
+    def __init__(self, body):
+        self.headers, self.text, self.sent, self.urls = {}, body, [], []
+
+    def post(self, url, **request):
+        self.sent.append(request["json"])
+        self.urls.append(url)
+        return self
+
+    def json(self):
+        return json.loads(self.text)
+
+
+def test_the_cases_of_an_observable_are_read_bounded_of_one_type_and_none_once_it_is_gone(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+    session = Answers('{"data": {"stixCyberObservable": null}}')  # deleted in OpenCTI since it was found
+
+    cases = client.OpenCTI(session, "https://opencti.example", TOKEN).listings("ioc", 5, {"id": "obs-1"})
+
+    assert cases == []
+    assert session.sent[0]["variables"] == {"id": "obs-1", "first": 1000, "types": ["Case-Incident"]}
+
+
+@pytest.mark.parametrize(
+    ("edge", "valid"),
+    [
+        ({"node": {"id": "c1"}}, True),
+        ({"node": {"id": "c1", "x_opencti_stix_ids": ["case-incident--1"]}}, True),
+        ({"node": {"id": "c1", "x_opencti_stix_ids": "case-incident--1"}}, False),
+        ({"node": {"id": "c1", "x_opencti_stix_ids": [1]}}, False),
+        ({"node": {"id": ""}}, False),
+        ({"node": {"id": 7}}, False),
+        ({"node": "c1"}, False),
+        ("c1", False),
+    ],
+)
+def test_an_edge_is_valid_with_a_node_that_has_an_id_and_a_list_of_aliases_if_any(package, edge, valid):
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    assert client.valid_node(edge) is valid
+
+
+@pytest.mark.parametrize(
+    "containers", [{"edges": [{"node": {"id": "c1"}}, {"node": {"id": ""}}]}, {"edges": "c1"}, None]
+)
+def test_cases_of_another_shape_are_named_with_what_came(package, containers):
+    client = importlib.import_module(f"{package.__name__}.client")
+    answer = {"data": {"stixCyberObservable": {"id": "obs-1", "containers": containers}}}
+    opencti = client.OpenCTI(Answers(json.dumps(answer)), "https://opencti.example", TOKEN)
+
+    with pytest.raises(client.OpenCTIError) as raised:
+        opencti.listings("ioc", 5, {"id": "obs-1"})
+
+    assert str(raised.value) == (
+        f"OpenCTI answered stixCyberObservable.containers with {containers!r}, not a list of edges of objects with an id"
+    )
+
+
+def test_an_ioc_updated_in_place_is_upserted_and_gets_no_alias_nor_listing_again(make, opencti, mirrored_case):
+    ioc = linked(fake_iris.ioc("evil.example", "domain", ioc_id=1), 1)
+    call(make(), "on_postload_ioc_create", ioc)
+    sent = len(opencti.requests)
+
+    call(make(), "on_postload_ioc_update", ioc)
+
+    again = [request["query"] for request in opencti.requests[sent:]]
+    assert not any(name in query for query in again for name in ("PatchCase", "PatchObservable", "RemoveFromCase"))
+    added = [request for request in opencti.requests if "AddObservable" in request["query"]][-1]
+    assert added["variables"]["update"] is True  # an upsert: the observable of the value, updated if it exists
+    assert listed(opencti, case_of(opencti, fake_iris.case().name)) == ["evil.example"]
+
+
+def test_an_ioc_of_a_type_not_mapped_is_skipped_and_the_next_one_mirrored(make, opencti, mirrored_case):
+    skipped, mapped = fake_iris.ioc("x", "email-body"), fake_iris.ioc("evil.example", "domain", ioc_id=2)
+
+    call(make(), "on_postload_ioc_create", skipped, mapped)
+
+    assert [obj["value"] for obj in opencti.observables()] == ["evil.example"]
+
+
+def test_the_ids_an_object_is_known_by_in_opencti_never_change(package):
+    # Fixed for good: another id would orphan, in OpenCTI, every object mirrored before.
+    client = importlib.import_module(f"{package.__name__}.client")
+
+    assert client.case_stix_id(1) == "case-incident--10005aae-9c08-5483-8448-f58e79d596a5"
+    assert client.observable_stix_id("Domain-Name", "ioc", 1) == "domain-name--eaec3adf-6c5a-5556-acdd-f7db59e7b6e7"
+    listing = client.listing_stix_id(client.iris_uuid("ioc", 1), "abc")
+    assert listing == "case-incident--155a840b-44ae-5a4f-9357-35ca1cd8895b"
+
+
+def test_an_address_ending_with_a_slash_reaches_graphql_and_a_case_is_upserted(make_module, opencti):
+    case = held()
+
+    call(make_module(opencti_url=opencti.url + "/", api_token=TOKEN, retries=0), "on_postload_case_create", case)
+
+    (added,) = [request for request in opencti.requests if "AddCase" in request["query"]]
+    assert added["variables"]["input"]["update"] is True  # the incident case of the IRIS case, updated if it exists
+    assert case.custom_attributes["OpenCTI"]["id"]["type"] == "input_string"  # the tab shows the id as text
+
+
+def test_every_graphql_error_of_an_answer_is_named(package):
+    client = importlib.import_module(f"{package.__name__}.client")
+    errors = {"errors": [{"message": "Bad"}, {"message": "Worse", "extensions": {"code": "FORBIDDEN_ACCESS"}}]}
+    opencti = client.OpenCTI(Answers(json.dumps(errors)), "https://opencti.example", TOKEN)
+
+    with pytest.raises(client.OpenCTIError) as raised:
+        opencti.find_case("case-incident--1")
+
+    assert str(raised.value) == "OpenCTI refused caseIncident: Bad; Worse (FORBIDDEN_ACCESS)"
+
+
+@pytest.mark.parametrize(
+    ("url", "api"),
+    [
+        ("https://opencti.example/", "https://opencti.example/graphql"),
+        ("https://a.example/X/", "https://a.example/X/graphql"),
+    ],
+)
+def test_the_api_is_the_graphql_path_of_the_address_with_or_without_its_last_slash(package, url, api):
+    client = importlib.import_module(f"{package.__name__}.client")
+    session = Answers('{"data": {"caseIncident": null}}')
+
+    assert client.OpenCTI(session, url, TOKEN).find_case("case-incident--1") is None
+
+    assert session.urls == [api]

@@ -3,6 +3,7 @@ that speaks pyvelociraptor's gRPC over mutual TLS, as the real server does (test
 
 import base64
 import hashlib
+import importlib
 import json
 import threading
 import time
@@ -290,11 +291,16 @@ def test_a_refused_hunt_reports_the_reason_the_server_logged(configure, velocira
     assert velociraptor.hunts == {} and report(ioc) == ""
 
 
+EXPIRES = "Velociraptor refuses a hunt that expires now or earlier."
 UNWORKABLE = {
-    "a hunt that expires at once": ({"hunt_hours": 0}, "Hunt duration (h) (hunt_hours) is 0: set 1 or more"),
-    "a hunt that expired": ({"hunt_hours": -2}, "Hunt duration (h) (hunt_hours) is -2: set 1 or more"),
-    "no time to answer": ({"timeout": 0}, "Timeout (s) (timeout) is 0: set 1 or more"),
-    "a negative wait": ({"wait_seconds": -1}, "Wait for first hits (s) (wait_seconds) is -1: set 0 or more"),
+    "a hunt expiring at once": ({"hunt_hours": 0}, f"Hunt duration (h) (hunt_hours) is 0: set 1 or more. {EXPIRES}"),
+    "a hunt that expired": ({"hunt_hours": -2}, f"Hunt duration (h) (hunt_hours) is -2: set 1 or more. {EXPIRES}"),
+    "no time to answer": ({"timeout": 0}, "Timeout (s) (timeout) is 0: set 1 or more. A query needs time to answer."),
+    "no timeout": ({"timeout": ""}, "Timeout (s) (timeout) is None: set 1 or more. A query needs time to answer."),
+    "a negative wait": (
+        {"wait_seconds": -1},
+        "Wait for first hits (s) (wait_seconds) is -1: set 0 or more. 0 starts the hunt without waiting.",
+    ),
 }
 
 
@@ -306,6 +312,19 @@ def test_unworkable_settings_are_refused_before_anything_is_sent(configure, velo
 
     assert status.is_failure() and expected in status.get_message()
     assert velociraptor.requests == []
+
+
+def test_the_least_settings_start_a_hunt_of_one_hour_and_do_not_wait(configure, velociraptor, clock):
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(hunt_hours=1, wait_seconds=0, timeout=1), ioc)
+
+    (started,) = velociraptor.hunts.values()
+    # expires=now() + 3600, now() in whole seconds, read just before the hunt's create_time (in microseconds)
+    assert 0 <= started.create_time - (started.expires - 3600 * 1_000_000) < 1_100_000
+    assert clock.woken == [] and started.hunt_id in report(ioc) and "none yet" in report(ioc)  # no poll
+    assert md5(EVIL) in report(ioc)  # the report's title: its IOC
+    assert started.description == f"IRIS {TAG} (TargetGlob=C:/Users/**/*, Accessor=auto): md5:{md5(EVIL)}"
 
 
 def test_the_hunt_is_on_the_iocs_before_waiting_and_failed_polls_are_no_rows_yet(
@@ -420,13 +439,16 @@ def test_the_api_config_is_a_secret_never_logged_nor_returned(configure, velocir
 
 MALFORMED = {
     "empty": ("", "is mandatory and empty"),  # the glue's check, before the handler runs
-    "plain text": ("just a sentence", "is not an api.config.yaml"),
+    "plain text": ("just a sentence", "API client config (api_config) is not an api.config.yaml: neither its YAML or"
+                   " JSON nor their base64. Paste the output of `base64 -w0 api.config.yaml`."),
     "broken YAML": ("ca_certificate: [unclosed", "is not an api.config.yaml"),
     "a JSON list": ('["api_connection_string"]', "is not an api.config.yaml"),
     "keys missing": ('{"api_connection_string": "velociraptor:8001"}', "lacks ca_certificate, client_cert, client_private_key"),
     "not PEM": (None, "ca_certificate is not a PEM block"),
-    "key with a password": (None, "protected by a password"),
+    "key with a password": (None, "client_private_key is protected by a password, which the module cannot type."
+                                  " Create the API client without --password."),
     "YAML with its newlines lost": (None, "Paste the output of `base64 -w0 api.config.yaml`"),
+    "base64 with a stray character": (None, "is not an api.config.yaml"),  # damaged: named, not decoded in part
 }  # fmt: skip
 
 
@@ -442,6 +464,8 @@ def test_a_malformed_api_config_says_what_is_wrong(configure, velociraptor, case
         text = json.dumps({**config, "client_private_key": locked})
     elif case == "YAML with its newlines lost":  # what a one-line field makes of a pasted file
         text = good.replace("\n", " ")
+    elif case == "base64 with a stray character":
+        text = "*" + one_line(good)
 
     status = run(configure(api_config=text), fake_iris.ioc(md5(EVIL), "md5"))
 
@@ -535,7 +559,8 @@ def test_a_slow_server_is_cut_off_by_the_timeout(configure, velociraptor):
 
     status = run(configure(timeout=1), fake_iris.ioc(md5(EVIL), "md5"))
 
-    assert status.is_failure() and "did not answer within 1 s (Timeout)" in status.get_message()
+    said = status.get_message()
+    assert status.is_failure() and f"Velociraptor at {velociraptor.address} did not answer within 1 s (Timeout)" in said
     assert time.monotonic() - started < 3
 
 
@@ -551,7 +576,10 @@ def test_a_certificate_or_key_that_does_not_load_is_named_not_taken_for_a_networ
     status = run(configure(api_config=json.dumps(config)), fake_iris.ioc(md5(EVIL), "md5"))
 
     assert status.is_failure()
-    assert f"API client config (api_config): {key} does not load as PEM" in status.get_message()
+    assert (
+        f"API client config (api_config): {key} does not load as PEM: it was changed or cut short. Paste the output"
+        " of `base64 -w0 api.config.yaml` for the file `velociraptor config api_client` wrote."
+    ) in status.get_message()
     assert "cannot reach" not in status.get_message() and velociraptor.requests == []
 
 
@@ -562,9 +590,10 @@ def test_a_client_certificate_of_another_key_is_named(configure, velociraptor):
     status = run(configure(api_config=json.dumps(config)), fake_iris.ioc(md5(EVIL), "md5"))
 
     assert status.is_failure()
-    assert "API client config (api_config): client_cert is not the certificate of client_private_key" in (
-        status.get_message()
-    )
+    assert (
+        "API client config (api_config): client_cert is not the certificate of client_private_key: both must come"
+        " from the same api.config.yaml."
+    ) in status.get_message()
 
 
 # What the fake sends instead of the rows of a query (the query's VQL names the function), and what
@@ -572,7 +601,10 @@ def test_a_client_certificate_of_another_key_is_named(configure, velociraptor):
 WRONG_SHAPES = {
     "rows that are not JSON": ("hunt(", "<html>", "sent rows that are not a JSON list of objects: '<html>'"),
     "rows that are not a list": ("hunt(", '{"Hunt": null}', 'not a JSON list of objects: \'{"Hunt": null}\''),
-    "a hunt that is text": ("hunt(", '[{"Hunt": "H.1"}]', "Hunt.HuntId, in 'H.1'"),
+    "no row for the hunt": ("hunt(", "[]", "Velociraptor did not start the hunt: no reason logged"),
+    "a hunt that is text": (
+        "hunt(", '[{"Hunt": "H.1"}]', "Hunt.HuntId, in 'H.1': the hunt may have started; look for it in Velociraptor",
+    ),
     "a hunt without its id": ("hunt(", '[{"Hunt": {"Request": {}}}]', "Hunt.HuntId, in {'Request': {}}"),
     "a hunt id that is not text": ("hunt(", '[{"Hunt": {"HuntId": 7}}]', "Hunt.HuntId, in {'HuntId': 7}"),
     "a hunt record without its id": (
@@ -603,6 +635,318 @@ def test_an_answer_of_another_shape_is_named_with_what_came(configure, velocirap
     said = status.get_message() if fails else caplog.text
     assert status.is_failure() == fails
     assert "Velociraptor" in said and expected in said, said
+    if "sent rows" in expected:
+        assert f"Velociraptor at {velociraptor.address} sent rows" in said
     assert not any(name in said for name in ("TypeError", "KeyError", "AttributeError", "JSONDecodeError"))
     if function == "hunt_results(":
         assert "Last poll" in report(ioc)
+
+
+# What the client makes of Velociraptor's answers, row by row: each message names the function, the field, what
+# came and what was wanted, so that an analyst can tell Velociraptor what it sent.
+RECORD = {"hunt_id": "H.1", "hunt_description": "", "create_time": 0, "expires": 1, "artifacts": []}
+
+
+@pytest.mark.parametrize(
+    "name, value, wanted",
+    [
+        ("hunt_id", "", "a hunt id"),
+        ("hunt_description", None, "a description"),
+        ("create_time", True, "a time in microseconds"),  # JSON's true is no time, though Python's bool is an int
+        ("expires", 1.5, "a time in microseconds"),
+        ("artifacts", "Generic.Detection.HashHunter", "a list of artifact names"),
+    ],
+)
+def test_a_hunt_record_names_the_field_that_is_not_as_velociraptor_sends_it(name, value, wanted):
+    with pytest.raises(client.VelociraptorError) as raised:
+        client.hunt_record({**RECORD, name: value})
+
+    assert str(raised.value) == f"Velociraptor answered hunts() with a row whose {name} is {value!r}, not {wanted}"
+
+
+def test_a_hunt_record_may_have_an_empty_description_and_times_of_zero():
+    assert client.hunt_record(RECORD) == RECORD
+
+
+@pytest.mark.parametrize(
+    "row, name, wanted",
+    [
+        ({"ClientId": "", "Fqdn": "W", "Hashes": []}, "ClientId", "a client id"),
+        ({"ClientId": 7, "Fqdn": "W", "Hashes": []}, "ClientId", "a client id"),
+        ({"ClientId": "C.1", "Fqdn": ["W"], "Hashes": []}, "Fqdn", "a host name"),
+        ({"ClientId": "C.1", "Fqdn": "W", "Hashes": {"Hash": "ab"}}, "Hashes", "a list of the hashes matched"),
+    ],
+)
+def test_a_host_row_names_the_field_that_is_not_as_velociraptor_sends_it(row, name, wanted):
+    with pytest.raises(client.VelociraptorError) as raised:
+        client.host(row)
+
+    expected = f"Velociraptor answered hunt_results() with a row whose {name} is {row[name]!r}, not {wanted}"
+    assert str(raised.value) == expected
+
+
+def test_a_host_without_a_name_or_hashes_is_its_client_id_with_none():
+    found = client.host({"ClientId": "C.1", "Fqdn": None, "Hashes": None})
+
+    assert (found.name, found.client_id, found.fqdn, found.hashes) == ("C.1", "C.1", "", frozenset())
+
+
+def test_a_description_names_its_hashes_only_as_hunt_description_writes_them():
+    owner = f"IRIS {TAG}"
+    a, b = md5(EVIL), sha1(OTHER)
+    described = client.hunt_description(owner, {"md5": [a], "sha1": [b]})
+
+    assert described == f"{owner}: md5:{a} sha1:{b}"
+    assert client.described_hashes(owner, described) == [a, b]
+    assert client.described_hashes(owner, f"{owner}: md5:{a}\tsha1:{b}") == []  # words apart by one space only
+    assert client.described_hashes(owner, f"{owner}: md5:{'g' * 32} md5:{a[:31]} sha1:{a}") == []  # not hashes
+    assert client.described_hashes("IRIS other", described) == []
+
+
+def test_a_value_quoted_in_a_message_is_cut_after_80_characters():
+    assert client._shown("x" * 78) == repr("x" * 78)  # 80 characters with its quotes
+    assert client._shown("x" * 79) == "'" + "x" * 76 + "..."
+
+
+class RpcFailure:
+    """What a failed gRPC call raises, as _explain reads it: a status code and the server's details, if any."""
+
+    def __init__(self, code, details):
+        self._code, self._details = SimpleNamespace(name=code), details
+
+    def code(self):
+        return self._code
+
+    def details(self):
+        return self._details
+
+
+def test_a_failed_query_is_explained_by_its_status_and_what_time_it_had():
+    settings = SimpleNamespace(timeout=10, org_id="O1")
+
+    def explain(code, details, seconds=10):
+        return client._explain(RpcFailure(code, details), "velo:8001", "VelociraptorServer", settings, seconds)
+
+    assert explain("DEADLINE_EXCEEDED", None) == "Velociraptor at velo:8001 did not answer within 10 s (Timeout)"
+    assert explain("DEADLINE_EXCEEDED", None, 2.345) == (
+        "Velociraptor at velo:8001 did not answer within 2.3 s (what was left of the call's time)"
+    )
+    assert explain("INTERNAL", None) == "Velociraptor at velo:8001 answered INTERNAL: "  # no details: nothing more
+    assert explain("UNAVAILABLE", "Socket closed") == "cannot reach Velociraptor at velo:8001: Socket closed"
+    assert explain("NOT_FOUND", "Org not found") == "Velociraptor at velo:8001 has no org 'O1': correct Org id (org_id)"
+    assert explain("UNAVAILABLE", "Peer name velo.internal is not in peer certificate") == (
+        "the certificate of Velociraptor at velo:8001 is not issued to 'VelociraptorServer': set Server certificate"
+        " name (server_name) to the server config's Client.pinned_server_name"
+    )  # as some gRPC versions word it; others say "Hostname Verification"
+
+
+def test_the_lines_logged_for_every_query_are_no_reason():
+    log = [
+        "Starting query execution.",
+        "Time 0: iris: Sending response part 0 12 B (1 rows).",
+        "hunt: PermissionDenied: Permission denied: [START_HUNT]",
+        "Time 0: iris: the query failed",  # a time, but no response part: a reason
+        "Sending response part 0 12 B (1 rows).",  # a response part, but no time: a reason
+    ]
+
+    assert client.Answer([], log).reasons() == (
+        "hunt: PermissionDenied: Permission denied: [START_HUNT]; Time 0: iris: the query failed;"
+        " Sending response part 0 12 B (1 rows)."
+    )
+    assert client.Answer([], log[:2]).reasons() == ""
+
+
+def test_the_hashes_a_row_matched_are_read_lowercase_from_values_or_dicts_of_them():
+    found = client.matched_hashes([{"MD5": "AB12", "SHA1": None}, "Cd34", None, ""])
+
+    assert found == frozenset({"ab12", "cd34"})
+    assert client.matched_hashes(None) == frozenset()
+
+
+def test_a_hash_is_checked_for_its_type_and_lowercased():
+    assert client.checked_hash("md5", f" {md5(EVIL).upper()} ") == md5(EVIL)
+
+    with pytest.raises(ValueError) as wrong_length:
+        client.checked_hash("sha1", md5(EVIL))
+    with pytest.raises(ValueError) as not_hex:
+        client.checked_hash("md5", "g" * 32)
+
+    assert str(wrong_length.value) == "not a valid sha1 hash: 40 hexadecimal digits expected, got 32 characters"
+    assert str(not_hex.value) == "not a valid md5 hash: 32 hexadecimal digits expected, got 32 characters"
+
+
+def test_a_hash_claimed_by_one_call_waits_for_its_claim_to_be_given_back_or_to_run_out(package, monkeypatch, tmp_path):
+    monkeypatch.setenv("DIM_REQUEST_SLOTS", str(tmp_path / "slots.sqlite3"))
+    handler = importlib.import_module(f"{package.__name__}.handler")
+    now = [1_000_000.0]
+    monkeypatch.setattr(handler, "time", SimpleNamespace(time=lambda: now[0]))
+    settings = SimpleNamespace(org_id="", timeout=10)  # a claim lasts 2 x 10 s and 5 more
+    first, second, third = handler.Claims(settings), handler.Claims(settings), handler.Claims(settings)
+    digest = md5(b"claimed")
+
+    assert first.take([digest]) == [digest]
+    assert second.take([digest]) == [] and handler.Claims(SimpleNamespace(org_id="O2", timeout=10)).take([digest])
+    now[0] += 24
+    assert second.take([digest]) == []  # looking and starting may still be under way
+    now[0] += 1
+    assert second.take([digest]) == [digest]  # they cannot be: the first call's claim ran out
+    first.give_back()  # too late: it no longer frees what the second holds
+    assert third.take([digest]) == []
+    second.give_back()
+    assert third.take([digest]) == [digest] and second.take([digest]) == []
+
+
+def test_each_hunt_is_logged_started_or_reused_with_its_count_of_iocs(configure, velociraptor, caplog):
+    caplog.set_level("INFO")  # as IRIS's worker logs
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(f"a.exe|{md5(EVIL)}", "filename|md5"))
+    (first,) = velociraptor.hunts
+
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"), fake_iris.ioc(md5(OTHER), "md5"))
+
+    (second,) = set(velociraptor.hunts) - {first}
+    said = [message for message in caplog.messages if message.startswith("Hunt ")]
+    assert said == [
+        f"Hunt {first} started for 2 IOC(s)",
+        f"Hunt {first} already running, reused for 1 IOC(s)",
+        f"Hunt {second} started for 1 IOC(s)",
+    ]
+
+
+def test_the_report_names_the_hunt_where_it_searches_and_the_hosts_seen_so_far(package):
+    handler = importlib.import_module(f"{package.__name__}.handler")
+    scope = {"TargetGlob": "C:/Users/**/*", "Accessor": "auto"}
+
+    # TODO: what your report_fields() shows, if you change it.
+    started = {"Hunt": "H.1", **scope, "Hosts": "hunt started, no rows yet"}
+    assert handler.report_fields("H.1", scope, None, None) == started
+    assert handler.report_fields("H.1", scope, [], None) == {
+        "Hunt": "H.1", **scope, "Hosts with the hash": 0, "Hosts": "none yet",
+    }  # fmt: skip
+    assert handler.report_fields("H.1", scope, ["WKS-1", "WKS-2"], "Socket closed") == {
+        "Hunt": "H.1", **scope, "Hosts with the hash": 2, "Hosts": "WKS-1, WKS-2",
+        "Last poll": "failed (Socket closed); the hunt goes on: follow it in Velociraptor",
+    }  # fmt: skip
+
+
+def test_the_admins_report_template_gets_the_ioc_and_its_fields(configure, velociraptor):
+    # Jinja's delimiters spelt otherwise here: this file is rendered by cookiecutter, and has no Jinja of its own.
+    template = "<< title >>|<< fields['Hunt'] >>|<< fields['Hosts'] >>".replace("<<", "{" * 2).replace(">>", "}" * 2)
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(report_template=template), ioc)
+
+    (started,) = velociraptor.hunts
+    assert report(ioc) == f"{md5(EVIL)}|{started}|WKS-001"
+
+
+def test_a_glob_with_no_value_at_all_is_refused_as_an_empty_one(package):
+    handler = importlib.import_module(f"{package.__name__}.handler")
+    settings = SimpleNamespace(hunt_hours=1, timeout=1, wait_seconds=0, target_glob=None, accessor="auto")
+
+    with pytest.raises(client.ConfigError) as raised:
+        handler.check_settings(settings)
+
+    assert str(raised.value) == "target_glob is empty: it is Generic.Detection.HashHunter's TargetGlob; set one"
+
+
+def test_a_poll_the_server_refuses_is_reported_with_its_reason_and_one_with_no_rows_is_not(
+    configure, velociraptor, monkeypatch, caplog
+):
+    start = client.Velociraptor.start_hunt
+
+    def start_then_lose_the_right_to_read(self, *args):
+        hunt_id = start(self, *args)
+        velociraptor.permissions["dfir-iris"].discard("READ_RESULTS")  # an admin takes it back meanwhile
+        return hunt_id
+
+    nowhere = fake_iris.ioc(md5(NOWHERE), "md5")
+    hunt(configure(wait_seconds=5), nowhere)  # no client has it: no rows, and nothing went wrong
+    monkeypatch.setattr(client.Velociraptor, "start_hunt", start_then_lose_the_right_to_read)
+    refused = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(wait_seconds=5), refused)
+
+    assert "none yet" in report(nowhere) and "Last poll" not in report(nowhere)
+    assert "failed (hunt_results: PermissionDenied: Permission denied: [READ_RESULTS])" in report(refused)
+    assert [message for message in caplog.messages if message.startswith("Poll at")] == [
+        "Poll at 5 s failed; the hunt goes on: hunt_results: PermissionDenied: Permission denied: [READ_RESULTS]"
+    ]  # the refused one's only
+    polls = [request for _, request in velociraptor.requests if "hunt_results" in request.Query[0].VQL]
+    (first,) = [hunt_id for hunt_id, started in velociraptor.hunts.items() if md5(NOWHERE) in started.description]
+    assert {pair.key: pair.value for pair in polls[0].env} == {
+        "HuntId": first, "ArtifactName": "Generic.Detection.HashHunter",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("timeout", "wait", "woken"), [(10, 0, [1, 3, 7, 15, 23]), (3, 1, [1, 3, 7])])
+def test_a_hash_another_call_holds_is_looked_for_again_after_1_2_4_8_8_seconds_until_the_budget_is_spent(
+    configure, velociraptor, clock, package, monkeypatch, tmp_path, timeout, wait, woken
+):
+    monkeypatch.setenv("DIM_REQUEST_SLOTS", str(tmp_path / "slots.sqlite3"))
+    handler = importlib.import_module(f"{package.__name__}.handler")
+    assert handler.Claims(SimpleNamespace(org_id="", timeout=10)).take([md5(EVIL)]) == [md5(EVIL)]  # held elsewhere
+
+    status = run(configure(timeout=timeout, wait_seconds=wait), fake_iris.ioc(md5(EVIL), "md5"))
+
+    budget = timeout + wait + timeout  # 7: the last look comes when no time is left at all
+    expected = f"no time left to ask Velociraptor: the call's budget of {budget} s is spent"
+    assert status.is_failure() and expected in status.get_message()
+    assert clock.woken == woken and velociraptor.hunts == {}
+
+
+def test_running_hunts_the_server_refuses_to_list_fail_the_call_before_any_hunt_starts(configure, velociraptor):
+    api_config = velociraptor.api_config("no-reading", fake_velociraptor.INVESTIGATOR - {"READ_RESULTS"})
+
+    status = run(configure(api_config=one_line(api_config)), fake_iris.ioc(md5(EVIL), "md5"))
+
+    assert status.is_failure() and "hunts: PermissionDenied: Permission denied: [READ_RESULTS]" in status.get_message()
+    assert velociraptor.hunts == {}  # a hunt of the hash may be running: none is started blind
+
+
+def test_a_hunt_that_expires_in_ten_minutes_is_still_reused(configure, velociraptor):
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"))
+    (running,) = velociraptor.hunts.values()
+    running.expires = fake_velociraptor._now_us() + 600 * 1_000_000  # microseconds, as Velociraptor keeps it
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    assert list(velociraptor.hunts) == [running.hunt_id] and running.hunt_id in report(ioc)
+
+
+def test_a_hunt_that_expires_this_microsecond_is_not_reused(configure, velociraptor, monkeypatch):
+    hunt(configure(), fake_iris.ioc(md5(EVIL), "md5"))
+    (ending,) = velociraptor.hunts.values()
+    monkeypatch.setattr(client, "time", lambda: 2_000_000_000.0)  # the module's clock, in seconds
+    ending.expires = 2_000_000_000 * 1_000_000
+    ioc = fake_iris.ioc(md5(EVIL), "md5")
+
+    hunt(configure(), ioc)
+
+    (new,) = set(velociraptor.hunts) - {ending.hunt_id}
+    assert new in report(ioc)
+
+
+def test_hunts_are_owned_by_where_they_search_if_the_artifact_has_settings(monkeypatch):
+    assert client.hunt_owner("IRIS x", {"TargetGlob": "/home/**", "Accessor": "file"}) == (
+        "IRIS x (TargetGlob=/home/**, Accessor=file)"
+    )
+    assert client.hunt_owner("IRIS x", {}) == "IRIS x"  # LOCAL_HASHES: no setting says where it searches
+
+    monkeypatch.setattr(client, "ARTIFACT", client.Artifact("Two.Lists", {"md5": "M", "sha256": "S"}, matched="Hash"))
+    with pytest.raises(ValueError) as raised:
+        client.checked_hash("sha1", sha1(EVIL))
+
+    assert str(raised.value) == (
+        "Two.Lists does not take sha1 hashes, only md5, sha256: hunt it with another artifact (client.ARTIFACT)"
+    )
+
+
+def test_each_query_asks_for_rows_at_once_in_parts_and_the_seconds_it_has_rounded_up(velociraptor):
+    query = client.connect(SimpleNamespace(api_config=velociraptor.api_config(), server_name="", org_id=""))
+
+    for seconds in (2.3, 0.2):
+        query("SELECT * FROM scope()", {}, seconds)
+
+    sent = [(request.max_wait, request.max_row, request.timeout) for _, request in velociraptor.requests]
+    assert sent == [(1, 1000, 3), (1, 1000, 1)]  # the server's own limit: whole seconds, 1 at least
