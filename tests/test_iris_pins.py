@@ -7,6 +7,7 @@ tests skip and say so. `make install` under the pins is in test_make_install.py.
 import json
 import os
 import re
+import runpy
 import shlex
 import shutil
 import subprocess
@@ -157,6 +158,22 @@ def test_make_check_explains_why_the_velociraptor_client_cannot_bring_its_depend
     assert re.search(r"grpcio-tools \S+ depends on setuptools>=77", done.stdout), done.stdout
     way_out = done.stdout[done.stdout.index("Ways out") :]
     assert "never imports grpcio-tools" in way_out and "(EXTRA_NO_DEPS, pinned ==)" in way_out
+
+
+RETRIED = (
+    "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken"
+    " by 'ReadTimeoutError(\"HTTPSConnectionPool(host='files.example', port=443): Read timed out.\")': /grpcio.whl\n"
+)
+
+
+def test_a_download_retried_once_is_not_taken_for_an_unreachable_index(bake):
+    # Under load a download can time out once and get through on pip's retry: its verdict on the packages stands.
+    tool = runpy.run_path(str(bake(keyword="retried") / "tools" / "iris_pins.py"))
+    refused = RETRIED + "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/...\n"
+    gave_up = RETRIED * 5 + "ERROR: No matching distribution found for grpcio>=1.80\n"
+
+    assert tool["unreachable"](refused) is None
+    assert tool["unreachable"](gave_up).startswith("WARNING: Retrying")
 
 
 def test_make_check_says_so_and_skips_the_resolution_without_a_package_index(bake):

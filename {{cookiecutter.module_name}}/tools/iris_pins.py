@@ -32,6 +32,7 @@ NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # What pip prints when it cannot reach an index; it then reports the packages as missing, or even
 # as conflicting with a pin, so these lines are looked for first.
 NO_INDEX = ("connection broken by", "Could not fetch URL", "NewConnectionError", "Max retries exceeded")
+CONFLICT = ("ResolutionImpossible", "conflicting dependencies")  # pip's verdict once it had what it needed
 NEVER_A_PIN = "      Never change a pin to make room: IRIS needs its packages as they are."
 
 
@@ -51,7 +52,10 @@ def read_pins(path=CONSTRAINTS):
 
 
 def unreachable(pip_output):
-    """pip's complaint about the network, when it had one."""
+    """pip's complaint about the network, unless pip got far enough to find the packages in conflict: a download
+    retried under load that then got through leaves pip's verdict standing."""
+    if any(marker in pip_output for marker in CONFLICT):
+        return None
     return next((line.strip() for line in pip_output.splitlines() if any(marker in line for marker in NO_INDEX)), None)
 
 
