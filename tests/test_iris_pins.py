@@ -4,10 +4,10 @@ The resolution runs pip for each IRIS line's Python against the package index; w
 tests skip and say so. `make install` under the pins is in test_make_install.py.
 """
 
+import importlib
 import json
 import os
 import re
-import runpy
 import shlex
 import shutil
 import subprocess
@@ -166,9 +166,11 @@ RETRIED = (
 )
 
 
-def test_a_download_retried_once_is_not_taken_for_an_unreachable_index(bake):
+def test_a_download_retried_once_is_not_taken_for_an_unreachable_index(bake, monkeypatch):
     # Under load a download can time out once and get through on pip's retry: its verdict on the packages stands.
-    tool = runpy.run_path(str(bake(keyword="retried") / "tools" / "iris_pins.py"))
+    monkeypatch.syspath_prepend(str(bake(keyword="retried") / "tools"))
+    monkeypatch.delitem(sys.modules, "iris_pins", raising=False)
+    tool = vars(importlib.import_module("iris_pins"))
     refused = RETRIED + "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/...\n"
     gave_up = RETRIED * 5 + "ERROR: No matching distribution found for grpcio>=1.80\n"
 
