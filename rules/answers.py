@@ -349,7 +349,7 @@ def refused_by_iris(answers):
         " setting), or pick another preset.",
         "settings": "settings: {}. Change it in the settings answer.",
         "switch": "_hooks: {} (the hook's switch, which the template makes). Leave that hook out, and report it.",
-        "pipeline": "module_type: {} (a setting the template gives every pipeline). Report it.",
+        "type": "module_type: {} (a setting the template gives every module of the type). Report it.",
     }
     return [
         fixes[declarer].format(problem)
@@ -373,10 +373,9 @@ def good_settings(answers):
 
 def builtin_settings(answers):
     """The settings a module has before the user's own, by name, each with where it comes from."""
-    own = {}
-    if answers["module_type"] == "pipeline":
-        own.update(dict.fromkeys(presets.TYPE_SETTINGS["pipeline"], "a setting every pipeline has"))
-    elif answers["preset"] in presets.PRESETS:
+    module_type = answers["module_type"]
+    own = dict.fromkeys(presets.TYPE_SETTINGS.get(module_type, {}), f"a setting every {module_type} has")
+    if module_type != "pipeline" and answers["preset"] in presets.PRESETS:
         catalogue = hook_selection.catalogue(lines.of(answers))
         known = [token for token in hook_selection.tokens(hooks_answer(answers)) if not catalogue.problems(token)]
         for switch in catalogue.plan(", ".join(known))["switches"]:
@@ -399,19 +398,20 @@ def builtin_settings_hint(answers):
 
 
 def declared_settings(answers):
-    """``[(declarer, Setting)]``: every setting of the module and who declares it (``pipeline``, ``preset``,
-    ``settings``: the user, ``switch``), in config.py's order: the pipeline's own, the preset's, the user's, then the
+    """``[(declarer, Setting)]``: every setting of the module and who declares it (``type``, ``preset``,
+    ``settings``: the user, ``switch``), in config.py's order: the type's own, the preset's, the user's, then the
     hook switches, which an admin reads after what the module needs filled in (their section sorts last in IRIS too)."""
-    preset = presets.of(answers)
+    preset, module_type = presets.of(answers), answers["module_type"]
     mine = [
+        *(("type", setting) for setting in presets.TYPE_SETTINGS.get(module_type, {}).values()),
         *(("preset", setting) for setting in preset.settings),
         *(("settings", setting) for setting in settings_spec.settings(answers["settings"])),
     ]
-    if answers["module_type"] == "processor":
+    if module_type == "processor":
         catalogue = hook_selection.catalogue(lines.of(answers))
         switches = catalogue.plan(hooks_answer(answers), preset.needed_hooks)["switches"]
         return [*mine, *(("switch", setting) for setting in switches)]
-    return [*(("pipeline", setting) for setting in presets.TYPE_SETTINGS["pipeline"].values()), *mine]
+    return mine
 
 
 def module_settings(answers):

@@ -187,10 +187,14 @@ TYPE_SETTINGS = {
 PRESETS = {name: _preset(name, HELPERS) for name in template.CONTEXT["preset"]}
 
 
+def _helper_words(answers):
+    """The names the ``_helpers`` answer gives, separated by commas or spaces."""
+    return answers.get(HELPERS_ANSWER, "").replace(",", " ").split()
+
+
 def added_helpers(answers):
     """The helpers the ``_helpers`` answer names, in the answer's order; unknown names left out."""
-    words = [word for word in answers.get(HELPERS_ANSWER, "").replace(",", " ").split()]
-    return tuple(dict.fromkeys(word for word in words if word in ADDABLE))
+    return tuple(dict.fromkeys(word for word in _helper_words(answers) if word in ADDABLE))
 
 
 @functools.cache
@@ -207,7 +211,7 @@ def of(answers):
 def helper_problems(answers):
     """Each name of the ``_helpers`` answer that is not a helper any preset may take, with a suggestion."""
     found = []
-    for word in answers[HELPERS_ANSWER].replace(",", " ").split():
+    for word in _helper_words(answers):
         if word in ADDABLE:
             continue
         close = difflib.get_close_matches(word, ADDABLE, n=1, cutoff=0.6)
