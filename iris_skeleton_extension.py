@@ -75,5 +75,16 @@ def __getattr__(name):
     if name != "AnswerFilters":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     sys.modules.pop(__name__, None)
-    globals()[name] = load_rules().filters.AnswerFilters  # for the rest of this import
+    globals()[name] = load_rules(_baked_template()).filters.AnswerFilters  # for the rest of this import
     return globals()[name]
+
+
+def _baked_template():
+    """The template folder cookiecutter is baking: the one it appended to ``sys.path`` for its extensions.
+
+    Appended, so a copy of this file found earlier on the path is the one imported: the working
+    folder under ``python -m cookiecutter`` run in another checkout, or PYTHONPATH. Its rules
+    would bake this template's project.
+    """
+    appended = Path(sys.path[-1]).resolve() if sys.path else TEMPLATE_DIR
+    return appended if (appended / Path(__file__).name).is_file() else TEMPLATE_DIR
