@@ -72,6 +72,20 @@ def test_each_bake_in_one_process_gets_the_rules_of_its_own_template_and_commit(
     assert "baked with their own rules: [True, True, True]" in done.stdout
 
 
+@pytest.mark.parametrize("given", ["absolute", "relative"])
+def test_a_bake_run_in_another_checkout_of_the_template_gets_the_rules_of_the_one_it_bakes(tmp_path, given):
+    """``python -m`` puts the working folder first on the path, before the template cookiecutter appends."""
+    here, baked = copy_of_the_template(tmp_path / "here"), copy_of_the_template(tmp_path / "baked")
+    (here / "rules" / "__init__.py").write_text("raise RuntimeError('the rules of the working folder')\n")
+    template = str(baked) if given == "absolute" else os.path.relpath(baked, here)
+    command = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path / "out"), template]
+
+    done = subprocess.run([*command, "_init_git=false"], cwd=here, capture_output=True, text=True)
+
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "iris-example-module" / "AGENTS.md").is_file()
+
+
 def test_every_rule_file_is_reached_by_a_normal_import():
     rules.filters  # noqa: B018  (loaded on first use)
 
@@ -191,13 +205,42 @@ def test_a_mistake_in_a_presets_data_is_named_with_its_file(tmp_path):
     data["settings"][0]["type"] = "boolean"
     path.write_text(json.dumps(data), encoding="utf-8")
 
-    answers = {"module_type": "processor", "preset": "hunt", "_hooks": "", "settings": ""}
-    (refused,) = load_rules(template).answers.problems(answers)
+    answers = {"module_type": "processor", "preset": "hunt", "_hooks": "", "_helpers": "", "settings": ""}
+    (refused,) = load_rules(template).answers.refused_by_iris(answers)
     assert refused.startswith("preset: templates/presets/hunt/preset.json: setting 'api_config' has type 'boolean'")
     assert refused.endswith("or pick another preset.")
     path.write_text(json.dumps({**data, "hook": "ioc"}), encoding="utf-8")
     with pytest.raises(ValueError, match=r"presets/hunt/preset.json: unknown keys hook; the keys are"):
         load_rules(template)
+
+
+def test_every_line_takes_the_settings_of_every_preset_type_helper_and_hook_switch():
+    """What a bake no longer asks the fake IRIS: the template's own settings, the same at every bake."""
+    for line in rules.lines.offered():
+        for name, preset in rules.presets.PRESETS.items():
+            types = ("processor", "pipeline") if name == rules.presets.BLANK else (preset.module_type,)
+            for module_type in types:
+                answers = {
+                    "iris_version": line,
+                    "module_type": module_type,
+                    "preset": name,
+                    "_hooks": "all" if module_type == "processor" else "",
+                    "_helpers": ",".join(rules.presets.ADDABLE),
+                    "settings": "",
+                }
+                assert rules.answers.declared_settings(answers), (line, name, module_type)
+                assert rules.answers.refused_by_iris(answers) == [], (line, name, module_type)
+
+
+def test_a_bake_without_settings_of_its_own_asks_no_fake_iris(tmp_path):
+    loaded = load_rules(copy_of_the_template(tmp_path / "template"))
+    answers = {key: value[0] if isinstance(value, list) else value for key, value in CONTEXT.items()}
+    answers.update(keyword="quiet", module_name="iris-quiet-module", _hooks="all")
+
+    assert loaded.answers.problems(answers) == []
+    assert loaded.baked.fake_iris.cache_info().currsize == 0
+    assert loaded.answers.problems({**answers, "settings": "n:int=3"}) == []
+    assert loaded.baked.fake_iris.cache_info().currsize == 1
 
 
 def test_a_bake_keeps_its_compiled_templates_for_the_next_and_bakes_the_same_without_them(tmp_path, monkeypatch):
