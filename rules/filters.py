@@ -230,10 +230,46 @@ def _named(value):
     return getattr(value, "__qualname__", value) if callable(value) else value
 
 
+class PlainText:
+    """A text without Jinja in it, as a template: it renders to itself."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def render(self, *args, **kwargs):
+        return self.text
+
+
+def render_plain_text_as_is(environment):
+    """Make ``environment.from_string`` hand back a text without Jinja as it is, uncompiled.
+
+    Cookiecutter compiles each file's path, each answer's default and each choice as a template,
+    about a hundred a bake, most of them plain text; a compile costs as much for a plain text
+    as for a short template. Kept as Jinja would render it: no line ending changed or dropped.
+    """
+    compile_template = environment.from_string
+
+    def from_string(source, *args, **kwargs):
+        markers = (
+            environment.block_start_string,
+            environment.variable_start_string,
+            environment.comment_start_string,
+            environment.line_statement_prefix,
+            environment.line_comment_prefix,
+        )
+        plain = isinstance(source, str) and not any(marker and marker in source for marker in markers)
+        if plain and "\r" not in source and not source.endswith("\n"):
+            return PlainText(source)
+        return compile_template(source, *args, **kwargs)
+
+    environment.from_string = from_string
+
+
 class AnswerFilters(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         environment.bytecode_cache = CompiledTemplates(environment)
+        render_plain_text_as_is(environment)
         environment.filters["python_literal"] = python_literal
         environment.filters["toml_string"] = toml_string
         environment.filters["refuse_bad_answers"] = refuse_bad_answers

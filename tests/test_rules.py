@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import CONTEXT, ROOT, load_rules, rules
 from cookiecutter.main import cookiecutter
+from jinja2 import Environment
 
 # Bakes from two copies of the template in one process, and from one of them again once its
 # files changed in place, as cruft resets its clone to another commit between two bakes.
@@ -84,6 +85,22 @@ def test_a_bake_run_in_another_checkout_of_the_template_gets_the_rules_of_the_on
 
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "iris-example-module" / "AGENTS.md").is_file()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tests/test_loader.py", "", "two\nlines", "ends\n", "a\r\nb", "{{ 1 + 1 }}", "{% if 1 %}x{% endif %}", "{# #}x"],
+)
+@pytest.mark.parametrize("keep_trailing_newline", [True, False])
+def test_a_text_renders_as_jinja_renders_it_and_only_plain_text_is_left_uncompiled(text, keep_trailing_newline):
+    with_extension = Environment(extensions=[rules.filters.AnswerFilters], keep_trailing_newline=keep_trailing_newline)
+    jinja = Environment(keep_trailing_newline=keep_trailing_newline)
+
+    template = with_extension.from_string(text)
+
+    assert template.render(cookiecutter={}) == jinja.from_string(text).render(cookiecutter={})
+    uncompiled = "{" not in text and "\r" not in text and not text.endswith("\n")
+    assert isinstance(template, rules.filters.PlainText) is uncompiled
 
 
 def test_every_rule_file_is_reached_by_a_normal_import():
