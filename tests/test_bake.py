@@ -18,6 +18,19 @@ OWN_JINJA = {"report.html", "test_report.py"}
 PRESETS = rules.presets.PRESETS
 
 
+def test_the_files_without_jinja_are_copied_as_they_are_and_only_those():
+    """A file without Jinja costs a compile for nothing at each first bake; one with Jinja must be rendered."""
+    project = rules.template.PROJECT_DIR
+    jinja = re.compile(r"\{\{|\{%|\{#")
+    plain = {
+        path.relative_to(project).as_posix()
+        for path in project.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and not jinja.search(path.read_text(encoding="utf-8"))
+    }
+    own_jinja = {"{{cookiecutter.__package_name}}/report.html"}  # the module's own template, copied as it is
+    assert set(CONTEXT["_copy_without_render"]) == plain | own_jinja
+
+
 def test_the_matrix_covers_every_choice():
     for name, values in CHOICES.items():
         assert {row[name] for row in MATRIX} == set(values), name
