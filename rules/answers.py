@@ -337,14 +337,14 @@ def settings_problems(answers):
     if not found and answers["preset"] in presets.PRESETS and not presets.problems(answers):
         # Only the user's: the template's own settings are the same at every bake, and its tests ask the fake IRIS
         # of each line about them (tests/test_rules.py). A bake without settings of its own renders no fake.
-        found += refused_by_iris(answers, declarers={"settings"})
+        found += refused_by_iris(answers, declarers=("settings",))
     return found
 
 
-def refused_by_iris(answers, declarers=("type", "preset", "settings", "switch")):
+def refused_by_iris(answers, declarers=None):
     """What the chosen IRIS line would refuse of the module's settings that ``declarers`` declare (see
-    ``declared_settings``): asked once every setting is known, of the baked project's fake IRIS for that line; each
-    problem says where to fix it."""
+    ``declared_settings``; None: all of them): asked once every setting is known, of the baked project's fake IRIS for
+    that line; each problem says where to fix it."""
     line = lines.of(answers)
     preset_file = (template.PRESETS_DIR / answers["preset"] / "preset.json").relative_to(template.TEMPLATE_DIR)
     fixes = {
@@ -357,7 +357,7 @@ def refused_by_iris(answers, declarers=("type", "preset", "settings", "switch"))
     return [
         fixes[declarer].format(problem)
         for declarer, setting in declared_settings(answers)
-        if declarer in declarers
+        if declarers is None or declarer in declarers
         for problem in baked.settings_problems(setting, line)
     ]
 

@@ -170,12 +170,12 @@ def test_a_download_retried_once_is_not_taken_for_an_unreachable_index(bake, mon
     # Under load a download can time out once and get through on pip's retry: its verdict on the packages stands.
     monkeypatch.syspath_prepend(str(bake(keyword="retried") / "tools"))
     monkeypatch.delitem(sys.modules, "iris_pins", raising=False)
-    tool = vars(importlib.import_module("iris_pins"))
+    tool = importlib.import_module("iris_pins")
     refused = RETRIED + "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io/...\n"
     gave_up = RETRIED * 5 + "ERROR: No matching distribution found for grpcio>=1.80\n"
 
-    assert tool["unreachable"](refused) is None
-    assert tool["unreachable"](gave_up).startswith("WARNING: Retrying")
+    assert tool.unreachable(refused) is None
+    assert tool.unreachable(gave_up).startswith("WARNING: Retrying")
 
 
 def test_make_check_says_so_and_skips_the_resolution_without_a_package_index(bake):
