@@ -29,11 +29,15 @@ TEMPLATE_DIR = template.TEMPLATE_DIR
 
 
 def python_literal(value):
-    """A Python literal holding exactly ``value``; strings are quoted the way ruff format quotes them."""
+    """A Python literal holding exactly ``value`` (or a list of them); strings are quoted as ruff format quotes them."""
     if value is None or isinstance(value, (bool, int)):
         return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(python_literal, value)) + "]"
     value = str(value)
     quote = "'" if value.count('"') > value.count("'") else '"'
+    if value.isprintable() and quote not in value and "\\" not in value:
+        return quote + value + quote  # most texts, the hooks' long JSON among them: nothing to escape
     return quote + "".join(_escape(char, quote) for char in value) + quote
 
 

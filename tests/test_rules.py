@@ -1,5 +1,6 @@
 """The rules package: reached through one loader, by normal imports inside, and each bake gets its own template's rules."""
 
+import ast
 import json
 import os
 import re
@@ -101,6 +102,38 @@ def test_a_text_renders_as_jinja_renders_it_and_only_plain_text_is_left_uncompil
     assert template.render(cookiecutter={}) == jinja.from_string(text).render(cookiecutter={})
     uncompiled = "{" not in text and "\r" not in text and not text.endswith("\n")
     assert isinstance(template, rules.filters.PlainText) is uncompiled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "",
+        'say "hi"',
+        "it's",
+        "both ' and \"",
+        "two '' and one \"",
+        "back\\slash",
+        "tab\there",
+        "new\nline",
+        "nul\x00",
+        "rtl\u200f",
+        "é",
+    ],
+)
+def test_a_python_literal_holds_exactly_its_text_quoted_as_ruff_format_quotes_it(text):
+    literal = rules.filters.python_literal(text)
+
+    assert ast.literal_eval(literal) == text
+    assert literal[0] == ("'" if text.count('"') > text.count("'") else '"')
+    assert literal.isprintable()  # one line of source, whatever the text holds
+
+
+def test_a_list_of_texts_is_one_python_literal_too():
+    texts = ["plain", 'say "hi"', "new\nline", 1, None]
+
+    assert ast.literal_eval(rules.filters.python_literal(texts)) == texts
+    assert ast.literal_eval(rules.filters.python_literal(())) == []
 
 
 def test_every_rule_file_is_reached_by_a_normal_import():
