@@ -136,12 +136,14 @@ TODO_MARKER = re.compile(r"#\s*TODO\b|\bTODO:")
 
 
 def todo_count():
-    return sum(
-        len(TODO_MARKER.findall(path.read_text(encoding="utf-8")))
+    texts = (
+        path.read_text(encoding="utf-8")
         for folder in (Path(PACKAGE), Path("tests"))
         for path in folder.rglob("*")
         if path.is_file() and path.suffix in (".py", ".html", ".md", ".json")
     )
+    # Every marker holds the word, and finding it is much faster than the pattern's search.
+    return sum(len(TODO_MARKER.findall(text)) for text in texts if "TODO" in text)
 
 
 def next_steps(git_line):
