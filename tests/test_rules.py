@@ -88,9 +88,28 @@ def test_a_bake_run_in_another_checkout_of_the_template_gets_the_rules_of_the_on
     assert (tmp_path / "out" / "iris-example-module" / "AGENTS.md").is_file()
 
 
+PATHS_IN_A_RENDERED_FOLDER = ["{{ 1 + 1 }}/name.py", "a/{{ 2 }}/b/name.py", "{{ 1 -}} /x", "{{ 1 }}/"]
+
+
 @pytest.mark.parametrize(
     "text",
-    ["tests/test_loader.py", "", "two\nlines", "ends\n", "a\r\nb", "{{ 1 + 1 }}", "{% if 1 %}x{% endif %}", "{# #}x"],
+    [
+        "tests/test_loader.py",
+        "",
+        "two\nlines",
+        "ends\n",
+        "a\r\nb",
+        "{{ 1 + 1 }}",
+        "{% if 1 %}x{% endif %}",
+        "{# #}x",
+        *PATHS_IN_A_RENDERED_FOLDER,
+        "{{ 1 }}/{{ 2 }}.py",
+        '{{ "a/b" }}',
+        "{% if 1 %}a/b{% endif %}",
+        "{% if 1 %}a{% endif %}/b",
+        "{{ 1 }}\n/x",
+        "{# a/b #}",
+    ],
 )
 @pytest.mark.parametrize("keep_trailing_newline", [True, False])
 def test_a_text_renders_as_jinja_renders_it_and_only_plain_text_is_left_uncompiled(text, keep_trailing_newline):
@@ -102,6 +121,17 @@ def test_a_text_renders_as_jinja_renders_it_and_only_plain_text_is_left_uncompil
     assert template.render(cookiecutter={}) == jinja.from_string(text).render(cookiecutter={})
     uncompiled = "{" not in text and "\r" not in text and not text.endswith("\n")
     assert isinstance(template, rules.filters.PlainText) is uncompiled
+    in_folder = text in PATHS_IN_A_RENDERED_FOLDER or text == "{% if 1 %}a{% endif %}/b"
+    assert isinstance(template, rules.filters.InFolder) is in_folder
+
+
+def test_the_files_of_one_folder_share_its_one_compiled_template():
+    environment = Environment(extensions=[rules.filters.AnswerFilters])
+
+    first, second = environment.from_string("{{ 1 }}/a.py"), environment.from_string("{{ 1 }}/b.py")
+
+    assert first.folder is second.folder
+    assert [first.render(), second.render()] == ["1/a.py", "1/b.py"]
 
 
 @pytest.mark.parametrize(
