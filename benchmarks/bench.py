@@ -9,7 +9,9 @@
 ``--upstream PATH`` takes a checkout of dfir-iris/iris-skeleton-module (never part of this
 repository) and bakes each template by default, a whole ``cookiecutter --no-input`` process as
 a user runs it, in turn: a drift of the machine's speed touches both. It prints both medians
-and their ratio (issue 28: ours within 1.3x), for a first bake and a later one.
+and their ratio (issue 28: ours within 1.3x), for a first bake and a later one, and, where
+valgrind is installed, the instructions a first bake runs: the same from run to run, where wall
+time on a shared machine moves by a tenth, so a change of 1 % shows.
 
 Figures, not assertions: compare them with the targets in the table.
 """
@@ -17,7 +19,9 @@ Figures, not assertions: compare them with the targets in the table.
 import contextlib
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,21 +68,38 @@ def quiet():
         os.close(saved)
 
 
-def default_bake_seconds(command, first=False):
-    """The wall and CPU seconds of one bake, a process of its own, into a fresh folder.
+def run_bake(command, folder, first, **environment):
+    """One bake, a process of its own, into and from ``folder``, an empty one.
 
     Run from that folder, as a user bakes: Python looks for cookiecutter's extensions in the
-    current folder first, and a crowded one (/tmp, say) would weigh on the template that has one.
+    current folder first, and for a hook's imports in the temporary folder cookiecutter writes
+    the hook to; a crowded one (/tmp, say) would weigh on whichever imports more.
     ``first``: with a cache folder of its own, empty, as a user's first bake (no compiled templates).
     """
+    environment = {**os.environ, "TMPDIR": folder, **environment}
+    if first:
+        environment["XDG_CACHE_HOME"] = os.path.join(folder, "cache")
+    subprocess.run([*command, "-o", folder], cwd=folder, env=environment, check=True, capture_output=True)
+
+
+def default_bake_seconds(command, first=False):
+    """The wall and CPU seconds of one bake (``run_bake``)."""
     with tempfile.TemporaryDirectory() as folder:
-        environment = {**os.environ, "XDG_CACHE_HOME": os.path.join(folder, "cache")} if first else None
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run([*command, "-o", folder], cwd=folder, env=environment, check=True, capture_output=True)
+        run_bake(command, folder, first)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def first_bake_instructions(command):
+    """The instructions of a first bake (``run_bake``), every process of it, hooks included: valgrind's count."""
+    with tempfile.TemporaryDirectory() as counts, tempfile.TemporaryDirectory() as folder:
+        counted = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={counts}/%p"]
+        run_bake([*counted, *command], folder, first=True, PYTHONHASHSEED="0")  # the same work at every run
+        summaries = (re.search(r"^summary: (\d+)", path.read_text(), re.MULTILINE) for path in Path(counts).iterdir())
+        return sum(int(summary.group(1)) for summary in summaries if summary)
 
 
 def upstream_figures(upstream):
@@ -88,6 +109,10 @@ def upstream_figures(upstream):
         "ours": [sys.executable, "-m", "cookiecutter", "--no-input", str(ROOT), "_init_git=false"],
         "upstream": [sys.executable, "-m", "cookiecutter", "--no-input", str(Path(upstream).resolve())],
     }
+    if shutil.which("valgrind"):
+        counted = {name: first_bake_instructions(command) for name, command in bakes.items()}
+        print(f"first bake, instructions: ours {counted['ours'] / 1e6:.0f}M  upstream {counted['upstream'] / 1e6:.0f}M"
+              f"  ours / upstream {counted['ours'] / counted['upstream']:.2f}x  (valgrind, every process)")  # fmt: skip
     for first, kind in ((True, "first bake"), (False, "later bake")):
         figures = {name: [] for name in bakes}
         for round_ in range(UPSTREAM_ROUNDS + 1):
