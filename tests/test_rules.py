@@ -338,6 +338,30 @@ def test_a_bake_keeps_its_compiled_templates_for_the_next_and_bakes_the_same_wit
     assert bake(tmp_path / "not-a-folder", "third") == first
 
 
+@pytest.mark.parametrize("preset", ["blank", "ioc-enrichment"])
+def test_a_bake_compiled_without_jinjas_optimizer_is_the_bake_compiled_with_it(tmp_path, monkeypatch, preset):
+    def bake(name):
+        output = tmp_path / name
+        cookiecutter(
+            str(ROOT), no_input=True, output_dir=str(output), extra_context={"_init_git": False, "preset": preset}
+        )
+        return {path.relative_to(output): path.read_bytes() for path in output.rglob("*") if path.is_file()}
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    unoptimized = bake("unoptimized")
+    set_up, optimized = rules.filters.AnswerFilters.__init__, []
+
+    def with_the_optimizer(extension, environment):
+        set_up(extension, environment)
+        environment.optimized = True
+        optimized.append(environment)
+
+    monkeypatch.setattr(rules.filters.AnswerFilters, "__init__", with_the_optimizer)
+
+    assert bake("optimized") == unoptimized
+    assert optimized  # the bake's own environments
+
+
 def test_the_caches_of_other_rules_are_removed_once_unused_for_a_month(tmp_path, monkeypatch):
     caches = tmp_path / "iris-skeleton-module"
     stale, recent = caches / "jinja-of-last-year", caches / "jinja-of-yesterday"
