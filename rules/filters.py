@@ -156,6 +156,13 @@ def iris_pinned(context, name):
     return pins.pinned(iris(context), name)
 
 
+@pass_context
+def license_text(context, name):
+    """The licence ``name`` of ``templates/licenses/``, rendered: most are plain text, not compiled (see below)."""
+    text = (template.LICENSES_DIR / f"{name}.txt").read_text(encoding="utf-8")
+    return context.environment.from_string(text).render(context.get_all())
+
+
 # What Jinja's compiled code depends on beyond a template's name and text (the cache checks those itself).
 COMPILE_SETTINGS = (
     "block_start_string",
@@ -278,8 +285,10 @@ def render_plain_text_as_is(environment):
             environment.line_comment_prefix,
         )
         ends = (environment.block_end_string, environment.variable_end_string, environment.comment_end_string)
-        if not isinstance(source, str) or "\r" in source or source.endswith("\n") or args or kwargs:
+        if not isinstance(source, str) or args or kwargs:
             return compile_template(source, *args, **kwargs)
+        if "\r" in source or (source.endswith("\n") and not environment.keep_trailing_newline):
+            return compile_template(source)  # Jinja's rendering changes or drops these line endings
         if not holds(source, starts):
             return PlainText(source)
         folder, slash, name = source.rpartition("/")
@@ -333,6 +342,7 @@ class AnswerFilters(Extension):
         environment.globals["iris"] = iris
         environment.globals["iris_hooks"] = iris_hooks  # iris_hooks().data, its iris_hooks.json
         environment.globals["iris_pinned"] = iris_pinned  # iris_pinned("celery")
+        environment.globals["license_text"] = license_text
         environment.globals["pipeline_args"] = lambda context: settings_spec.pipeline_args(
             answers.pipeline_args_answer(context)
         )

@@ -21,3 +21,4 @@ COOKIECUTTER_KEYS = (
 )
 PRESETS_DIR = TEMPLATE_DIR / "templates" / "presets"
 IRIS_DIR = TEMPLATE_DIR / "templates" / "iris"
+LICENSES_DIR = TEMPLATE_DIR / "templates" / "licenses"

@@ -119,7 +119,7 @@ def test_a_text_renders_as_jinja_renders_it_and_only_plain_text_is_left_uncompil
     template = with_extension.from_string(text)
 
     assert template.render(cookiecutter={}) == jinja.from_string(text).render(cookiecutter={})
-    uncompiled = "{" not in text and "\r" not in text and not text.endswith("\n")
+    uncompiled = "{" not in text and "\r" not in text and (keep_trailing_newline or not text.endswith("\n"))
     assert isinstance(template, rules.filters.PlainText) is uncompiled
     in_folder = text in PATHS_IN_A_RENDERED_FOLDER or text == "{% if 1 %}a{% endif %}/b"
     assert isinstance(template, rules.filters.InFolder) is in_folder
