@@ -158,7 +158,7 @@ def iris_pinned(context, name):
 
 @pass_context
 def license_text(context, name):
-    """The licence ``name`` of ``templates/licenses/``, rendered: most are plain text, not compiled (see below)."""
+    """The licence ``name`` of ``templates/licenses/``, rendered: most are plain text, left uncompiled (see from_string)."""
     text = (template.LICENSES_DIR / f"{name}.txt").read_text(encoding="utf-8")
     return context.environment.from_string(text).render(context.get_all())
 
